@@ -1,0 +1,16 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum AuditAction {
+  ADMIN_BOOTSTRAPPED = 'ADMIN_BOOTSTRAPPED',
+  REGISTERED = 'REGISTERED',
+  LOGGED_IN = 'LOGGED_IN',
+  LOGGED_OUT = 'LOGGED_OUT',
+  LOGGED_OUT_EVERYWHERE = 'LOGGED_OUT_EVERYWHERE',
+  TOKEN_REVOKED = 'TOKEN_REVOKED',
+  USER_TOKENS_REVOKED = 'USER_TOKENS_REVOKED',
+  USER_UPDATED = 'USER_UPDATED',
+  REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
+  EXPIRED_TOKENS_PURGED = 'EXPIRED_TOKENS_PURGED',
+}
+
+registerEnumType(AuditAction, { name: 'AuditAction', description: 'What an audit event records.' });

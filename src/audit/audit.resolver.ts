@@ -1,0 +1,36 @@
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Auth } from '../auth/auth.directive';
+import type { RequestContext } from '../auth/context';
+import { Role } from '../auth/role';
+import type { AuditEventRow } from '../db/schema';
+import {
+  checkPageSize,
+  decodeCursor,
+  encodeCursor,
+  toConnection,
+  type ConnectionShape,
+} from '../graphql/connection';
+import { AuditEvent, AuditEventConnection } from './audit-event.type';
+import { AuditEventsArgs } from './audit.args';
+import { countAuditEvents, listAuditEvents } from './audit.store';
+
+const isAuditCursor = (value: unknown): value is number => Number.isSafeInteger(value);
+
+@Resolver(() => AuditEvent)
+export class AuditResolver {
+  @Auth(Role.ADMIN)
+  @Query(() => AuditEventConnection, { description: 'The audit log, newest first.' })
+  async auditEvents(
+    @Args(() => AuditEventsArgs) args: AuditEventsArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<AuditEventRow>> {
+    const limit = checkPageSize(args.first);
+    const afterId = args.after ? decodeCursor(args.after, isAuditCursor) : undefined;
+    const { db } = context.services;
+    const [rows, totalCount] = await Promise.all([
+      listAuditEvents(db, { limit: limit + 1, afterId }),
+      countAuditEvents(db),
+    ]);
+    return toConnection(rows, limit, totalCount, (row) => row, (row) => encodeCursor(row.id));
+  }
+}

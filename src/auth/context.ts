@@ -1,0 +1,72 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { invalidToken, serviceUnavailable, tokenExpired, tokenRevoked } from '../errors';
+import type { RevocationCheck } from '../revocation/revocation.check';
+import type { Services } from '../services';
+import type { Role } from './role';
+import { looksLikeJwt, readUnverifiedClaims, type TokenService } from './tokens';
+
+/** Who is calling, from a verified, unrevoked access token. */
+export interface Viewer {
+  userId: string;
+  role: Role;
+  sessionId: string;
+  jti: string;
+}
+
+export interface RequestContext {
+  viewer: Viewer | null;
+  services: Services;
+}
+
+const BEARER = /^Bearer +(\S+)$/i;
+
+/** The token of an `Authorization: Bearer <jwt>` header; anything else there is refused, never ignored. */
+function bearerToken(header: string): string {
+  const token = BEARER.exec(header)?.[1];
+  if (token === undefined || !looksLikeJwt(token)) {
+    throw invalidToken('The Authorization header must be "Bearer <access token>".');
+  }
+  return token;
+}
+
+export interface ContextDeps {
+  tokens: TokenService;
+  revocations: RevocationCheck;
+  services: Services;
+  onCheckFailure: (error: unknown) => void;
+}
+
+/**
+ * The request pipeline: bearer → revocation check on the unverified claims → signature and
+ * claims. The revocation check comes first so that a revoked token costs no signature work
+ * unless we are about to tell its holder why it was refused.
+ */
+export function createContextBuilder(deps: ContextDeps): (headers: IncomingHttpHeaders) => Promise<RequestContext> {
+  const anonymous: RequestContext = { viewer: null, services: deps.services };
+  return async (headers) => {
+    const header = headers.authorization;
+    if (header === undefined) return anonymous;
+    const token = bearerToken(header);
+    const unverified = readUnverifiedClaims(token);
+    if (!unverified) throw invalidToken();
+
+    let revoked;
+    try {
+      revoked = await deps.revocations.isRevoked(unverified);
+    } catch (error) {
+      // Fail closed: a token whose revocation state cannot be read is not accepted.
+      deps.onCheckFailure(error);
+      throw serviceUnavailable('Token revocation state is unavailable; try again shortly.');
+    }
+    if (revoked) {
+      // The stored reason is shown only to the holder of the genuine token, not to a forged twin.
+      const genuine = deps.tokens.verifyAccessToken(token, { ignoreExpiration: true });
+      throw genuine.ok ? tokenRevoked(revoked.reason) : invalidToken();
+    }
+
+    const verified = deps.tokens.verifyAccessToken(token);
+    if (!verified.ok) throw verified.failure === 'expired' ? tokenExpired() : invalidToken();
+    const { claims } = verified;
+    return { viewer: { userId: claims.sub, role: claims.role, sessionId: claims.sid, jti: claims.jti }, services: deps.services };
+  };
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SECRET_FILE = 'jwt-secret';
+
+/**
+ * Development-only signing key: generated once and kept in the data directory so that tokens
+ * survive a restart. Written with mode 0600 because anyone who can read it can mint tokens.
+ */
+export function loadOrCreateDevSecret(dataDir: string): Buffer {
+  const file = join(dataDir, SECRET_FILE);
+  try {
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48);
+  // 'wx' fails if another process created the file in the meantime; then read theirs.
+  try {
+    writeFileSync(file, secret.toString('base64'), { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  }
+}

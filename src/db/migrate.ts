@@ -1,0 +1,29 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePgliteDb } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgresDb } from 'drizzle-orm/postgres-js/migrator';
+import { join } from 'node:path';
+import postgres from 'postgres';
+
+/** The generated SQL migrations, committed beside the code (same path from src/ and from dist/). */
+export const MIGRATIONS_FOLDER = join(__dirname, '..', '..', 'drizzle');
+
+/** Any fixed number works; it only has to be the same for every instance of this service. */
+const MIGRATION_LOCK_ID = 0x746f6b77;
+
+export async function migratePglite(client: PGlite): Promise<void> {
+  await migratePgliteDb(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+export async function migratePostgres(url: string): Promise<void> {
+  // Several instances may start at once: a session-level advisory lock on one dedicated
+  // connection makes them apply the migrations one after the other instead of racing.
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    await migratePostgresDb(drizzlePostgres(sql), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

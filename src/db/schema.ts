@@ -1,0 +1,112 @@
+import type { InferSelectModel } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { Role, ROLES } from '../auth/role';
+
+/** Millisecond precision: a revocation cutoff must be comparable with a token issued in the same second. */
+const moment = (name: string) => timestamp(name, { precision: 3, withTimezone: true, mode: 'date' });
+
+export const roleEnum = pgEnum('role', ROLES);
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: roleEnum('role').notNull().default(Role.USER),
+  disabled: boolean('disabled').notNull().default(false),
+  /** Every access token issued at or before this instant is revoked. */
+  tokensValidAfter: moment('tokens_valid_after'),
+  /** Why the cutoff was last raised, shown to a client whose token it revokes. */
+  tokensRevokedReason: text('tokens_revoked_reason'),
+  createdAt: moment('created_at').notNull().defaultNow(),
+});
+
+/** One login: a refresh-token family whose current token is stored only as a hash. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    refreshTokenHash: text('refresh_token_hash').notNull().unique(),
+    generation: integer('generation').notNull().default(0),
+    createdAt: moment('created_at').notNull(),
+    rotatedAt: moment('rotated_at'),
+    expiresAt: moment('expires_at').notNull(),
+    revokedAt: moment('revoked_at'),
+    revokedReason: text('revoked_reason'),
+  },
+  (table) => [index('sessions_user_id_idx').on(table.userId), index('sessions_expires_at_idx').on(table.expiresAt)],
+);
+
+/** Refresh tokens already rotated away: presenting one again is reuse, a sign of theft. */
+export const retiredRefreshTokens = pgTable(
+  'retired_refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    retiredAt: moment('retired_at').notNull(),
+  },
+  (table) => [index('retired_refresh_tokens_session_id_idx').on(table.sessionId)],
+);
+
+/** Access tokens issued per session, so that ending a session can revoke every one still alive. */
+export const accessTokens = pgTable(
+  'access_tokens',
+  {
+    jti: text('jti').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    issuedAt: moment('issued_at').notNull(),
+    expiresAt: moment('expires_at').notNull(),
+  },
+  (table) => [
+    index('access_tokens_session_id_idx').on(table.sessionId),
+    index('access_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+export const blacklistedTokens = pgTable(
+  'blacklisted_tokens',
+  {
+    jti: text('jti').primaryKey(),
+    userId: uuid('user_id').references(() => users.id),
+    sessionId: uuid('session_id'),
+    reason: text('reason'),
+    revokedBy: uuid('revoked_by').references(() => users.id),
+    expiresAt: moment('expires_at').notNull(),
+    createdAt: moment('created_at').notNull(),
+  },
+  (table) => [
+    index('blacklisted_tokens_expires_at_idx').on(table.expiresAt),
+    index('blacklisted_tokens_created_at_jti_idx').on(table.createdAt, table.jti),
+    index('blacklisted_tokens_user_id_idx').on(table.userId),
+  ],
+);
+
+/** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: moment('at').notNull(),
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    targetUserId: uuid('target_user_id'),
+    targetJti: text('target_jti'),
+    reason: text('reason'),
+  },
+  (table) => [index('audit_events_target_user_id_idx').on(table.targetUserId)],
+);
+
+export type UserRow = InferSelectModel<typeof users>;
+export type SessionRow = InferSelectModel<typeof sessions>;
+export type AccessTokenRow = InferSelectModel<typeof accessTokens>;
+export type BlacklistedTokenRow = InferSelectModel<typeof blacklistedTokens>;
+export type AuditEventRow = InferSelectModel<typeof auditEvents>;

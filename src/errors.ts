@@ -1,0 +1,61 @@
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+
+/** Every `extensions.code` the API answers with; clients may rely on these. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  TOKEN_REVOKED: 401,
+  TOKEN_EXPIRED: 401,
+  INVALID_TOKEN: 401,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** An error meant for the client: its message and code are shown as they are. */
+export class AppError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, headers?: HeaderMap) {
+    super(message, {
+      extensions: { ...extensions, code, http: { status: HTTP_STATUS[code], headers: headers ?? new HeaderMap() } },
+    });
+    this.code = code;
+  }
+}
+
+export const badUserInput = (message: string): AppError => new AppError(ErrorCode.BAD_USER_INPUT, message);
+export const unauthenticated = (message = 'You must be signed in.'): AppError =>
+  new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message: string): AppError => new AppError(ErrorCode.FORBIDDEN, message);
+export const notFound = (message: string): AppError => new AppError(ErrorCode.NOT_FOUND, message);
+export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
+
+type BearerErrorCode = typeof ErrorCode.TOKEN_REVOKED | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.INVALID_TOKEN;
+
+/** A refused bearer token (RFC 6750 §3): 401 with a WWW-Authenticate challenge. */
+export function bearerError(code: BearerErrorCode, message: string, extensions: Record<string, unknown> = {}): AppError {
+  const challenge = `Bearer error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
+  return new AppError(code, message, extensions, new HeaderMap([['www-authenticate', challenge]]));
+}
+
+export const invalidToken = (message = 'The access token is not valid.'): AppError =>
+  bearerError(ErrorCode.INVALID_TOKEN, message);
+export const tokenExpired = (): AppError => bearerError(ErrorCode.TOKEN_EXPIRED, 'The access token has expired.');
+export const tokenRevoked = (reason: string | null): AppError =>
+  bearerError(ErrorCode.TOKEN_REVOKED, 'The access token has been revoked.', { reason });

@@ -1,0 +1,22 @@
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { AppError, ErrorCode } from '../errors';
+
+/** Apollo's own request-level errors (parse, validation, variables): safe to show as they are. */
+const APOLLO_CLIENT_CODES: ReadonlySet<unknown> = new Set(
+  Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
+);
+
+/**
+ * Lets our coded errors and Apollo's request errors through; replaces anything else, whose
+ * message may carry SQL or internals, with a generic error after logging the original.
+ */
+export function createErrorFormatter(log: (error: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof AppError) return formatted;
+    if (APOLLO_CLIENT_CODES.has(formatted.extensions?.code)) return formatted;
+    log(original);
+    return { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchemaSync } from 'type-graphql';
+import { AuditResolver } from '../audit/audit.resolver';
+import { applyAuthDirective } from '../auth/auth.directive';
+import { RevocationResolver } from '../revocation/revocation.resolver';
+import { SessionResolver } from '../sessions/session.resolver';
+import { UserResolver } from '../users/user.resolver';
+
+/** Mutations anyone may call; every other Query and Mutation field must carry @auth. */
+export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set(['register', 'login', 'refreshToken']);
+
+export function buildAppSchema(): GraphQLSchema {
+  const schema = buildSchemaSync({
+    resolvers: [SessionResolver, UserResolver, RevocationResolver, AuditResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: false,
+  });
+  return applyAuthDirective(schema);
+}
+
+/** The SDL committed as schema.graphql; keeps every @auth use, which plain printSchema drops. */
+export function printAppSchema(schema: GraphQLSchema = buildAppSchema()): string {
+  return `${printSchemaWithDirectives(schema).trim()}\n`;
+}

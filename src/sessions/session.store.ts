@@ -1,0 +1,90 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { accessTokens, retiredRefreshTokens, sessions, type AccessTokenRow, type SessionRow } from '../db/schema';
+
+export async function insertSession(
+  db: Database,
+  values: { userId: string; refreshTokenHash: string; createdAt: Date; expiresAt: Date },
+): Promise<SessionRow> {
+  const [row] = await db.insert(sessions).values(values).returning();
+  if (!row) throw new Error('insert into sessions returned no row');
+  return row;
+}
+
+/**
+ * Swaps the session's current refresh token for a new one in a single conditional UPDATE:
+ * of two concurrent refreshes with the same token, exactly one finds it still current.
+ */
+export async function claimRefreshToken(
+  db: Database,
+  presentedHash: string,
+  next: { refreshTokenHash: string; now: Date; expiresAt: Date },
+): Promise<SessionRow | undefined> {
+  const [row] = await db
+    .update(sessions)
+    .set({
+      refreshTokenHash: next.refreshTokenHash,
+      generation: sql`${sessions.generation} + 1`,
+      rotatedAt: next.now,
+      expiresAt: next.expiresAt,
+    })
+    .where(and(eq(sessions.refreshTokenHash, presentedHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, next.now)))
+    .returning();
+  if (row) {
+    await db.insert(retiredRefreshTokens).values({ tokenHash: presentedHash, sessionId: row.id, retiredAt: next.now });
+  }
+  return row;
+}
+
+export async function findSessionByRefreshHash(db: Database, hash: string): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(sessions).where(eq(sessions.refreshTokenHash, hash));
+  return row;
+}
+
+export async function findRetiredRefreshToken(
+  db: Database,
+  hash: string,
+): Promise<{ retiredAt: Date; session: SessionRow } | undefined> {
+  const [row] = await db
+    .select({ retiredAt: retiredRefreshTokens.retiredAt, session: sessions })
+    .from(retiredRefreshTokens)
+    .innerJoin(sessions, eq(sessions.id, retiredRefreshTokens.sessionId))
+    .where(eq(retiredRefreshTokens.tokenHash, hash));
+  return row;
+}
+
+/** Ends the given sessions (all of a user's when `sessionId` is omitted); returns the ids it ended. */
+export async function endSessions(
+  db: Database,
+  filter: { userId: string; sessionId?: string },
+  ended: { at: Date; reason: string },
+): Promise<string[]> {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: ended.at, revokedReason: ended.reason })
+    .where(
+      and(
+        eq(sessions.userId, filter.userId),
+        filter.sessionId === undefined ? undefined : eq(sessions.id, filter.sessionId),
+        isNull(sessions.revokedAt),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.map((row) => row.id);
+}
+
+export async function insertAccessToken(db: Database, values: AccessTokenRow): Promise<void> {
+  await db.insert(accessTokens).values(values);
+}
+
+export async function findAccessToken(db: Database, jti: string): Promise<AccessTokenRow | undefined> {
+  const [row] = await db.select().from(accessTokens).where(eq(accessTokens.jti, jti));
+  return row;
+}
+
+export async function liveAccessTokensOfSession(db: Database, sessionId: string, now: Date): Promise<AccessTokenRow[]> {
+  return db
+    .select()
+    .from(accessTokens)
+    .where(and(eq(accessTokens.sessionId, sessionId), gt(accessTokens.expiresAt, now)));
+}

@@ -1,0 +1,80 @@
+import { AuditAction } from '../audit/audit-action';
+import { recordAudit } from '../audit/audit.store';
+import { hashPassword } from '../auth/passwords';
+import { Role } from '../auth/role';
+import type { Clock } from '../clock';
+import type { Database } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
+import type { UserRow } from '../db/schema';
+import { badUserInput, notFound } from '../errors';
+import { isUuid } from '../ids';
+import { revokeAllOfUser } from '../revocation/revocation.writes';
+import { countEnabledAdminsExcept, findUserByEmail, findUserById, insertUser, updateUserFields } from './user.store';
+
+export interface UserChanges {
+  role?: Role | null;
+  disabled?: boolean | null;
+}
+
+function describeChanges(before: UserRow, changes: { role?: Role; disabled?: boolean }): string {
+  const parts: string[] = [];
+  if (changes.role !== undefined && changes.role !== before.role) parts.push(`role ${before.role} → ${changes.role}`);
+  if (changes.disabled !== undefined && changes.disabled !== before.disabled) {
+    parts.push(changes.disabled ? 'disabled' : 'enabled');
+  }
+  return parts.length > 0 ? `account changed: ${parts.join(', ')}` : 'account updated';
+}
+
+export class UserService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async getUser(id: string): Promise<UserRow> {
+    const user = isUuid(id) ? await findUserById(this.db, id) : undefined;
+    if (!user) throw notFound(`No user with id ${id}.`);
+    return user;
+  }
+
+  /** Any change revokes the user's tokens, so no token keeps a role or access it no longer has. */
+  async updateUser(id: string, changes: UserChanges, actorId: string): Promise<UserRow> {
+    const wanted = {
+      ...(changes.role != null && { role: changes.role }),
+      ...(changes.disabled != null && { disabled: changes.disabled }),
+    };
+    if (Object.keys(wanted).length === 0) throw badUserInput('Give at least one of role or disabled.');
+    const before = await this.getUser(id);
+    const losesAdmin = before.role === Role.ADMIN && !before.disabled && (wanted.role === Role.USER || wanted.disabled === true);
+    return this.db.transaction(async (tx) => {
+      // Refused so that the service can never be left without anyone able to administer it.
+      if (losesAdmin && (await countEnabledAdminsExcept(tx, id)) === 0) {
+        throw badUserInput('This is the last enabled administrator; promote another user first.');
+      }
+      const now = new Date(this.clock());
+      const reason = describeChanges(before, wanted);
+      const updated = await updateUserFields(tx, id, wanted);
+      if (!updated) throw notFound(`No user with id ${id}.`);
+      await revokeAllOfUser(tx, id, { now, actorId, reason }, AuditAction.USER_UPDATED);
+      return (await findUserById(tx, id)) ?? updated;
+    });
+  }
+
+  /** Creates the configured administrator unless an account with that email exists. */
+  async bootstrapAdmin(email: string, password: string): Promise<'created' | 'exists'> {
+    if (await findUserByEmail(this.db, email)) return 'exists';
+    const passwordHash = await hashPassword(password);
+    try {
+      await this.db.transaction(async (tx) => {
+        const now = new Date(this.clock());
+        const admin = await insertUser(tx, { email, passwordHash, role: Role.ADMIN, createdAt: now });
+        await recordAudit(tx, { at: now, action: AuditAction.ADMIN_BOOTSTRAPPED, targetUserId: admin.id });
+      });
+      return 'created';
+    } catch (error) {
+      // Another instance created it between our check and our insert.
+      if (isUniqueViolation(error)) return 'exists';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { Role } from '../auth/role';
+import type { Database } from '../db/client';
+import { users, type UserRow } from '../db/schema';
+
+export async function findUserById(db: Database, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.email, email));
+  return row;
+}
+
+export async function insertUser(
+  db: Database,
+  values: { email: string; passwordHash: string; role: Role; createdAt: Date },
+): Promise<UserRow> {
+  const [row] = await db.insert(users).values(values).returning();
+  if (!row) throw new Error('insert into users returned no row');
+  return row;
+}
+
+export async function updateUserFields(
+  db: Database,
+  id: string,
+  changes: { role?: Role; disabled?: boolean },
+): Promise<UserRow | undefined> {
+  const [row] = await db.update(users).set(changes).where(eq(users.id, id)).returning();
+  return row;
+}
+
+/** Moves the user's cutoff to `cutoff`, never backwards, and returns the cutoff now in force. */
+export async function raiseTokensValidAfter(
+  db: Database,
+  id: string,
+  cutoff: Date,
+  reason: string,
+): Promise<Date | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({
+      tokensValidAfter: sql`greatest(${users.tokensValidAfter}, ${cutoff.toISOString()}::timestamptz)`,
+      tokensRevokedReason: reason,
+    })
+    .where(eq(users.id, id))
+    .returning({ tokensValidAfter: users.tokensValidAfter });
+  return row?.tokensValidAfter ?? undefined;
+}
+
+export async function countEnabledAdminsExcept(db: Database, id: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, Role.ADMIN), eq(users.disabled, false), ne(users.id, id)));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,82 @@
+/** The operations the tests send, written once. */
+export const USER_FIELDS = 'id email role disabled createdAt';
+
+export const REGISTER = `mutation Register($email: EmailAddress!, $password: String!) {
+  register(email: $email, password: $password) { accessToken refreshToken accessTokenExpiresAt user { ${USER_FIELDS} } }
+}`;
+
+export const LOGIN = `mutation Login($email: EmailAddress!, $password: String!) {
+  login(email: $email, password: $password) { accessToken refreshToken accessTokenExpiresAt user { ${USER_FIELDS} } }
+}`;
+
+export const REFRESH = `mutation Refresh($refreshToken: String!) {
+  refreshToken(refreshToken: $refreshToken) { accessToken refreshToken accessTokenExpiresAt user { ${USER_FIELDS} } }
+}`;
+
+export const ME = `query Me { me { ${USER_FIELDS} } }`;
+
+export const BLACKLISTED_FIELDS = 'jti userId reason revokedBy expiresAt createdAt';
+
+export const LOGOUT = `mutation Logout { logout { ${BLACKLISTED_FIELDS} } }`;
+
+export const LOGOUT_ALL = `mutation LogoutAll { logoutAll }`;
+
+export const REVOKE_TOKEN = `mutation RevokeToken($input: RevokeTokenInput!) {
+  revokeToken(input: $input) { ${BLACKLISTED_FIELDS} }
+}`;
+
+export const REVOKE_USER_TOKENS = `mutation RevokeUserTokens($userId: ID!, $reason: String) {
+  revokeUserTokens(userId: $userId, reason: $reason)
+}`;
+
+export const UPDATE_USER = `mutation UpdateUser($id: ID!, $role: Role, $disabled: Boolean) {
+  updateUser(id: $id, role: $role, disabled: $disabled) { ${USER_FIELDS} }
+}`;
+
+export const PURGE = `mutation Purge { purgeExpiredTokens }`;
+
+export const BLACKLISTED_TOKENS = `query Blacklisted($first: Int, $after: String, $userId: ID, $includeExpired: Boolean) {
+  blacklistedTokens(first: $first, after: $after, userId: $userId, includeExpired: $includeExpired) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { ${BLACKLISTED_FIELDS} } }
+  }
+}`;
+
+export const AUDIT_EVENTS = `query Audit($first: Int, $after: String) {
+  auditEvents(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id at action actorId targetUserId targetJti reason } }
+  }
+}`;
+
+export interface UserData {
+  id: string;
+  email: string;
+  role: 'USER' | 'ADMIN';
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface AuthPayloadData {
+  accessToken: string;
+  refreshToken: string;
+  accessTokenExpiresAt: string;
+  user: UserData;
+}
+
+export interface BlacklistedTokenData {
+  jti: string;
+  userId: string | null;
+  reason: string | null;
+  revokedBy: string | null;
+  expiresAt: string;
+  createdAt: string;
+}
+
+export interface Connection<TNode> {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: Array<{ cursor: string; node: TNode }>;
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import type { DatabaseTarget } from '../../src/db/client';
+
+/** A database of its own for one test file, removed by `drop`. */
+export interface TestDatabase {
+  target: DatabaseTarget;
+  drop(): Promise<void>;
+}
+
+/**
+ * Embedded PGlite (in memory, or files under `pgliteDir` for restart tests) unless
+ * TEST_DATABASE_URL names a PostgreSQL server; there a uniquely named database is created.
+ */
+export async function createTestDatabase(options: { pgliteDir?: string } = {}): Promise<TestDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    return { target: { kind: 'pglite', dataDir: options.pgliteDir }, drop: async () => undefined };
+  }
+  const name = `token_warden_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    target: { kind: 'postgres', url: url.toString() },
+    drop: async () => {
+      const dropper = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+      try {
+        await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config';
+import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { createServer, type Logger, type TokenWardenServer } from '../../src/server';
+import { postGraphQL, type GraphQLResponse, type RequestOptions } from './graphql-client';
+import { LOGIN, REGISTER, type AuthPayloadData } from './operations';
+import { TestClock } from './test-clock';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const ADMIN_EMAIL = 'admin@token-warden.test';
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const USER_PASSWORD = 'correct horse battery staple';
+
+/** Log lines a test can inspect (for instance, that no secret was written). */
+export class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  error(message: string, error?: unknown): void {
+    this.lines.push(`${message} ${error instanceof Error ? (error.stack ?? error.message) : String(error ?? '')}`);
+  }
+}
+
+export interface StartOptions {
+  /** Extra environment for loadConfig (PORT, HOST and DATA_DIR are filled in). */
+  env?: Record<string, string>;
+  /** Reuse a database, for instance to restart on the same data. */
+  testDatabase?: TestDatabase;
+  dataDir?: string;
+  clock?: TestClock;
+}
+
+export interface TestServer {
+  url: string;
+  baseUrl: string;
+  clock: TestClock;
+  config: Config;
+  database: DatabaseHandle;
+  testDatabase: TestDatabase;
+  server: TokenWardenServer;
+  logger: RecordingLogger;
+  gql<TData>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
+  /** Registers a fresh user; returns the tokens and the password used. */
+  register(email?: string): Promise<AuthPayloadData & { password: string }>;
+  login(email: string, password: string): Promise<AuthPayloadData>;
+  loginAdmin(): Promise<AuthPayloadData>;
+  /** Stops the HTTP server and closes the database; keeps the data unless `drop` is set. */
+  stop(options?: { drop?: boolean }): Promise<void>;
+}
+
+export const TEST_JWT_SECRET = randomBytes(48).toString('base64');
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}@example.com`;
+}
+
+/** A real HTTP server on a free loopback port, on a database of its own, with the admin bootstrapped. */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'token-warden-test-'));
+  const testDatabase = options.testDatabase ?? (await createTestDatabase());
+  const config = loadConfig({
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    ...options.env,
+    DATA_DIR: dataDir,
+  });
+  const clock = options.clock ?? new TestClock();
+  const logger = new RecordingLogger();
+  const database = await openDatabase(testDatabase.target);
+  await database.migrate();
+  const server = await createServer({ config, database, clock: clock.now, logger });
+  if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
+  const address = await server.start(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const url = `${baseUrl}/graphql`;
+
+  const gql: TestServer['gql'] = (query, variables, requestOptions) =>
+    postGraphQL(url, query, variables, requestOptions);
+
+  const expectPayload = (response: GraphQLResponse<Record<string, AuthPayloadData>>, field: string): AuthPayloadData => {
+    const payload = response.data?.[field];
+    if (!payload) throw new Error(`${field} failed: ${JSON.stringify(response.errors)}`);
+    return payload;
+  };
+
+  const login = async (email: string, password: string) =>
+    expectPayload(await gql<Record<string, AuthPayloadData>>(LOGIN, { email, password }), 'login');
+
+  return {
+    url,
+    baseUrl,
+    clock,
+    config,
+    database,
+    testDatabase,
+    server,
+    logger,
+    gql,
+    register: async (email = uniqueEmail()) => ({
+      ...expectPayload(await gql<Record<string, AuthPayloadData>>(REGISTER, { email, password: USER_PASSWORD }), 'register'),
+      password: USER_PASSWORD,
+    }),
+    login,
+    loginAdmin: () => login(ADMIN_EMAIL, ADMIN_PASSWORD),
+    stop: async ({ drop = true } = {}) => {
+      await server.stop();
+      await database.close();
+      if (drop) {
+        await testDatabase.drop();
+        if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
