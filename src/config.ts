@@ -81,7 +81,8 @@ function jwtSecret(env: Env, production: boolean, dataDir: string): Buffer {
     return secret;
   }
   // A production instance must never sign with a key nobody chose on purpose.
-  if (production) throw new ConfigError('JWT_SECRET', `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes)`);
+  if (production)
+    throw new ConfigError('JWT_SECRET', `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes)`);
   return loadOrCreateDevSecret(dataDir);
 }
 
@@ -91,7 +92,8 @@ function admin(env: Env): Config['admin'] {
   if (email === undefined && password === undefined) return undefined;
   if (email === undefined) throw new ConfigError('ADMIN_EMAIL', 'is required when ADMIN_PASSWORD is set');
   if (password === undefined) throw new ConfigError('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set');
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ConfigError('ADMIN_EMAIL', `is not an email address: "${email}"`);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new ConfigError('ADMIN_EMAIL', `is not an email address: "${email}"`);
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new ConfigError('ADMIN_PASSWORD', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }

@@ -49,7 +49,11 @@ export const serviceUnavailable = (message: string): AppError => new AppError(Er
 type BearerErrorCode = typeof ErrorCode.TOKEN_REVOKED | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.INVALID_TOKEN;
 
 /** A refused bearer token (RFC 6750 §3): 401 with a WWW-Authenticate challenge. */
-export function bearerError(code: BearerErrorCode, message: string, extensions: Record<string, unknown> = {}): AppError {
+export function bearerError(
+  code: BearerErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): AppError {
   const challenge = `Bearer error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
   return new AppError(code, message, extensions, new HeaderMap([['www-authenticate', challenge]]));
 }

@@ -25,7 +25,8 @@ export interface Logger {
 
 export const consoleLogger: Logger = {
   info: (message) => console.log(message),
-  error: (message, error) => console.error(message, error instanceof Error ? (error.stack ?? error.message) : (error ?? '')),
+  error: (message, error) =>
+    console.error(message, error instanceof Error ? (error.stack ?? error.message) : (error ?? '')),
 };
 
 export interface ServerDeps {
@@ -55,14 +56,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 const requestErrorHandler =
   (logger: Logger): ErrorRequestHandler =>
   (error: { status?: unknown; type?: unknown }, _req, res, next) => {
-    if (res.headersSent) return next(error);
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error('request failed', error);
     const message =
-      status === 413 ? `The request body is larger than ${MAX_BODY_BYTES} bytes.`
-      : status === 500 ? 'Internal server error'
-      : 'The request body is not valid JSON.';
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+      status === 413
+        ? `The request body is larger than ${MAX_BODY_BYTES} bytes.`
+        : status === 500
+          ? 'Internal server error'
+          : 'The request body is not valid JSON.';
+    res
+      .status(status)
+      .json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   };
 
 export async function createServer(deps: ServerDeps): Promise<TokenWardenServer> {
@@ -77,6 +85,8 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     schema: buildAppSchema(),
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: it stops the HTTP server and then closes the database.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter((error) => logger.error('unexpected error in a GraphQL request', error)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

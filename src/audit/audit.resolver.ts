@@ -3,13 +3,7 @@ import { Auth } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import type { AuditEventRow } from '../db/schema';
-import {
-  checkPageSize,
-  decodeCursor,
-  encodeCursor,
-  toConnection,
-  type ConnectionShape,
-} from '../graphql/connection';
+import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../graphql/connection';
 import { AuditEvent, AuditEventConnection } from './audit-event.type';
 import { AuditEventsArgs } from './audit.args';
 import { countAuditEvents, listAuditEvents } from './audit.store';
@@ -31,6 +25,12 @@ export class AuditResolver {
       listAuditEvents(db, { limit: limit + 1, afterId }),
       countAuditEvents(db),
     ]);
-    return toConnection(rows, limit, totalCount, (row) => row, (row) => encodeCursor(row.id));
+    return toConnection(
+      rows,
+      limit,
+      totalCount,
+      (row) => row,
+      (row) => encodeCursor(row.id),
+    );
   }
 }

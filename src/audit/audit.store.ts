@@ -18,7 +18,10 @@ export async function recordAudit(db: Database, ...entries: AuditEntry[]): Promi
 }
 
 /** Newest first, keyset-paginated on the id. */
-export async function listAuditEvents(db: Database, page: { limit: number; afterId?: number }): Promise<AuditEventRow[]> {
+export async function listAuditEvents(
+  db: Database,
+  page: { limit: number; afterId?: number },
+): Promise<AuditEventRow[]> {
   return db
     .select()
     .from(auditEvents)

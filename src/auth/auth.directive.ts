@@ -6,6 +6,7 @@ import {
   GraphQLSchema,
   isEnumType,
   type GraphQLFieldConfig,
+  type GraphQLResolveInfo,
 } from 'graphql';
 import { Directive } from 'type-graphql';
 import { forbidden, unauthenticated } from '../errors';
@@ -57,7 +58,12 @@ export function applyAuthDirective(schema: GraphQLSchema): GraphQLSchema {
       const resolve = field.resolve ?? defaultFieldResolver;
       return {
         ...field,
-        resolve: (source, args, context, info) => {
+        resolve: (
+          source: unknown,
+          args: Record<string, unknown>,
+          context: RequestContext,
+          info: GraphQLResolveInfo,
+        ) => {
           const viewer = requireViewer(context);
           if (!roleSatisfies(viewer.role, required)) throw forbidden(`This needs the ${required} role.`);
           return resolve(source, args, context, info);

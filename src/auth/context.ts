@@ -67,6 +67,9 @@ export function createContextBuilder(deps: ContextDeps): (headers: IncomingHttpH
     const verified = deps.tokens.verifyAccessToken(token);
     if (!verified.ok) throw verified.failure === 'expired' ? tokenExpired() : invalidToken();
     const { claims } = verified;
-    return { viewer: { userId: claims.sub, role: claims.role, sessionId: claims.sid, jti: claims.jti }, services: deps.services };
+    return {
+      viewer: { userId: claims.sub, role: claims.role, sessionId: claims.sid, jti: claims.jti },
+      services: deps.services,
+    };
   };
 }

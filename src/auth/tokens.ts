@@ -93,7 +93,10 @@ export class TokenService {
    * `notBefore` is the user's revocation cutoff: the token's `iat` is placed strictly after it,
    * so that a login right after "revoke all" is valid even within the same millisecond.
    */
-  signAccessToken(subject: { userId: string; role: Role; sessionId: string }, notBefore: Date | null): IssuedAccessToken {
+  signAccessToken(
+    subject: { userId: string; role: Role; sessionId: string },
+    notBefore: Date | null,
+  ): IssuedAccessToken {
     const issuedAtMs = Math.max(this.clock(), (notBefore?.getTime() ?? 0) + 1);
     const expSeconds = Math.floor(issuedAtMs / 1000) + this.config.accessTokenTtlSeconds;
     const jti = newJti();

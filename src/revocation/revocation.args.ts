@@ -22,6 +22,9 @@ export class RevokeUserTokensArgs {
   @Field(() => ID)
   userId!: string;
 
-  @Field(() => String, { nullable: true, description: `Shown to the holders (${MAX_REASON_LENGTH} characters at most).` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Shown to the holders (${MAX_REASON_LENGTH} characters at most).`,
+  })
   reason?: string | null;
 }

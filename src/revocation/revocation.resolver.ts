@@ -4,13 +4,7 @@ import { Auth, requireViewer } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import type { BlacklistedTokenRow } from '../db/schema';
-import {
-  checkPageSize,
-  decodeCursor,
-  encodeCursor,
-  toConnection,
-  type ConnectionShape,
-} from '../graphql/connection';
+import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../graphql/connection';
 import { BlacklistedToken, BlacklistedTokenConnection } from './blacklisted-token.type';
 import { BlacklistedTokensArgs, RevokeUserTokensArgs } from './revocation.args';
 import { RevokeTokenInput } from './revoke-token.input';

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/client';
 import type { BlacklistedTokenRow } from '../db/schema';
 import { badUserInput, notFound } from '../errors';
-import { isUuid } from '../ids';
+import { checkUserId } from '../ids';
 import { findAccessToken } from '../sessions/session.store';
 import { findUserById } from '../users/user.store';
 import { purgeExpired, type PurgeCounts } from './cleanup';
@@ -91,7 +91,7 @@ export class RevocationService {
   /** Revokes every token the user holds; returns the cutoff now in force. */
   async revokeUserTokens(userId: string, reason: string | null | undefined, actorId: string): Promise<Date> {
     const why = normalizeReason(reason, 'all tokens revoked by an administrator');
-    if (!isUuid(userId) || !(await findUserById(this.db, userId))) throw notFound(`No user with id ${userId}.`);
+    if (!(await findUserById(this.db, checkUserId(userId, 'userId')))) throw notFound(`No user with id ${userId}.`);
     const now = new Date(this.clock());
     const { cutoff } = await this.db.transaction((tx) =>
       revokeAllOfUser(tx, userId, { now, actorId, reason: why }, AuditAction.USER_TOKENS_REVOKED),
@@ -104,7 +104,7 @@ export class RevocationService {
     filter: { userId?: string; includeExpired: boolean },
     page: { limit: number; after?: { createdAt: Date; jti: string } },
   ): Promise<{ rows: BlacklistedTokenRow[]; totalCount: number }> {
-    if (filter.userId !== undefined && !isUuid(filter.userId)) throw badUserInput('userId is not a valid user id');
+    if (filter.userId !== undefined) checkUserId(filter.userId, 'userId');
     const where = { ...filter, now: new Date(this.clock()) };
     const [rows, totalCount] = await Promise.all([
       listBlacklistEntries(this.db, where, page),

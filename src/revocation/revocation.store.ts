@@ -90,8 +90,15 @@ export async function countBlacklistEntries(db: Database, filter: BlacklistFilte
 
 /** Deletes up to `limit` expired blacklist entries; returns how many it deleted. */
 export async function deleteExpiredBlacklistBatch(db: Database, now: Date, limit: number): Promise<number> {
-  const batch = db.select({ jti: blacklistedTokens.jti }).from(blacklistedTokens).where(lte(blacklistedTokens.expiresAt, now)).limit(limit);
-  const rows = await db.delete(blacklistedTokens).where(inArray(blacklistedTokens.jti, batch)).returning({ jti: blacklistedTokens.jti });
+  const batch = db
+    .select({ jti: blacklistedTokens.jti })
+    .from(blacklistedTokens)
+    .where(lte(blacklistedTokens.expiresAt, now))
+    .limit(limit);
+  const rows = await db
+    .delete(blacklistedTokens)
+    .where(inArray(blacklistedTokens.jti, batch))
+    .returning({ jti: blacklistedTokens.jti });
   return rows.length;
 }
 
@@ -100,7 +107,12 @@ export async function deleteExpiredBlacklistBatch(db: Database, now: Date, limit
  * that every access token they issued has expired. Their access-token and retired-token
  * records go with them (ON DELETE CASCADE).
  */
-export async function deleteDeadSessionBatch(db: Database, now: Date, endedBefore: Date, limit: number): Promise<number> {
+export async function deleteDeadSessionBatch(
+  db: Database,
+  now: Date,
+  endedBefore: Date,
+  limit: number,
+): Promise<number> {
   const batch = db
     .select({ id: sessions.id })
     .from(sessions)
@@ -112,7 +124,14 @@ export async function deleteDeadSessionBatch(db: Database, now: Date, endedBefor
 
 /** Deletes up to `limit` expired access-token records of sessions that are still alive. */
 export async function deleteExpiredAccessTokenBatch(db: Database, now: Date, limit: number): Promise<number> {
-  const batch = db.select({ jti: accessTokens.jti }).from(accessTokens).where(lte(accessTokens.expiresAt, now)).limit(limit);
-  const rows = await db.delete(accessTokens).where(inArray(accessTokens.jti, batch)).returning({ jti: accessTokens.jti });
+  const batch = db
+    .select({ jti: accessTokens.jti })
+    .from(accessTokens)
+    .where(lte(accessTokens.expiresAt, now))
+    .limit(limit);
+  const rows = await db
+    .delete(accessTokens)
+    .where(inArray(accessTokens.jti, batch))
+    .returning({ jti: accessTokens.jti });
   return rows.length;
 }

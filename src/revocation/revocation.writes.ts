@@ -53,7 +53,11 @@ export async function revokeAllOfUser(
   return { cutoff, sessionsEnded: ended.length };
 }
 
-export async function auditTokenRevocations(tx: Database, rows: BlacklistedTokenRow[], action: AuditAction): Promise<void> {
+export async function auditTokenRevocations(
+  tx: Database,
+  rows: BlacklistedTokenRow[],
+  action: AuditAction,
+): Promise<void> {
   await recordAudit(
     tx,
     ...rows.map((row) => ({

@@ -8,6 +8,9 @@ export class RevokeTokenInput {
   @Field(() => String, { nullable: true })
   jti?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Shown to the holder when the token is refused (500 characters at most).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Shown to the holder when the token is refused (500 characters at most).',
+  })
   reason?: string | null;
 }

@@ -34,7 +34,9 @@ export class SessionResolver {
     return toPayload(await context.services.sessions.login(email, password));
   }
 
-  @Mutation(() => AuthPayload, { description: 'Trades a refresh token for new tokens; the old refresh token is spent.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Trades a refresh token for new tokens; the old refresh token is spent.',
+  })
   async refreshToken(
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() context: RequestContext,

@@ -42,12 +42,12 @@ export interface SessionRef {
   jti: string;
 }
 
-const refreshError = (code: typeof ErrorCode.INVALID_TOKEN | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.TOKEN_REVOKED, message: string) =>
-  new AppError(code, message);
+const refreshError = (
+  code: typeof ErrorCode.INVALID_TOKEN | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.TOKEN_REVOKED,
+  message: string,
+) => new AppError(code, message);
 
-type RefreshOutcome =
-  | { ok: true; tokens: SessionTokens }
-  | { ok: false; error: AppError };
+type RefreshOutcome = { ok: true; tokens: SessionTokens } | { ok: false; error: AppError };
 
 function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
@@ -137,7 +137,8 @@ export class SessionService {
    * window the whole session is revoked, because one of the two holders is not its owner.
    */
   async refresh(refreshToken: string): Promise<SessionTokens> {
-    if (!isWellFormedRefreshToken(refreshToken)) throw refreshError(ErrorCode.INVALID_TOKEN, 'The refresh token is not valid.');
+    if (!isWellFormedRefreshToken(refreshToken))
+      throw refreshError(ErrorCode.INVALID_TOKEN, 'The refresh token is not valid.');
     const presentedHash = hashRefreshToken(refreshToken);
     const outcome = await this.db.transaction((tx) => this.rotate(tx, presentedHash));
     // Thrown after the commit, so that a reuse revocation is kept although the request fails.
@@ -156,6 +157,7 @@ export class SessionService {
     if (claimed) {
       const user = await findUserById(tx, claimed.userId);
       if (!user) throw new Error(`session ${claimed.id} has no user`);
+      if (user.disabled) return { ok: false, error: forbidden('This account is disabled.') };
       const access = await this.issueAccessToken(tx, user, claimed.id);
       return { ok: true, tokens: { access, refreshToken: nextToken, user } };
     }
@@ -190,7 +192,10 @@ export class SessionService {
       targetUserId: retired.session.userId,
       reason: `session ${retired.session.id} ended, ${revoked.length} access tokens revoked`,
     });
-    return { ok: false, error: refreshError(ErrorCode.TOKEN_REVOKED, 'Refresh token reuse detected; the session has been ended.') };
+    return {
+      ok: false,
+      error: refreshError(ErrorCode.TOKEN_REVOKED, 'Refresh token reuse detected; the session has been ended.'),
+    };
   }
 
   /** Blacklists the caller's access token, and every other live one of its session, and ends the session. */
@@ -209,7 +214,12 @@ export class SessionService {
   async logoutAll(userId: string): Promise<number> {
     const now = new Date(this.clock());
     const { sessionsEnded } = await this.db.transaction((tx) =>
-      revokeAllOfUser(tx, userId, { now, actorId: userId, reason: 'logged out everywhere' }, AuditAction.LOGGED_OUT_EVERYWHERE),
+      revokeAllOfUser(
+        tx,
+        userId,
+        { now, actorId: userId, reason: 'logged out everywhere' },
+        AuditAction.LOGGED_OUT_EVERYWHERE,
+      ),
     );
     return sessionsEnded;
   }

@@ -28,7 +28,9 @@ export async function claimRefreshToken(
       rotatedAt: next.now,
       expiresAt: next.expiresAt,
     })
-    .where(and(eq(sessions.refreshTokenHash, presentedHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, next.now)))
+    .where(
+      and(eq(sessions.refreshTokenHash, presentedHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, next.now)),
+    )
     .returning();
   if (row) {
     await db.insert(retiredRefreshTokens).values({ tokenHash: presentedHash, sessionId: row.id, retiredAt: next.now });

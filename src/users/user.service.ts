@@ -7,7 +7,7 @@ import type { Database } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import type { UserRow } from '../db/schema';
 import { badUserInput, notFound } from '../errors';
-import { isUuid } from '../ids';
+import { checkUserId, isUuid } from '../ids';
 import { revokeAllOfUser } from '../revocation/revocation.writes';
 import { countEnabledAdminsExcept, findUserByEmail, findUserById, insertUser, updateUserFields } from './user.store';
 
@@ -44,8 +44,9 @@ export class UserService {
       ...(changes.disabled != null && { disabled: changes.disabled }),
     };
     if (Object.keys(wanted).length === 0) throw badUserInput('Give at least one of role or disabled.');
-    const before = await this.getUser(id);
-    const losesAdmin = before.role === Role.ADMIN && !before.disabled && (wanted.role === Role.USER || wanted.disabled === true);
+    const before = await this.getUser(checkUserId(id, 'id'));
+    const losesAdmin =
+      before.role === Role.ADMIN && !before.disabled && (wanted.role === Role.USER || wanted.disabled === true);
     return this.db.transaction(async (tx) => {
       // Refused so that the service can never be left without anyone able to administer it.
       if (losesAdmin && (await countEnabledAdminsExcept(tx, id)) === 0) {

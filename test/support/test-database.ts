@@ -15,7 +15,7 @@ export interface TestDatabase {
 export async function createTestDatabase(options: { pgliteDir?: string } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    return { target: { kind: 'pglite', dataDir: options.pgliteDir }, drop: async () => undefined };
+    return { target: { kind: 'pglite', dataDir: options.pgliteDir }, drop: () => Promise.resolve() };
   }
   const name = `token_warden_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });

@@ -21,7 +21,9 @@ export class RecordingLogger implements Logger {
     this.lines.push(message);
   }
   error(message: string, error?: unknown): void {
-    this.lines.push(`${message} ${error instanceof Error ? (error.stack ?? error.message) : String(error ?? '')}`);
+    this.lines.push(
+      `${message} ${error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error ?? '')}`,
+    );
   }
 }
 
@@ -43,7 +45,11 @@ export interface TestServer {
   testDatabase: TestDatabase;
   server: TokenWardenServer;
   logger: RecordingLogger;
-  gql<TData>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
+  gql<TData>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<TData>>;
   /** Registers a fresh user; returns the tokens and the password used. */
   register(email?: string): Promise<AuthPayloadData & { password: string }>;
   login(email: string, password: string): Promise<AuthPayloadData>;
@@ -82,7 +88,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const gql: TestServer['gql'] = (query, variables, requestOptions) =>
     postGraphQL(url, query, variables, requestOptions);
 
-  const expectPayload = (response: GraphQLResponse<Record<string, AuthPayloadData>>, field: string): AuthPayloadData => {
+  const expectPayload = (
+    response: GraphQLResponse<Record<string, AuthPayloadData>>,
+    field: string,
+  ): AuthPayloadData => {
     const payload = response.data?.[field];
     if (!payload) throw new Error(`${field} failed: ${JSON.stringify(response.errors)}`);
     return payload;
@@ -102,7 +111,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     logger,
     gql,
     register: async (email = uniqueEmail()) => ({
-      ...expectPayload(await gql<Record<string, AuthPayloadData>>(REGISTER, { email, password: USER_PASSWORD }), 'register'),
+      ...expectPayload(
+        await gql<Record<string, AuthPayloadData>>(REGISTER, { email, password: USER_PASSWORD }),
+        'register',
+      ),
       password: USER_PASSWORD,
     }),
     login,

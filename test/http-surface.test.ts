@@ -1,0 +1,59 @@
+import { startTestServer, type TestServer } from './support/test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(server.url, { method: 'POST', headers, body });
+
+it('answers liveness and readiness', async () => {
+  expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+  const ready = await fetch(`${server.baseUrl}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toEqual({ status: 'ready' });
+});
+
+it.each([
+  ['a body that is not JSON', () => post('{"query": '), 400, 'BAD_REQUEST'],
+  [
+    'a body over 100 KB',
+    () => post(JSON.stringify({ query: `{ __typename } #${'x'.repeat(110 * 1024)}` })),
+    413,
+    'BAD_REQUEST',
+  ],
+  ['a query that does not parse', () => post(JSON.stringify({ query: '{ me {' })), 400, 'GRAPHQL_PARSE_FAILED'],
+  ['a field that does not exist', () => post(JSON.stringify({ query: '{ nope }' })), 400, 'GRAPHQL_VALIDATION_FAILED'],
+  [
+    'a variable of the wrong type',
+    () =>
+      post(
+        JSON.stringify({
+          query: 'query($n: Int) { blacklistedTokens(first: $n) { totalCount } }',
+          variables: { n: 'ten' },
+        }),
+      ),
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'a form post (CSRF)',
+    () => post('query={__typename}', { 'content-type': 'application/x-www-form-urlencoded' }),
+    400,
+    'BAD_REQUEST',
+  ],
+])('refuses %s with a clear JSON error and no stack trace', async (_name, send, status, code) => {
+  const response = await send();
+  expect(response.status).toBe(status);
+  const text = await response.text();
+  expect(text).not.toMatch(/stacktrace|node_modules|\.ts:\d+/);
+  const body = JSON.parse(text) as { errors: Array<{ extensions: { code: string } }> };
+  expect(body.errors[0]?.extensions.code).toBe(code);
+});
+
+it('still serves after all of the above', async () => {
+  const response = await server.gql<{ __typename: string }>('{ __typename }');
+  expect(response.data?.__typename).toBe('Query');
+});
