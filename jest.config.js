@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Several instances sharing one database need a real server: these run under `npm run test:pg`.
+  testPathIgnorePatterns: process.env.TEST_DATABASE_URL ? ['/node_modules/'] : ['/node_modules/', '/test/postgres/'],
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/build-once.js',
   transform: {

@@ -23,7 +23,12 @@ export interface Config {
   refreshReuseGraceSeconds: number;
   admin: { email: string; password: string } | undefined;
   cleanupIntervalSeconds: number;
+  revocationCheck: RevocationStrategy;
+  /** How often a mirror compares its feed version with the database's. */
+  reconcileIntervalMs: number;
 }
+
+export type RevocationStrategy = 'mirror' | 'database';
 
 export class ConfigError extends Error {
   constructor(
@@ -100,6 +105,14 @@ function admin(env: Env): Config['admin'] {
   return { email: email.toLowerCase(), password };
 }
 
+function revocationStrategy(env: Env): RevocationStrategy {
+  const value = text(env, 'REVOCATION_CHECK', 'mirror');
+  if (value !== 'mirror' && value !== 'database') {
+    throw new ConfigError('REVOCATION_CHECK', `must be "mirror" or "database", got "${value}"`);
+  }
+  return value;
+}
+
 const DAY = 86_400;
 
 /** Reads and validates every setting once; throws ConfigError naming the first bad variable. */
@@ -123,5 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),
     admin: admin(env),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * DAY),
+    revocationCheck: revocationStrategy(env),
+    reconcileIntervalMs: integer(env, 'REVOCATION_RECONCILE_MS', 1000, 50, 60_000),
   };
 }

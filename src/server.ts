@@ -13,6 +13,7 @@ import type { DatabaseHandle } from './db/client';
 import { createErrorFormatter } from './graphql/format-error';
 import { buildAppSchema } from './graphql/schema';
 import { scheduleCleanup } from './revocation/cleanup';
+import { withTimeout } from './timeout';
 import { createServices, type Services } from './services';
 
 export const MAX_BODY_BYTES = 100 * 1024;
@@ -39,17 +40,10 @@ export interface ServerDeps {
 export interface TokenWardenServer {
   readonly services: Services;
   readonly httpServer: Server;
-  /** Listens and starts the scheduled cleanup; resolves with the bound address. */
+  /** Brings the revocation check in sync, listens, starts the scheduled cleanup; resolves with the bound address. */
   start(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight requests finish, stops the cleanup. Leaves the database open. */
   stop(): Promise<void>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 }
 
 /** Body-parser failures (bad JSON, too large) answered as GraphQL-shaped JSON, never an HTML stack page. */
@@ -76,7 +70,7 @@ const requestErrorHandler =
 export async function createServer(deps: ServerDeps): Promise<TokenWardenServer> {
   const { config, database, clock } = deps;
   const logger = deps.logger ?? consoleLogger;
-  const services = createServices(config, database.db, clock);
+  const services = createServices(config, database, clock, (message, error) => logger.error(message, error));
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app);
@@ -108,8 +102,12 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (!services.revocationCheck.status().synced) {
+      res.status(503).json({ status: 'unavailable', reason: 'revocation mirror not in sync' });
+      return;
+    }
     try {
-      await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
+      await withTimeout(database.ping(), READINESS_TIMEOUT_MS, 'readiness ping');
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
@@ -126,8 +124,9 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   return {
     services,
     httpServer,
-    start: (port, host) =>
-      new Promise((resolve, reject) => {
+    start: async (port, host) => {
+      await services.revocationCheck.start();
+      return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
@@ -138,10 +137,12 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
           );
           resolve(httpServer.address() as AddressInfo);
         });
-      }),
+      });
+    },
     stop: async () => {
       stopCleanup?.();
       await apollo.stop();
+      await services.revocationCheck.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

@@ -1,8 +1,10 @@
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { Database } from './db/client';
+import type { Database, DatabaseHandle } from './db/client';
+import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
+import { RevocationWriter } from './revocation/revocation.feed';
 import { RevocationService } from './revocation/revocation.service';
 import { SessionService } from './sessions/session.service';
 import { UserService } from './users/user.service';
@@ -18,18 +20,43 @@ export interface Services {
   revocations: RevocationService;
 }
 
-export function createServices(config: Config, db: Database, clock: Clock): Services {
+const MIRROR_SWEEP_INTERVAL_MS = 60_000;
+
+function createRevocationCheck(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock,
+  onError: (message: string, error: unknown) => void,
+): RevocationCheck {
+  const direct = new DatabaseRevocationCheck(database.db, clock);
+  if (config.revocationCheck === 'database') return direct;
+  return new MirrorRevocationCheck(database, clock, direct, {
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    sweepIntervalMs: MIRROR_SWEEP_INTERVAL_MS,
+    onError,
+  });
+}
+
+export function createServices(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock,
+  onError: (message: string, error: unknown) => void,
+): Services {
+  const { db } = database;
   const tokens = new TokenService(config.jwt, clock);
+  const revocationCheck = createRevocationCheck(config, database, clock, onError);
+  const writer = new RevocationWriter(db, clock, (changes) => revocationCheck.applyCommitted(changes));
   return {
     db,
     clock,
     tokens,
-    revocationCheck: new DatabaseRevocationCheck(db, clock),
-    sessions: new SessionService(db, tokens, clock, {
+    revocationCheck,
+    sessions: new SessionService(db, writer, tokens, clock, {
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
     }),
-    users: new UserService(db, clock),
-    revocations: new RevocationService(db, tokens, clock),
+    users: new UserService(db, writer, clock),
+    revocations: new RevocationService(db, writer, tokens, clock),
   };
 }

@@ -20,7 +20,53 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * LISTENs on its own connection. `onClose` tells that the connection is gone: notifications
+   * may have been missed since. Resolves with a function that stops listening.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface ListenHandlers {
+  onNotify(payload: string): void;
+  onClose(): void;
+}
+
+/** `onnotify` is a postgres.js connection option its typings leave out (its own `sql.listen` uses it). */
+type ListenerOptions = postgres.Options<Record<string, postgres.PostgresType>> & {
+  onnotify: (channel: string, payload: string) => void;
+};
+
+/** A dedicated connection for LISTEN, so that its loss is seen at once instead of silently re-listened. */
+async function listenOnPostgres(url: string, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
+  let closedByUs = false;
+  const options: ListenerOptions = {
+    max: 1,
+    idle_timeout: undefined,
+    max_lifetime: null,
+    connect_timeout: 5,
+    fetch_types: false,
+    onnotice: () => undefined,
+    onnotify: (from, payload) => {
+      if (from === channel) handlers.onNotify(payload);
+    },
+    onclose: () => {
+      if (!closedByUs) handlers.onClose();
+    },
+  };
+  const listener = postgres(url, options);
+  const stop = async () => {
+    closedByUs = true;
+    await listener.end({ timeout: 1 });
+  };
+  try {
+    await listener.unsafe(`listen "${channel.replace(/"/g, '""')}"`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
 }
 
 export function targetFor(databaseUrl: string | undefined, dataDir: string): DatabaseTarget {
@@ -37,6 +83,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       ping: async () => {
         await sql`select 1`;
       },
+      listen: (channel, handlers) => listenOnPostgres(target.url, channel, handlers),
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -48,6 +95,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     migrate: () => migratePglite(client),
     ping: async () => {
       await client.query('select 1');
+    },
+    // One embedded database serves one process: its listener cannot drop, so onClose never fires.
+    listen: async (channel, handlers) => {
+      const unlisten = await client.listen(channel, (payload) => handlers.onNotify(payload));
+      return () => unlisten();
     },
     close: () => client.close(),
   };

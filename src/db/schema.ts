@@ -1,5 +1,16 @@
 import type { InferSelectModel } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { Role, ROLES } from '../auth/role';
 
 /** Millisecond precision: a revocation cutoff must be comparable with a token issued in the same second. */
@@ -110,3 +121,12 @@ export type SessionRow = InferSelectModel<typeof sessions>;
 export type AccessTokenRow = InferSelectModel<typeof accessTokens>;
 export type BlacklistedTokenRow = InferSelectModel<typeof blacklistedTokens>;
 export type AuditEventRow = InferSelectModel<typeof auditEvents>;
+
+/**
+ * One row: the number of revocation notices ever sent. Bumped in every revoking transaction
+ * (the row lock orders them), so an instance can tell whether its mirror has missed one.
+ */
+export const revocationFeed = pgTable('revocation_feed', {
+  id: integer('id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+});

@@ -5,6 +5,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
+import { DatabaseUnavailableMiddleware } from './database-unavailable.middleware';
 import { RevocationResolver } from '../revocation/revocation.resolver';
 import { SessionResolver } from '../sessions/session.resolver';
 import { UserResolver } from '../users/user.resolver';
@@ -16,6 +17,7 @@ export function buildAppSchema(): GraphQLSchema {
   const schema = buildSchemaSync({
     resolvers: [SessionResolver, UserResolver, RevocationResolver, AuditResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    globalMiddlewares: [DatabaseUnavailableMiddleware],
     validate: false,
   });
   return applyAuthDirective(schema);

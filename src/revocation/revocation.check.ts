@@ -1,10 +1,24 @@
 import type { UnverifiedClaims } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Database } from '../db/client';
+import { withTimeout } from '../timeout';
+import type { RevocationChanges } from './revocation.notice';
 import { findRevocationReason } from './revocation.store';
 
 export interface Revoked {
   reason: string | null;
+}
+
+/** What the metrics and the readiness probe read from a check. */
+export interface RevocationCheckStatus {
+  strategy: 'mirror' | 'database';
+  /** False while a mirror may have missed a revocation; requests are then checked in the database. */
+  synced: boolean;
+  /** Active blacklisted jtis held in memory (0 for the database strategy). */
+  size: number;
+  usersWithCutoff: number;
+  /** Milliseconds from sending the last notification received to applying it. */
+  lastNotificationLagMs: number | null;
 }
 
 /**
@@ -13,7 +27,15 @@ export interface Revoked {
  */
 export interface RevocationCheck {
   isRevoked(claims: UnverifiedClaims): Promise<Revoked | null>;
+  /** Changes this instance has just committed, applied before the revoking request answers. */
+  applyCommitted(changes: RevocationChanges[]): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): RevocationCheckStatus;
 }
+
+/** A check that has not answered by then is treated as failed: the request gets a 503, not a hang. */
+export const CHECK_TIMEOUT_MS = 2000;
 
 /** One query per request against the source of truth. */
 export class DatabaseRevocationCheck implements RevocationCheck {
@@ -23,11 +45,31 @@ export class DatabaseRevocationCheck implements RevocationCheck {
   ) {}
 
   async isRevoked(claims: UnverifiedClaims): Promise<Revoked | null> {
-    const found = await findRevocationReason(
-      this.db,
-      { jti: claims.jti, userId: claims.sub, issuedAt: new Date(claims.issuedAtMs) },
-      new Date(this.clock()),
+    const found = await withTimeout(
+      findRevocationReason(
+        this.db,
+        { jti: claims.jti, userId: claims.sub, issuedAt: new Date(claims.issuedAtMs) },
+        new Date(this.clock()),
+      ),
+      CHECK_TIMEOUT_MS,
+      'revocation check',
     );
     return found ?? null;
+  }
+
+  applyCommitted(): void {
+    // The database already holds every committed change.
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  status(): RevocationCheckStatus {
+    return { strategy: 'database', synced: true, size: 0, usersWithCutoff: 0, lastNotificationLagMs: null };
   }
 }

@@ -13,11 +13,11 @@ import { MAX_JTI_LENGTH, normalizeReason } from './revocation.limits';
 import {
   countBlacklistEntries,
   findBlacklistEntry,
-  insertBlacklistEntries,
   listBlacklistEntries,
   type NewBlacklistEntry,
 } from './revocation.store';
-import { auditTokenRevocations, revokeAllOfUser } from './revocation.writes';
+import type { RevocationWriter } from './revocation.feed';
+import { auditTokenRevocations, blacklistTokens, revokeAllOfUser } from './revocation.writes';
 
 export interface RevokeTokenRequest {
   token?: string | null;
@@ -29,6 +29,7 @@ export interface RevokeTokenRequest {
 export class RevocationService {
   constructor(
     private readonly db: Database,
+    private readonly writer: RevocationWriter,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
   ) {}
@@ -49,10 +50,10 @@ export class RevocationService {
     // Revoking an expired token changes nothing: it is refused already. Answer without storing.
     if (entry.expiresAt <= now) return { ...entry, createdAt: now };
 
-    return this.db.transaction(async (tx) => {
-      const [inserted] = await insertBlacklistEntries(tx, [entry], now);
-      if (!inserted) return (await findBlacklistEntry(tx, entry.jti)) as BlacklistedTokenRow;
-      await auditTokenRevocations(tx, [inserted], AuditAction.TOKEN_REVOKED);
+    return this.writer.run(async (tx) => {
+      const [inserted] = await blacklistTokens(tx, [entry], now);
+      if (!inserted) return (await findBlacklistEntry(tx.db, entry.jti)) as BlacklistedTokenRow;
+      await auditTokenRevocations(tx.db, [inserted], AuditAction.TOKEN_REVOKED);
       return inserted;
     });
   }
@@ -93,7 +94,7 @@ export class RevocationService {
     const why = normalizeReason(reason, 'all tokens revoked by an administrator');
     if (!(await findUserById(this.db, checkUserId(userId, 'userId')))) throw notFound(`No user with id ${userId}.`);
     const now = new Date(this.clock());
-    const { cutoff } = await this.db.transaction((tx) =>
+    const { cutoff } = await this.writer.run((tx) =>
       revokeAllOfUser(tx, userId, { now, actorId, reason: why }, AuditAction.USER_TOKENS_REVOKED),
     );
     return cutoff;
@@ -118,11 +119,15 @@ export class RevocationService {
     const now = new Date(this.clock());
     const counts = await purgeExpired(this.db, now, this.tokens.accessTokenTtlSeconds);
     if (actorId !== null || counts.blacklistedTokens > 0) {
-      await recordAudit(this.db, {
-        at: now,
-        action: AuditAction.EXPIRED_TOKENS_PURGED,
-        actorId,
-        reason: `${counts.blacklistedTokens} expired blacklist entries, ${counts.sessions} dead sessions`,
+      await this.writer.run(async (tx) => {
+        // Mirrors drop expired entries by themselves; the notice only lets them free the memory now.
+        tx.announce({ reason: null, jtis: [], cutoffs: [], purged: true });
+        await recordAudit(tx.db, {
+          at: now,
+          action: AuditAction.EXPIRED_TOKENS_PURGED,
+          actorId,
+          reason: `${counts.blacklistedTokens} expired blacklist entries, ${counts.sessions} dead sessions`,
+        });
       });
     }
     return counts;

@@ -2,13 +2,15 @@ import type { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.store';
 import type { Database } from '../db/client';
 import type { BlacklistedTokenRow } from '../db/schema';
+import type { RevokingTx } from './revocation.feed';
 import { endSessions, liveAccessTokensOfSession } from '../sessions/session.store';
 import { raiseTokensValidAfter } from '../users/user.store';
-import { insertBlacklistEntries } from './revocation.store';
+import { insertBlacklistEntries, type NewBlacklistEntry } from './revocation.store';
 
 /**
- * The writes that revoke, each meant to run inside the caller's transaction so that the
- * revocation and its audit event commit together or not at all.
+ * The writes that revoke, each meant to run inside the caller's revoking transaction so that
+ * the revocation, its notice to the other instances and its audit event commit together or not
+ * at all.
  */
 
 export interface RevocationCause {
@@ -17,15 +19,33 @@ export interface RevocationCause {
   reason: string;
 }
 
+/** Blacklists the entries not blacklisted yet; returns those newly inserted. */
+export async function blacklistTokens(
+  tx: RevokingTx,
+  entries: NewBlacklistEntry[],
+  now: Date,
+): Promise<BlacklistedTokenRow[]> {
+  const inserted = await insertBlacklistEntries(tx.db, entries, now);
+  // One notice per reason: a write usually has a single one.
+  const reasons = new Set(inserted.map((row) => row.reason));
+  for (const reason of reasons) {
+    const jtis = inserted
+      .filter((row) => row.reason === reason)
+      .map((row): [string, number] => [row.jti, row.expiresAt.getTime()]);
+    tx.announce({ reason, jtis, cutoffs: [] });
+  }
+  return inserted;
+}
+
 /** Ends one session and blacklists every access token it issued that is still alive. */
 export async function revokeSession(
-  tx: Database,
+  tx: RevokingTx,
   session: { userId: string; sessionId: string },
   cause: RevocationCause,
 ): Promise<BlacklistedTokenRow[]> {
-  await endSessions(tx, session, { at: cause.now, reason: cause.reason });
-  const live = await liveAccessTokensOfSession(tx, session.sessionId, cause.now);
-  return insertBlacklistEntries(
+  await endSessions(tx.db, session, { at: cause.now, reason: cause.reason });
+  const live = await liveAccessTokensOfSession(tx.db, session.sessionId, cause.now);
+  return blacklistTokens(
     tx,
     live.map((token) => ({
       jti: token.jti,
@@ -41,15 +61,22 @@ export async function revokeSession(
 
 /** Revokes every token the user holds now, by cutoff, and ends all their sessions. */
 export async function revokeAllOfUser(
-  tx: Database,
+  tx: RevokingTx,
   userId: string,
   cause: RevocationCause,
   action: AuditAction,
 ): Promise<{ cutoff: Date; sessionsEnded: number }> {
-  const cutoff = await raiseTokensValidAfter(tx, userId, cause.now, cause.reason);
+  const cutoff = await raiseTokensValidAfter(tx.db, userId, cause.now, cause.reason);
   if (!cutoff) throw new Error(`user ${userId} vanished while being revoked`);
-  const ended = await endSessions(tx, { userId }, { at: cause.now, reason: cause.reason });
-  await recordAudit(tx, { at: cause.now, action, actorId: cause.actorId, targetUserId: userId, reason: cause.reason });
+  tx.announce({ reason: cause.reason, jtis: [], cutoffs: [[userId, cutoff.getTime()]] });
+  const ended = await endSessions(tx.db, { userId }, { at: cause.now, reason: cause.reason });
+  await recordAudit(tx.db, {
+    at: cause.now,
+    action,
+    actorId: cause.actorId,
+    targetUserId: userId,
+    reason: cause.reason,
+  });
   return { cutoff, sessionsEnded: ended.length };
 }
 

@@ -10,7 +10,8 @@ import { isUniqueViolation } from '../db/errors';
 import type { BlacklistedTokenRow, UserRow } from '../db/schema';
 import { AppError, badUserInput, ErrorCode, forbidden, unauthenticated } from '../errors';
 import { findBlacklistEntry } from '../revocation/revocation.store';
-import { revokeAllOfUser, revokeSession, auditTokenRevocations } from '../revocation/revocation.writes';
+import type { RevocationWriter, RevokingTx } from '../revocation/revocation.feed';
+import { auditTokenRevocations, revokeAllOfUser, revokeSession } from '../revocation/revocation.writes';
 import { findUserByEmail, findUserById, insertUser } from '../users/user.store';
 import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from './refresh-token';
 import {
@@ -67,6 +68,7 @@ function checkPasswordShape(password: string): void {
 export class SessionService {
   constructor(
     private readonly db: Database,
+    private readonly writer: RevocationWriter,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly policy: SessionPolicy,
@@ -140,13 +142,14 @@ export class SessionService {
     if (!isWellFormedRefreshToken(refreshToken))
       throw refreshError(ErrorCode.INVALID_TOKEN, 'The refresh token is not valid.');
     const presentedHash = hashRefreshToken(refreshToken);
-    const outcome = await this.db.transaction((tx) => this.rotate(tx, presentedHash));
+    const outcome = await this.writer.run((tx) => this.rotate(tx, presentedHash));
     // Thrown after the commit, so that a reuse revocation is kept although the request fails.
     if (!outcome.ok) throw outcome.error;
     return outcome.tokens;
   }
 
-  private async rotate(tx: Database, presentedHash: string): Promise<RefreshOutcome> {
+  private async rotate(revoking: RevokingTx, presentedHash: string): Promise<RefreshOutcome> {
+    const tx = revoking.db;
     const now = new Date(this.clock());
     const nextToken = newRefreshToken();
     const claimed = await claimRefreshToken(tx, presentedHash, {
@@ -182,7 +185,7 @@ export class SessionService {
     }
     const reason = 'refresh token reuse detected';
     const revoked = await revokeSession(
-      tx,
+      revoking,
       { userId: retired.session.userId, sessionId: retired.session.id },
       { now, actorId: null, reason },
     );
@@ -200,11 +203,11 @@ export class SessionService {
 
   /** Blacklists the caller's access token, and every other live one of its session, and ends the session. */
   async logout(ref: SessionRef): Promise<BlacklistedTokenRow> {
-    return this.db.transaction(async (tx) => {
+    return this.writer.run(async (tx) => {
       const now = new Date(this.clock());
       const revoked = await revokeSession(tx, ref, { now, actorId: ref.userId, reason: 'logged out' });
-      await auditTokenRevocations(tx, revoked, AuditAction.LOGGED_OUT);
-      const own = revoked.find((row) => row.jti === ref.jti) ?? (await findBlacklistEntry(tx, ref.jti));
+      await auditTokenRevocations(tx.db, revoked, AuditAction.LOGGED_OUT);
+      const own = revoked.find((row) => row.jti === ref.jti) ?? (await findBlacklistEntry(tx.db, ref.jti));
       if (!own) throw new Error(`access token ${ref.jti} has no issue record`);
       return own;
     });
@@ -213,7 +216,7 @@ export class SessionService {
   /** Revokes every token of the caller; returns how many sessions it ended. */
   async logoutAll(userId: string): Promise<number> {
     const now = new Date(this.clock());
-    const { sessionsEnded } = await this.db.transaction((tx) =>
+    const { sessionsEnded } = await this.writer.run((tx) =>
       revokeAllOfUser(
         tx,
         userId,

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../db/errors';
 import type { UserRow } from '../db/schema';
 import { badUserInput, notFound } from '../errors';
 import { checkUserId, isUuid } from '../ids';
+import type { RevocationWriter } from '../revocation/revocation.feed';
 import { revokeAllOfUser } from '../revocation/revocation.writes';
 import { countEnabledAdminsExcept, findUserByEmail, findUserById, insertUser, updateUserFields } from './user.store';
 
@@ -28,6 +29,7 @@ function describeChanges(before: UserRow, changes: { role?: Role; disabled?: boo
 export class UserService {
   constructor(
     private readonly db: Database,
+    private readonly writer: RevocationWriter,
     private readonly clock: Clock,
   ) {}
 
@@ -47,7 +49,8 @@ export class UserService {
     const before = await this.getUser(checkUserId(id, 'id'));
     const losesAdmin =
       before.role === Role.ADMIN && !before.disabled && (wanted.role === Role.USER || wanted.disabled === true);
-    return this.db.transaction(async (tx) => {
+    return this.writer.run(async (revoking) => {
+      const tx = revoking.db;
       // Refused so that the service can never be left without anyone able to administer it.
       if (losesAdmin && (await countEnabledAdminsExcept(tx, id)) === 0) {
         throw badUserInput('This is the last enabled administrator; promote another user first.');
@@ -56,7 +59,7 @@ export class UserService {
       const reason = describeChanges(before, wanted);
       const updated = await updateUserFields(tx, id, wanted);
       if (!updated) throw notFound(`No user with id ${id}.`);
-      await revokeAllOfUser(tx, id, { now, actorId, reason }, AuditAction.USER_UPDATED);
+      await revokeAllOfUser(revoking, id, { now, actorId, reason }, AuditAction.USER_UPDATED);
       return (await findUserById(tx, id)) ?? updated;
     });
   }

@@ -34,6 +34,8 @@ export interface StartOptions {
   testDatabase?: TestDatabase;
   dataDir?: string;
   clock?: TestClock;
+  /** Lets a test interpose on the database connection, to play a fault. */
+  wrapDatabase?: (database: DatabaseHandle) => DatabaseHandle;
 }
 
 export interface TestServer {
@@ -67,7 +69,6 @@ export function uniqueEmail(prefix = 'user'): string {
 /** A real HTTP server on a free loopback port, on a database of its own, with the admin bootstrapped. */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'token-warden-test-'));
-  const testDatabase = options.testDatabase ?? (await createTestDatabase());
   const config = loadConfig({
     JWT_SECRET: TEST_JWT_SECRET,
     ADMIN_EMAIL,
@@ -75,9 +76,11 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     ...options.env,
     DATA_DIR: dataDir,
   });
+  const testDatabase = options.testDatabase ?? (await createTestDatabase());
   const clock = options.clock ?? new TestClock();
   const logger = new RecordingLogger();
-  const database = await openDatabase(testDatabase.target);
+  const opened = await openDatabase(testDatabase.target);
+  const database = options.wrapDatabase ? options.wrapDatabase(opened) : opened;
   await database.migrate();
   const server = await createServer({ config, database, clock: clock.now, logger });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);

@@ -1,0 +1,4 @@
+CREATE TABLE "revocation_feed" (
+	"id" integer PRIMARY KEY NOT NULL,
+	"version" bigint NOT NULL
+);

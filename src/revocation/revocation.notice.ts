@@ -1,0 +1,74 @@
+/** The PostgreSQL channel every instance listens on. */
+export const REVOCATION_CHANNEL = 'token_warden_revocations';
+
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; stay well below. */
+const MAX_PAYLOAD_BYTES = 7000;
+
+/** What one revoking write changed, all for one reason. */
+export interface RevocationChanges {
+  reason: string | null;
+  /** Blacklisted jtis with the instant (ms) their token expires. */
+  jtis: Array<[jti: string, expiresAtMs: number]>;
+  /** Users whose tokens issued at or before the cutoff (ms) are revoked. */
+  cutoffs: Array<[userId: string, cutoffMs: number]>;
+  /** Expired entries were purged from the database; mirrors may drop theirs now. */
+  purged?: boolean;
+}
+
+/** One NOTIFY: changes with the feed version it was sent under and when it was sent. */
+export interface RevocationNotice extends RevocationChanges {
+  version: number;
+  sentAtMs: number;
+}
+
+/** Splits changes so that each part's payload fits in one NOTIFY. */
+export function splitChanges(changes: RevocationChanges): RevocationChanges[] {
+  const base = Buffer.byteLength(JSON.stringify({ ...changes, jtis: [], cutoffs: [] })) + 64;
+  const parts: RevocationChanges[] = [];
+  let current: RevocationChanges = { ...changes, jtis: [], cutoffs: [] };
+  let size = base;
+  const flushIfFull = (entrySize: number) => {
+    if (size + entrySize <= MAX_PAYLOAD_BYTES || current.jtis.length + current.cutoffs.length === 0) return;
+    parts.push(current);
+    current = { ...changes, jtis: [], cutoffs: [] };
+    size = base;
+  };
+  for (const entry of changes.jtis) {
+    const entrySize = Buffer.byteLength(JSON.stringify(entry)) + 1;
+    flushIfFull(entrySize);
+    current.jtis.push(entry);
+    size += entrySize;
+  }
+  for (const entry of changes.cutoffs) {
+    const entrySize = Buffer.byteLength(JSON.stringify(entry)) + 1;
+    flushIfFull(entrySize);
+    current.cutoffs.push(entry);
+    size += entrySize;
+  }
+  parts.push(current);
+  return parts;
+}
+
+export function encodeNotice(notice: RevocationNotice): string {
+  return JSON.stringify(notice);
+}
+
+const isPair = (value: unknown): value is [string, number] =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isFinite(value[1]);
+
+/** Null for a payload this version of the service did not write. */
+export function decodeNotice(payload: string): RevocationNotice | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const notice = value as Partial<Record<keyof RevocationNotice, unknown>>;
+  if (!Number.isSafeInteger(notice.version) || !Number.isFinite(notice.sentAtMs)) return null;
+  if (!Array.isArray(notice.jtis) || !notice.jtis.every(isPair)) return null;
+  if (!Array.isArray(notice.cutoffs) || !notice.cutoffs.every(isPair)) return null;
+  if (notice.reason !== null && typeof notice.reason !== 'string') return null;
+  return value as RevocationNotice;
+}

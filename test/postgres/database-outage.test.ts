@@ -1,0 +1,59 @@
+import { errorCode } from '../support/graphql-client';
+import { Instances } from '../support/instances';
+import { ME } from '../support/operations';
+import { TcpProxy } from '../support/tcp-proxy';
+import type { TestServer } from '../support/test-server';
+import { waitFor } from '../support/wait';
+
+let instances: Instances;
+let proxy: TcpProxy;
+let b: TestServer;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  instances = await Instances.create();
+  if (instances.database.target.kind !== 'postgres') throw new Error('needs PostgreSQL');
+  const url = new URL(instances.database.target.url);
+  proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+  b = await instances.start({
+    testDatabase: { target: { kind: 'postgres', url: proxy.route(url.toString()) }, drop: () => Promise.resolve() },
+  });
+});
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  proxy.restore();
+  await instances.stopAll();
+  await proxy.close();
+});
+
+it('answers 503 while the database is gone, never accepts unchecked, and heals by itself', async () => {
+  const user = await b.register();
+  expect((await b.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
+
+  proxy.cut();
+  await waitFor(() => !b.server.services.revocationCheck.status().synced, 3000, 'B notices', 10);
+
+  const during = await b.gql(ME, {}, { token: user.accessToken });
+  expect(during.status).toBe(503);
+  expect(errorCode(during)).toBe('SERVICE_UNAVAILABLE');
+  expect(during.text).not.toMatch(/stacktrace|ECONNREFUSED|postgres/i);
+
+  // Public, database-free operations keep working; those that need the database say 503.
+  expect((await b.gql<{ __typename: string }>('{ __typename }')).data?.__typename).toBe('Query');
+  const login = await b.gql(
+    'mutation { login(email: "x@example.com", password: "whatever-password") { accessToken } }',
+  );
+  expect(login.status).toBe(503);
+  expect(errorCode(login)).toBe('SERVICE_UNAVAILABLE');
+  expect((await fetch(`${b.baseUrl}/readyz`)).status).toBe(503);
+  expect((await fetch(`${b.baseUrl}/healthz`)).status).toBe(200);
+
+  proxy.restore();
+  const healedMs = await waitFor(() => b.server.services.revocationCheck.status().synced, 10_000, 'B heals', 20);
+  console.log(`database back: B in sync again after ${healedMs.toFixed(0)} ms`);
+  expect((await b.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
+  expect((await fetch(`${b.baseUrl}/readyz`)).status).toBe(200);
+  expect(unhandled).toEqual([]);
+});

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { UnverifiedClaims } from '../../src/auth/tokens';
+import { decodeJwtPart } from './forge';
+import { REFRESH, type AuthPayloadData } from './operations';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { startTestServer, type StartOptions, type TestServer } from './test-server';
+
+/** Several service instances on one database, as behind a load balancer. */
+export class Instances {
+  private readonly started: TestServer[] = [];
+
+  private constructor(readonly database: TestDatabase) {}
+
+  static async create(): Promise<Instances> {
+    return new Instances(await createTestDatabase());
+  }
+
+  /** Starts one more instance; `testDatabase` may route it differently to the same database. */
+  async start(options: StartOptions = {}): Promise<TestServer> {
+    const instance = await startTestServer({ testDatabase: this.database, ...options });
+    this.started.push(instance);
+    return instance;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.started.map((instance) => instance.stop({ drop: false }).catch(() => undefined)));
+    await this.database.drop();
+  }
+}
+
+/** `count` distinct live access tokens of one session, minted by refreshing (no password hashing). */
+export async function mintAccessTokens(server: TestServer, first: AuthPayloadData, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  let refreshToken = first.refreshToken;
+  for (let i = 0; i < count; i += 1) {
+    const response = await server.gql<{ refreshToken: AuthPayloadData }>(REFRESH, { refreshToken });
+    const payload = response.data?.refreshToken;
+    if (!payload) throw new Error(`refresh failed: ${JSON.stringify(response.errors)}`);
+    tokens.push(payload.accessToken);
+    refreshToken = payload.refreshToken;
+  }
+  return tokens;
+}
+
+export function claimsOf(token: string): UnverifiedClaims {
+  const payload = decodeJwtPart(token, 1);
+  return { jti: String(payload.jti), sub: String(payload.sub), issuedAtMs: Math.round(Number(payload.iat) * 1000) };
+}
+
+/** Claims of a token nobody was issued, for checking a jti revoked by id alone. */
+export function claimsForJti(jti: string): UnverifiedClaims {
+  return { jti, sub: randomUUID(), issuedAtMs: Date.now() };
+}
