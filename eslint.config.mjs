@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'drizzle/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', '.data/', 'drizzle/'] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

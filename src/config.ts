@@ -9,6 +9,8 @@ export interface JwtConfig {
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
+  /** Verified tokens remembered per instance; 0 verifies every request from scratch. */
+  verifiedTokenCacheSize: number;
 }
 
 export interface Config {
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: text(env, 'JWT_ISSUER', 'token-warden'),
       audience: text(env, 'JWT_AUDIENCE', 'token-warden'),
       accessTokenTtlSeconds,
+      verifiedTokenCacheSize: integer(env, 'TOKEN_CACHE_SIZE', 10_000, 0, 1_000_000),
     },
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL', 30 * DAY, 60, 365 * DAY),
     refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),

@@ -21,7 +21,12 @@ it('has the documented defaults', () => {
     admin: undefined,
     cleanupIntervalSeconds: 3600,
   });
-  expect(config.jwt).toMatchObject({ issuer: 'token-warden', audience: 'token-warden', accessTokenTtlSeconds: 900 });
+  expect(config.jwt).toMatchObject({
+    issuer: 'token-warden',
+    audience: 'token-warden',
+    accessTokenTtlSeconds: 900,
+    verifiedTokenCacheSize: 10_000,
+  });
 });
 
 it('generates the development secret once and reuses it', () => {
@@ -46,6 +51,8 @@ it.each([
   ['REFRESH_TOKEN_TTL', 'forever'],
   ['REFRESH_REUSE_GRACE_SECONDS', '100000'],
   ['CLEANUP_INTERVAL_SECONDS', '0'],
+  ['TOKEN_CACHE_SIZE', '-1'],
+  ['REVOCATION_CHECK', 'sometimes'],
   ['DATABASE_URL', 'not a url'],
   ['JWT_SECRET', 'short'],
   ['ADMIN_EMAIL', 'admin'],

@@ -86,14 +86,28 @@ describe('a malformed Authorization header is refused, never ignored', () => {
 });
 
 describe('a token of ours that is no longer good', () => {
-  it('is TOKEN_EXPIRED once past its exp', async () => {
-    const user = await server.register();
+  it('is TOKEN_EXPIRED once past its exp, whether or not it was accepted (and remembered as verified) before', async () => {
+    const unused = await server.register();
+    const used = await server.register();
+    expect((await server.gql(ME, {}, { token: used.accessToken })).status).toBe(200);
     server.clock.advance((server.config.jwt.accessTokenTtlSeconds + 1) * 1000);
     try {
-      expectRefused(await server.gql(ME, {}, { token: user.accessToken }), 'TOKEN_EXPIRED');
+      for (const { accessToken } of [unused, used]) {
+        expectRefused(await server.gql(ME, {}, { token: accessToken }), 'TOKEN_EXPIRED');
+      }
     } finally {
       server.clock.advance(-(server.config.jwt.accessTokenTtlSeconds + 1) * 1000);
     }
+  });
+
+  it('refuses a tampered copy of a token that was just accepted', async () => {
+    const user = await server.register();
+    expect((await server.gql(ME, {}, { token: user.accessToken })).status).toBe(200);
+    const [header, , signature] = user.accessToken.split('.');
+    const payload = Buffer.from(JSON.stringify({ ...decodeJwtPart(user.accessToken, 1), role: 'ADMIN' })).toString(
+      'base64url',
+    );
+    expectRefused(await server.gql(ME, {}, { token: `${header}.${payload}.${signature}` }), 'INVALID_TOKEN');
   });
 
   it('is TOKEN_REVOKED with the reason for the genuine token, plain INVALID_TOKEN for a forged twin', async () => {
@@ -115,5 +129,22 @@ describe('a token of ours that is no longer good', () => {
   it('leaves the genuine token working after all of the above', async () => {
     const me = await server.gql<{ me: UserData }>(ME, {}, { token: genuine.accessToken });
     expect(me.data?.me.id).toBe(genuine.user.id);
+  });
+});
+
+describe('with the verified-token cache turned off (TOKEN_CACHE_SIZE=0)', () => {
+  let uncached: TestServer;
+  beforeAll(async () => {
+    uncached = await startTestServer({ env: { TOKEN_CACHE_SIZE: '0' } });
+  });
+  afterAll(() => uncached.stop());
+
+  it('verifies every request from scratch: accepts the genuine token each time, refuses it once expired', async () => {
+    const user = await uncached.register();
+    for (let i = 0; i < 2; i += 1) {
+      expect((await uncached.gql(ME, {}, { token: user.accessToken })).status).toBe(200);
+    }
+    uncached.clock.advance((uncached.config.jwt.accessTokenTtlSeconds + 1) * 1000);
+    expectRefused(await uncached.gql(ME, {}, { token: user.accessToken }), 'TOKEN_EXPIRED');
   });
 });

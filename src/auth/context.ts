@@ -3,7 +3,7 @@ import { invalidToken, serviceUnavailable, tokenExpired, tokenRevoked } from '..
 import type { RevocationCheck } from '../revocation/revocation.check';
 import type { Services } from '../services';
 import type { Role } from './role';
-import { looksLikeJwt, readUnverifiedClaims, type TokenService } from './tokens';
+import { looksLikeJwt, type TokenService } from './tokens';
 
 /** Who is calling, from a verified, unrevoked access token. */
 export interface Viewer {
@@ -47,7 +47,7 @@ export function createContextBuilder(deps: ContextDeps): (headers: IncomingHttpH
     const header = headers.authorization;
     if (header === undefined) return anonymous;
     const token = bearerToken(header);
-    const unverified = readUnverifiedClaims(token);
+    const unverified = deps.tokens.claimsForCheck(token);
     if (!unverified) throw invalidToken();
 
     let revoked;

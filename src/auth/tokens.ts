@@ -3,6 +3,7 @@ import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { JwtConfig } from '../config';
 import { isRole, type Role } from './role';
+import { VerifiedTokenCache } from './verified-token.cache';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** Longest token we accept anywhere; a legitimate one is well under 1 KB. */
@@ -77,12 +78,14 @@ function toAccessClaims(payload: unknown): AccessClaims | null {
 export class TokenService {
   // A KeyObject is prepared once; passing the raw secret to every verify costs ~30x more.
   private readonly key: KeyObject;
+  private readonly verified: VerifiedTokenCache;
 
   constructor(
     private readonly config: JwtConfig,
     private readonly clock: Clock,
   ) {
     this.key = createSecretKey(config.secret);
+    this.verified = new VerifiedTokenCache(config.verifiedTokenCacheSize);
   }
 
   get accessTokenTtlSeconds(): number {
@@ -114,8 +117,20 @@ export class TokenService {
     return { token, jti, issuedAt: new Date(issuedAtMs), expiresAt: new Date(expSeconds * 1000) };
   }
 
+  /** What the revocation check needs, read from the payload, or recalled when the token verified before. */
+  claimsForCheck(token: string): UnverifiedClaims | null {
+    return this.verified.get(token)?.forCheck ?? readUnverifiedClaims(token);
+  }
+
   /** Checks signature (HS256 only), issuer, audience, type, expiry and the claims we rely on. */
   verifyAccessToken(token: string, options: { ignoreExpiration?: boolean } = {}): VerifyResult {
+    const known = this.verified.get(token);
+    if (known) {
+      const expired = known.claims.exp * 1000 <= this.clock();
+      return expired && !options.ignoreExpiration
+        ? { ok: false, failure: 'expired' }
+        : { ok: true, claims: known.claims };
+    }
     if (!looksLikeJwt(token)) return { ok: false, failure: 'invalid' };
     const nowSeconds = this.clock() / 1000;
     let decoded: jwt.Jwt;
@@ -135,6 +150,7 @@ export class TokenService {
     if (decoded.header.typ?.toLowerCase() !== ACCESS_TOKEN_TYPE) return { ok: false, failure: 'invalid' };
     const claims = toAccessClaims(decoded.payload);
     if (!claims || claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return { ok: false, failure: 'invalid' };
+    this.verified.remember(token, claims);
     return { ok: true, claims };
   }
 }

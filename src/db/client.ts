@@ -73,11 +73,18 @@ export function targetFor(databaseUrl: string | undefined, dataDir: string): Dat
   return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pglite') };
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export interface OpenOptions {
+  /** Called once for every statement sent through Drizzle: the database load a caller causes. */
+  onQuery?: () => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const { onQuery } = options;
+  const logger = onQuery ? { logQuery: onQuery } : undefined;
   if (target.kind === 'postgres') {
     const sql = postgres(target.url, { onnotice: () => undefined, max: 10 });
     return {
-      db: drizzlePostgres(sql, { schema }),
+      db: drizzlePostgres(sql, { schema, logger }),
       target,
       migrate: () => migratePostgres(target.url),
       ping: async () => {
@@ -90,7 +97,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   const client = await PGlite.create(target.dataDir);
   return {
-    db: drizzlePglite(client, { schema }),
+    db: drizzlePglite(client, { schema, logger }),
     target,
     migrate: () => migratePglite(client),
     ping: async () => {

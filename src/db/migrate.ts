@@ -3,11 +3,20 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePgliteDb } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgresDb } from 'drizzle-orm/postgres-js/migrator';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import postgres from 'postgres';
 
-/** The generated SQL migrations, committed beside the code (same path from src/ and from dist/). */
-export const MIGRATIONS_FOLDER = join(__dirname, '..', '..', 'drizzle');
+/** The package root: the nearest folder above this file with a package.json (src/, dist/ and the bench's build differ in depth). */
+function packageRoot(from: string): string {
+  for (let folder = from; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder;
+    if (dirname(folder) === folder) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+/** The generated SQL migrations, committed at the package root. */
+export const MIGRATIONS_FOLDER = join(packageRoot(__dirname), 'drizzle');
 
 /** Any fixed number works; it only has to be the same for every instance of this service. */
 const MIGRATION_LOCK_ID = 0x746f6b77;

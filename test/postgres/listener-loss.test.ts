@@ -46,7 +46,7 @@ it('never accepts what was revoked while its listener was gone, and heals within
   if (instances.database.target.kind !== 'postgres') throw new Error('needs PostgreSQL');
   const admin = await a.loginAdmin();
   const user = await a.register();
-  const tokens = await mintAccessTokens(a, user, 20);
+  const tokens = await mintAccessTokens(a.url, user, 20);
   const check = b.server.services.revocationCheck;
   expect(check.status().synced).toBe(true);
 

@@ -17,7 +17,7 @@ afterAll(() => instances.stopAll());
 it('enforces on B, within 1 s, what was revoked on A; and A enforces it before answering', async () => {
   const admin = await a.loginAdmin();
   const user = await a.register();
-  const tokens = await mintAccessTokens(a, user, 200);
+  const tokens = await mintAccessTokens(a.url, user, 200);
   const lagsMs: number[] = [];
   const sendToApplyMs: number[] = [];
   for (const token of tokens) {

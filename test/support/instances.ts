@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UnverifiedClaims } from '../../src/auth/tokens';
 import { decodeJwtPart } from './forge';
+import { postGraphQL } from './graphql-client';
 import { REFRESH, type AuthPayloadData } from './operations';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { startTestServer, type StartOptions, type TestServer } from './test-server';
@@ -29,11 +30,11 @@ export class Instances {
 }
 
 /** `count` distinct live access tokens of one session, minted by refreshing (no password hashing). */
-export async function mintAccessTokens(server: TestServer, first: AuthPayloadData, count: number): Promise<string[]> {
+export async function mintAccessTokens(graphqlUrl: string, first: AuthPayloadData, count: number): Promise<string[]> {
   const tokens: string[] = [];
   let refreshToken = first.refreshToken;
   for (let i = 0; i < count; i += 1) {
-    const response = await server.gql<{ refreshToken: AuthPayloadData }>(REFRESH, { refreshToken });
+    const response = await postGraphQL<{ refreshToken: AuthPayloadData }>(graphqlUrl, REFRESH, { refreshToken });
     const payload = response.data?.refreshToken;
     if (!payload) throw new Error(`refresh failed: ${JSON.stringify(response.errors)}`);
     tokens.push(payload.accessToken);

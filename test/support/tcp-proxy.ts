@@ -34,6 +34,9 @@ export class TcpProxy {
       return;
     }
     const upstream = connect(this.target.port, this.target.host);
+    // Forward each chunk at once: Nagle's algorithm would add delays of its own.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],

@@ -17,7 +17,12 @@ export async function createTestDatabase(options: { pgliteDir?: string } = {}): 
   if (!serverUrl) {
     return { target: { kind: 'pglite', dataDir: options.pgliteDir }, drop: () => Promise.resolve() };
   }
-  const name = `token_warden_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  return createPostgresDatabase(serverUrl, 'token_warden_test');
+}
+
+/** A new, uniquely named database on the PostgreSQL server `serverUrl` points at. */
+export async function createPostgresDatabase(serverUrl: string, prefix: string): Promise<TestDatabase> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
   try {
     await admin.unsafe(`create database "${name}"`);

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createContextBuilder } from '../src/auth/context';
+import { TokenService } from '../src/auth/tokens';
+import { systemClock } from '../src/clock';
+import { loadConfig, type RevocationStrategy } from '../src/config';
+import { openDatabase } from '../src/db/client';
+import { createServices } from '../src/services';
+
+export interface ContextCase {
+  name: string;
+  opsPerSecond: number;
+  meanMicros: number;
+  p99Micros: number;
+}
+
+const bearer = (token: string): IncomingHttpHeaders => ({ authorization: `Bearer ${token}` });
+
+/** A context builder over real services on an in-memory embedded database, and headers for each case. */
+async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'token-warden-context-bench-'));
+  const config = loadConfig({
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    REVOCATION_CHECK: strategy,
+    TOKEN_CACHE_SIZE: tokenCacheSize === undefined ? undefined : String(tokenCacheSize),
+    DATA_DIR: dataDir,
+  });
+  const database = await openDatabase({ kind: 'pglite' });
+  await database.migrate();
+  const services = createServices(config, database, systemClock, (message, error) => console.error(message, error));
+  await services.revocationCheck.start();
+  const password = randomBytes(12).toString('base64url');
+  const live = await services.sessions.register(`bench-${randomBytes(4).toString('hex')}@example.com`, password);
+  const doomed = await services.sessions.login(live.user.email, password);
+  await services.revocations.revokeToken({ token: doomed.access.token }, live.user.id);
+  const stranger = new TokenService({ ...config.jwt, secret: randomBytes(48) }, systemClock);
+  const forged = stranger.signAccessToken(
+    { userId: live.user.id, role: live.user.role, sessionId: live.access.jti },
+    null,
+  );
+  const build = createContextBuilder({
+    tokens: services.tokens,
+    revocations: services.revocationCheck,
+    services,
+    onCheckFailure: (error) => console.error('revocation check failed', error),
+  });
+  return {
+    build,
+    headers: { valid: bearer(live.access.token), revoked: bearer(doomed.access.token), forged: bearer(forged.token) },
+    close: async () => {
+      await services.revocationCheck.stop();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Ops/s of the request pipeline alone (no HTTP): the number that shows a regression without network noise. */
+export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]> {
+  const { Bench } = await import('tinybench');
+  const mirror = await fixture('mirror');
+  const uncached = await fixture('mirror', 0);
+  const database = await fixture('database');
+  try {
+    const bench = new Bench({ time: timeMs, warmupTime: Math.min(timeMs, 250) });
+    const refused = (build: typeof mirror.build, headers: IncomingHttpHeaders) => async () => {
+      const accepted = await build(headers).then(
+        () => true,
+        () => false,
+      );
+      if (accepted) throw new Error('a token that must be refused was accepted');
+    };
+    bench
+      .add('valid token, mirror check', async () => {
+        await mirror.build(mirror.headers.valid);
+      })
+      .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', async () => {
+        await uncached.build(uncached.headers.valid);
+      })
+      .add('revoked token, mirror check', refused(mirror.build, mirror.headers.revoked))
+      .add('forged token, mirror check', refused(mirror.build, mirror.headers.forged))
+      .add('valid token, database check (embedded)', async () => {
+        await database.build(database.headers.valid);
+      });
+    await bench.run();
+    return bench.tasks.map((task) => {
+      const result = task.result;
+      if (result.state !== 'completed') throw new Error(`context bench "${task.name}" ended ${result.state}`);
+      return {
+        name: task.name,
+        opsPerSecond: result.throughput.mean,
+        meanMicros: result.latency.mean * 1000,
+        p99Micros: result.latency.p99 * 1000,
+      };
+    });
+  } finally {
+    await mirror.close();
+    await uncached.close();
+    await database.close();
+  }
+}

@@ -1,0 +1,92 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RevocationStrategy } from '../src/config';
+import { targetFor, type DatabaseTarget } from '../src/db/client';
+import { createPostgresDatabase } from '../test/support/test-database';
+import type { ProxyMessage } from './ipc';
+import { ServerChild } from './server-child';
+
+export const BENCH_ADMIN_EMAIL = 'bench-admin@token-warden.test';
+
+/** Where a bench server keeps its data: a data directory of its own, or a PostgreSQL database. */
+export type BenchDatabase = { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
+
+export function targetOf(database: BenchDatabase): DatabaseTarget {
+  return database.kind === 'postgres' ? targetFor(database.url, tmpdir()) : targetFor(undefined, database.dataDir);
+}
+
+/**
+ * Every server, database and proxy the bench starts, so that one `close` removes them all, even
+ * when a run fails halfway.
+ */
+export class Fleet {
+  readonly adminPassword = randomBytes(18).toString('base64url');
+  private readonly secret = randomBytes(48).toString('base64');
+  private readonly cleanups: (() => Promise<void>)[] = [];
+
+  /** A fresh embedded data directory; with `copyOf`, a copy of another one (taken while nothing has it open). */
+  embeddedDatabase(copyOf?: BenchDatabase): BenchDatabase {
+    const dataDir = mkdtempSync(join(tmpdir(), 'token-warden-bench-'));
+    this.cleanups.push(async () => {
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    if (copyOf?.kind === 'embedded') cpSync(copyOf.dataDir, dataDir, { recursive: true });
+    return { kind: 'embedded', dataDir };
+  }
+
+  async postgresDatabase(serverUrl: string): Promise<BenchDatabase> {
+    const database = await createPostgresDatabase(serverUrl, 'token_warden_bench');
+    this.cleanups.push(() => database.drop());
+    if (database.target.kind !== 'postgres') throw new Error('expected a PostgreSQL database');
+    return { kind: 'postgres', url: database.target.url };
+  }
+
+  async startServer(name: string, database: BenchDatabase, strategy: RevocationStrategy): Promise<ServerChild> {
+    const place: Record<string, string> =
+      database.kind === 'postgres'
+        ? { DATABASE_URL: database.url, DATA_DIR: tmpdir() }
+        : { DATA_DIR: database.dataDir };
+    const server = await ServerChild.start(name, {
+      NODE_ENV: 'production',
+      JWT_SECRET: this.secret,
+      ADMIN_EMAIL: BENCH_ADMIN_EMAIL,
+      ADMIN_PASSWORD: this.adminPassword,
+      REVOCATION_CHECK: strategy,
+      ...place,
+    });
+    this.cleanups.push(() => server.stop());
+    return server;
+  }
+
+  /** Starts a proxy that delays each direction by `delayMs`; returns `url` routed through it. */
+  async delayedUrl(url: string, delayMs: number): Promise<string> {
+    const target = new URL(url);
+    const proxy = fork(join(__dirname, 'proxy-process.js'), [target.hostname, target.port || '5432', String(delayMs)], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    this.cleanups.push(() => {
+      proxy.kill();
+      return Promise.resolve();
+    });
+    const message = await new Promise<ProxyMessage>((resolve, reject) => {
+      proxy.once('message', resolve);
+      proxy.once('exit', (code) => reject(new Error(`delay proxy exited with ${code}`)));
+    });
+    const routed = new URL(url);
+    routed.hostname = '127.0.0.1';
+    routed.port = String(message.port);
+    return routed.toString();
+  }
+
+  /** Stops servers before dropping their databases: the reverse of the order things were made in. */
+  async close(): Promise<void> {
+    for (const cleanup of this.cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => console.error('bench cleanup failed:', error));
+    }
+    this.cleanups.length = 0;
+  }
+}

@@ -1,0 +1,115 @@
+// `npm run bench`: what the revocation check costs, measured side by side in one run.
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { writeThroughputChart } from './chart';
+import { benchContextBuilder } from './context-builder.bench';
+import { Fleet } from './fleet';
+import { readOptions, type BenchOptions } from './options';
+import { measurePropagation } from './propagation';
+import { evaluateTargets, renderMarkdown, type BenchReport } from './report';
+import { inRunOrder, startScalePair, startSlowPair, startStrategyPair, type StrategyPair } from './setup';
+import { measureThroughput, type Configuration } from './throughput';
+import { signIn } from './tokens';
+
+const SLOW_DATABASE_DELAY_MS = 5;
+const MB = 1024 * 1024;
+
+const benchStarted = performance.now();
+const log = (line: string) =>
+  console.log(`[bench +${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+async function postgresVersion(url: string): Promise<string> {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    const [row] = await sql<{ version: string }[]>`select version()`;
+    return row?.version ?? 'PostgreSQL';
+  } finally {
+    await sql.end();
+  }
+}
+
+async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
+  log('context builder alone');
+  const context = await benchContextBuilder(options.contextBenchMs);
+
+  log('starting servers on the embedded database');
+  const pairs: StrategyPair[] = [await startStrategyPair(fleet, 'embedded', !options.postgresUrl)];
+  if (options.postgresUrl) {
+    log('starting servers on PostgreSQL');
+    pairs.push(await startStrategyPair(fleet, 'postgres', true, options.postgresUrl));
+  } else {
+    log('DATABASE_URL is not set: PostgreSQL, slow-database and propagation runs skipped');
+  }
+  const configurations: Configuration[] = pairs.flatMap((pair) => pair.configurations);
+
+  const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
+  log(`seeding ${options.scaleRevocations} revocations (${scaleKind})`);
+  const scale = await startScalePair(fleet, scaleKind, options.scaleRevocations, options.postgresUrl);
+  configurations.push(...scale.configurations);
+
+  const postgresPair = pairs.find((pair) => pair.kind === 'postgres');
+  if (postgresPair?.shared) {
+    log(`starting servers behind a proxy adding ${SLOW_DATABASE_DELAY_MS} ms each way`);
+    configurations.push(...(await startSlowPair(fleet, postgresPair.shared, SLOW_DATABASE_DELAY_MS)));
+  }
+
+  log(`${configurations.length} configurations × ${options.rounds} rounds × ${options.durationSeconds} s`);
+  const throughput = await measureThroughput(
+    inRunOrder(configurations),
+    { ...options, durationSeconds: options.durationSeconds },
+    log,
+  );
+
+  let propagation;
+  if (postgresPair?.shared) {
+    log(`propagation: ${options.propagationRevocations} revocations between two instances`);
+    const b = await fleet.startServer('postgres-mirror-b', postgresPair.shared, 'mirror');
+    const admin = await signIn(postgresPair.mirror, fleet.adminPassword);
+    propagation = await measurePropagation(postgresPair.mirror, b, admin.accessToken, options.propagationRevocations);
+  }
+
+  const plainMirror = pairs.find((pair) => pair.kind === scaleKind)?.mirror;
+  return {
+    date: new Date(),
+    postgresVersion: options.postgresUrl ? await postgresVersion(options.postgresUrl) : undefined,
+    settings: options,
+    throughput,
+    scale: {
+      database: scaleKind,
+      revocations: scale.revocations,
+      seedMs: scale.seedMs,
+      mirrorLoadMs: scale.mirror.ready.startMs,
+      heapMb: scale.mirror.ready.heapUsedBytes / MB,
+      emptyHeapMb: (plainMirror?.ready.heapUsedBytes ?? Number.NaN) / MB,
+    },
+    propagation,
+    slowDelayMs: SLOW_DATABASE_DELAY_MS,
+    context,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2), process.env);
+  const fleet = new Fleet();
+  let report: BenchReport;
+  try {
+    report = await run(options, fleet);
+  } finally {
+    await fleet.close();
+  }
+  const markdown = renderMarkdown(report);
+  console.log(`\n${markdown}`);
+  mkdirSync(options.outDir, { recursive: true });
+  writeFileSync(join(options.outDir, 'results.md'), markdown);
+  await writeThroughputChart(report.throughput, join(options.outDir, 'throughput.png'));
+  log(`wrote ${join(options.outDir, 'results.md')} and throughput.png`);
+  const missed = evaluateTargets(report).filter((target) => target.met === false);
+  if (missed.length > 0) log(`targets missed: ${missed.map((target) => target.goal).join('; ')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error('[bench] failed:', error);
+  process.exit(1);
+});

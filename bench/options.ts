@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Seconds of load per configuration and round. */
+  durationSeconds: number;
+  /** Rounds; each runs every configuration once, forward and backward in turn, so machine drift cancels out. */
+  rounds: number;
+  connections: number;
+  /** Active revocations seeded for the scale configurations. */
+  scaleRevocations: number;
+  /** Revocations timed from one instance to another. */
+  propagationRevocations: number;
+  /** Milliseconds each context-builder case runs. */
+  contextBenchMs: number;
+  /** Unrecorded load before each measured run (off in the tiny mode). */
+  leadIn: boolean;
+  /** A PostgreSQL server the bench may create its databases on; without it, embedded only. */
+  postgresUrl: string | undefined;
+  /** Where results.md and the chart go. */
+  outDir: string;
+}
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --duration <s>      seconds of load per configuration and round (default 1.5)
+  --rounds <n>        rounds of alternating configurations (default 4)
+  --connections <n>   concurrent connections (default 32)
+  --revocations <n>   active revocations seeded for the scale runs (default 1000000)
+  --propagation <n>   revocations timed between two instances (default 500)
+  --tiny              one short round with small numbers, to check that the bench still runs
+  --out <dir>         where results.md and throughput.png are written (default bench/)
+
+Set DATABASE_URL to a PostgreSQL server to add the PostgreSQL, slow-database and propagation
+runs; the bench creates its own databases there and drops them afterwards.`;
+
+function positive(name: string, raw: string | undefined, fallback: number, whole = true): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+    throw new Error(`--${name} must be a positive ${whole ? 'whole ' : ''}number\n\n${USAGE}`);
+  }
+  return value;
+}
+
+export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      revocations: { type: 'string' },
+      propagation: { type: 'string' },
+      tiny: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const tiny = values.tiny;
+  return {
+    durationSeconds: positive('duration', values.duration, tiny ? 1 : 1.5, false),
+    rounds: positive('rounds', values.rounds, tiny ? 1 : 4),
+    connections: positive('connections', values.connections, tiny ? 8 : 32),
+    scaleRevocations: positive('revocations', values.revocations, tiny ? 5_000 : 1_000_000),
+    propagationRevocations: positive('propagation', values.propagation, tiny ? 20 : 500),
+    contextBenchMs: tiny ? 100 : 500,
+    leadIn: !tiny,
+    postgresUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    outDir: values.out ?? join(__dirname, '..', '..', 'bench'),
+  };
+}

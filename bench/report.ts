@@ -1,0 +1,212 @@
+import { cpus, release, totalmem, type } from 'node:os';
+import type { ContextCase } from './context-builder.bench';
+import type { PropagationResult } from './propagation';
+import { pairedRatio, type ConfigurationResult } from './throughput';
+
+export interface ScaleReport {
+  database: string;
+  revocations: number;
+  seedMs: number;
+  mirrorLoadMs: number;
+  heapMb: number;
+  /** The same figure for a mirror with an (almost) empty blacklist. */
+  emptyHeapMb: number;
+}
+
+export interface BenchReport {
+  date: Date;
+  postgresVersion: string | undefined;
+  settings: { durationSeconds: number; rounds: number; connections: number };
+  throughput: ConfigurationResult[];
+  scale: ScaleReport;
+  propagation: PropagationResult | undefined;
+  slowDelayMs: number;
+  context: ContextCase[];
+}
+
+export interface Target {
+  goal: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+const fixed = (value: number, digits = 0) => value.toFixed(digits);
+const signedPercent = (change: number) => `${change >= 0 ? '+' : ''}${fixed(change * 100, 1)} %`;
+
+function find(report: BenchReport, id: string): ConfigurationResult | undefined {
+  return report.throughput.find((result) => result.configuration.id === id);
+}
+
+function ratio(report: BenchReport, result: ConfigurationResult): number {
+  const baseline = find(report, result.configuration.baselineId);
+  return baseline ? pairedRatio(result, baseline) : Number.NaN;
+}
+
+/** Throughput the server's own CPU time allows, relative to the baseline's: baseline µs / this µs. */
+function cpuRatio(report: BenchReport, result: ConfigurationResult): number {
+  const baseline = find(report, result.configuration.baselineId);
+  return baseline ? baseline.cpuMicrosPerRequest / result.cpuMicrosPerRequest : Number.NaN;
+}
+
+/** The targets of the benchmark issue, each with what this run measured. */
+export function evaluateTargets(report: BenchReport): Target[] {
+  const targets: Target[] = [];
+  for (const database of ['embedded', 'postgres']) {
+    const mirror = find(report, `${database}/mirror`);
+    if (!mirror) continue;
+    const r = ratio(report, mirror);
+    targets.push({
+      goal: `Mirror ≥ 0.90 × baseline throughput (${database})`,
+      measured: `${fixed(r, 2)} × (by server CPU per request: ${fixed(cpuRatio(report, mirror), 2)} ×)`,
+      met: r >= 0.9,
+    });
+    targets.push({
+      goal: `Zero database statements per authenticated request on the mirror (${database})`,
+      measured: `${mirror.statementsPerRequest.toFixed(4)} per request`,
+      met: mirror.statementsPerRequest < 0.001,
+    });
+  }
+  const fast = find(report, 'postgres/mirror');
+  const slow = find(report, 'postgres/mirror-slow-db');
+  const slowDatabase = find(report, 'postgres/database-slow-db');
+  if (fast && slow && slowDatabase) {
+    const change = slow.p99Ms / fast.p99Ms - 1;
+    targets.push({
+      goal: `Mirror p99 within 10 % of its fast-database figure with the database ${report.slowDelayMs} ms away`,
+      measured: `${slow.p99Ms} ms vs ${fast.p99Ms} ms (${change >= 0 ? '+' : ''}${fixed(change * 100)} %); database strategy: ${slowDatabase.p99Ms} ms`,
+      met: change <= 0.1,
+    });
+  }
+  const scaleDatabase = report.scale.database;
+  const plain = find(report, `${scaleDatabase}/mirror`);
+  const scaled = find(report, `${scaleDatabase}/mirror-scale`);
+  if (plain && scaled) {
+    const change = pairedRatio(scaled, plain) - 1;
+    const cpuChange = plain.cpuMicrosPerRequest / scaled.cpuMicrosPerRequest - 1;
+    targets.push({
+      goal: `${report.scale.revocations} revocations change mirror throughput by < 5 % (${scaleDatabase})`,
+      measured: `${signedPercent(change)} (by server CPU per request: ${signedPercent(cpuChange)})`,
+      met: Math.abs(change) < 0.05,
+    });
+  }
+  targets.push({
+    goal: 'Propagation p99 ≤ 100 ms',
+    measured: report.propagation ? `${fixed(report.propagation.p99Ms, 1)} ms` : 'not run (needs DATABASE_URL)',
+    met: report.propagation ? report.propagation.p99Ms <= 100 : undefined,
+  });
+  return targets;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function machineDescription(): string {
+  const [cpu] = cpus();
+  return (
+    `${cpus().length} × ${cpu?.model.trim() ?? 'unknown CPU'}, ${fixed(totalmem() / 2 ** 30)} GiB RAM, ` +
+    `${type()} ${release()}, Node ${process.version}`
+  );
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { settings, scale, propagation } = report;
+  const throughputRows = report.throughput.map((result) => [
+    result.configuration.label,
+    result.configuration.database,
+    fixed(result.requestsPerSecond),
+    `${fixed(ratio(report, result), 2)} ×`,
+    fixed(result.p50Ms, 1),
+    fixed(result.p99Ms, 1),
+    fixed(result.cpuMicrosPerRequest),
+    result.configuration.authenticated ? result.statementsPerRequest.toFixed(4) : '–',
+  ]);
+  const targets = evaluateTargets(report).map((target) => [
+    target.goal,
+    target.measured,
+    target.met === undefined ? 'not run' : target.met ? 'met' : 'missed',
+  ]);
+  return `# Revocation check benchmark
+
+Measured ${report.date.toISOString().slice(0, 10)} by \`npm run bench\` on ${machineDescription()}${
+    report.postgresVersion
+      ? `; ${report.postgresVersion.split(' on ')[0] ?? report.postgresVersion} on the same machine`
+      : ''
+  }.
+
+Every configuration answers the same request, \`POST /graphql {"query":"{ __typename }"}\`, from
+${settings.connections} connections over loopback (autocannon). Configurations alternate: ${settings.rounds} round${
+    settings.rounds === 1 ? '' : 's'
+  } of ${settings.durationSeconds} s each, in order in even rounds and in reverse in odd ones, so drift on the
+shared machine hits every configuration alike. Requests/s and latencies are the median round; a
+ratio compares a configuration with the baseline on the same database round by round (the median of
+those per-round ratios).
+Server CPU per request is the CPU time the server process used while under load, divided by the
+requests it served: steadier than throughput here, since time other processes take from the
+machine is not counted. Statements per request counts every statement the server sent to its
+database while under load, divided by the same requests (the mirror's once-a-second reconcile
+included).
+
+## Throughput and latency
+
+${table(
+  [
+    'Configuration',
+    'Database',
+    'Requests/s',
+    '× baseline',
+    'p50 ms',
+    'p99 ms',
+    'Server CPU µs/request',
+    'Statements/request',
+  ],
+  throughputRows,
+)}
+
+![Throughput per configuration](throughput.png)
+
+## Scale: ${scale.revocations} active revocations (${scale.database})
+
+${table(
+  ['Seeded in', 'Mirror loaded in', 'Heap at ready', 'Heap with an empty blacklist'],
+  [
+    [
+      `${fixed(scale.seedMs / 1000, 1)} s`,
+      `${fixed(scale.mirrorLoadMs / 1000, 2)} s`,
+      `${fixed(scale.heapMb)} MB`,
+      `${fixed(scale.emptyHeapMb)} MB`,
+    ],
+  ],
+)}
+
+## Propagation between two instances
+
+${
+  propagation
+    ? `${propagation.revocations} revocations on instance A, each timed from A's answer to the first request instance B refuses (both separate processes on one PostgreSQL):\n\n${table(
+        ['p50', 'p95', 'p99', 'max'],
+        [
+          [propagation.p50Ms, propagation.p95Ms, propagation.p99Ms, propagation.maxMs].map(
+            (ms) => `${fixed(ms, 1)} ms`,
+          ),
+        ],
+      )}`
+    : 'Not run: it needs `DATABASE_URL` (two instances share a PostgreSQL server).'
+}
+
+## Context builder alone (no HTTP)
+
+${table(
+  ['Case', 'ops/s', 'mean µs', 'p99 µs'],
+  report.context.map((row) => [row.name, fixed(row.opsPerSecond), fixed(row.meanMicros, 1), fixed(row.p99Micros, 1)]),
+)}
+
+## Targets
+
+${table(['Target', 'Measured', ''], targets)}
+`;
+}

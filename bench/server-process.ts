@@ -1,0 +1,64 @@
+// A Token Warden server run as a child of the bench: the same server `main.ts` starts, reporting
+// its start-up time, heap and database statements over IPC.
+import 'reflect-metadata';
+import { systemClock } from '../src/clock';
+import { loadConfig } from '../src/config';
+import { openDatabase, targetFor } from '../src/db/client';
+import { createServer, type Logger } from '../src/server';
+import type { BenchCommand, ServerMessage } from './ipc';
+
+const quietLogger: Logger = {
+  info: () => undefined,
+  error: (message, error) => console.error(message, error),
+};
+
+function send(message: ServerMessage): void {
+  process.send?.(message);
+}
+
+function heapUsedAfterGc(): number {
+  global.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  let statements = 0;
+  const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
+    onQuery: () => {
+      statements += 1;
+    },
+  });
+  await database.migrate();
+  const server = await createServer({ config, database, clock: systemClock, logger: quietLogger });
+  if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
+
+  const started = performance.now();
+  const address = await server.start(0, '127.0.0.1');
+  const startMs = performance.now() - started;
+  const status = server.services.revocationCheck.status();
+
+  process.on('message', (command: BenchCommand) => {
+    if (command.type === 'stats') {
+      const cpu = process.cpuUsage();
+      send({ type: 'stats', statements, cpuMicros: cpu.user + cpu.system });
+      return;
+    }
+    void server
+      .stop()
+      .then(() => database.close())
+      .finally(() => process.exit(0));
+  });
+  send({
+    type: 'ready',
+    port: address.port,
+    startMs,
+    heapUsedBytes: heapUsedAfterGc(),
+    mirrorSize: config.revocationCheck === 'mirror' ? status.size : null,
+  });
+}
+
+serve().catch((error: unknown) => {
+  send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

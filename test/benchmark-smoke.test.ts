@@ -1,0 +1,61 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+// `npm run bench` in its tiny mode, so that the benchmark cannot rot unnoticed. With
+// TEST_DATABASE_URL (npm run test:pg) it runs the PostgreSQL, slow-database and propagation parts too.
+const root = join(__dirname, '..');
+const postgresUrl = process.env.TEST_DATABASE_URL;
+let outDir: string;
+
+beforeAll(() => {
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.bench.json'],
+    {
+      cwd: root,
+    },
+  );
+  outDir = mkdtempSync(join(tmpdir(), 'token-warden-bench-smoke-'));
+}, 120_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const row = (label: string, database: string) =>
+  new RegExp(`^\\| ${label.replace(/[{}+]/g, '\\$&')} \\| ${database} \\| \\d+ \\| \\d+\\.\\d\\d × \\|`, 'm');
+
+it('runs every configuration and writes results.md and a PNG chart', async () => {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  if (postgresUrl) env.DATABASE_URL = postgresUrl;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(root, 'dist-bench', 'bench', 'main.js'), '--tiny', '--out', outDir],
+    { cwd: root, env, timeout: 240_000 },
+  );
+  const markdown = readFileSync(join(outDir, 'results.md'), 'utf8');
+  expect(stdout).toContain(markdown.split('\n')[0]);
+
+  const kinds = postgresUrl ? ['embedded', 'postgres'] : ['embedded'];
+  for (const kind of kinds) {
+    expect(markdown).toMatch(row('Baseline: { __typename }, no token', kind));
+    expect(markdown).toMatch(row('Mirror: valid token', kind));
+    expect(markdown).toMatch(row('Database: valid token', kind));
+  }
+  expect(markdown).toMatch(row('Revoked token \\(mirror\\)', postgresUrl ? 'postgres' : 'embedded'));
+  const scaleKind = postgresUrl ? 'postgres' : 'embedded';
+  expect(markdown).toMatch(row('Mirror, 5 k revocations', scaleKind));
+  expect(markdown).toMatch(row('Database, 5 k revocations', scaleKind));
+  if (postgresUrl) {
+    expect(markdown).toMatch(row('Mirror, database \\+5 ms each way', 'postgres'));
+    expect(markdown).toMatch(/^20 revocations on instance A/m);
+    expect(markdown).toMatch(/^\| Propagation p99 ≤ 100 ms \| [\d.]+ ms \| (met|missed) \|$/m);
+  } else {
+    expect(markdown).toContain('Not run: it needs `DATABASE_URL`');
+  }
+  expect(markdown).toMatch(/^\| valid token, mirror check \| \d+ \|/m);
+
+  const png = readFileSync(join(outDir, 'throughput.png'));
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  expect(png.length).toBeGreaterThan(10_000);
+}, 300_000);
