@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { errorCode } from './support/graphql-client';
-import { AUDIT_EVENTS, REVOKE_TOKEN, type AuthPayloadData, type Connection } from './support/operations';
+import { AUDIT_EVENTS, REVOKE_TOKEN, type Connection } from './support/operations';
 import { decodeJwtPart } from './support/forge';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useServerWithAdmin } from './support/shared-server';
 
 interface AuditEventData {
   id: string;
@@ -15,22 +15,16 @@ interface AuditEventData {
 }
 type AuditListing = { auditEvents: Connection<AuditEventData> };
 
-let server: TestServer;
-let admin: AuthPayloadData;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.loginAdmin();
-});
-afterAll(() => server.stop());
+const shared = useServerWithAdmin();
 
 const listAll = async (): Promise<AuditEventData[]> => {
   const events: AuditEventData[] = [];
   let after: string | null = null;
   do {
-    const response: Awaited<ReturnType<typeof server.gql<AuditListing>>> = await server.gql<AuditListing>(
+    const response: Awaited<ReturnType<typeof shared.server.gql<AuditListing>>> = await shared.server.gql<AuditListing>(
       AUDIT_EVENTS,
       { first: 2, after },
-      { token: admin.accessToken },
+      { token: shared.admin.accessToken },
     );
     const connection = response.data?.auditEvents;
     if (!connection) throw new Error(JSON.stringify(response.errors));
@@ -41,11 +35,11 @@ const listAll = async (): Promise<AuditEventData[]> => {
 };
 
 it('records who revoked what and why, newest first, across pages', async () => {
-  const user = await server.register();
-  await server.gql(
+  const user = await shared.server.register();
+  await shared.server.gql(
     REVOKE_TOKEN,
     { input: { token: user.accessToken, reason: 'phishing' } },
-    { token: admin.accessToken },
+    { token: shared.admin.accessToken },
   );
 
   const events = await listAll();
@@ -54,7 +48,7 @@ it('records who revoked what and why, newest first, across pages', async () => {
   expect(new Set(ids).size).toBe(ids.length);
   expect(events[0]).toMatchObject({
     action: 'TOKEN_REVOKED',
-    actorId: admin.user.id,
+    actorId: shared.admin.user.id,
     targetUserId: user.user.id,
     targetJti: decodeJwtPart(user.accessToken, 1).jti,
     reason: 'phishing',
@@ -70,7 +64,7 @@ it.each([
   ['TRUNCATE', sql`truncate audit_events`],
 ])('refuses %s at the database level', async (_name, statement) => {
   const before = await listAll();
-  const failure = await server.database.db.execute(statement).then(
+  const failure = await shared.server.database.db.execute(statement).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -80,6 +74,6 @@ it.each([
 });
 
 it('is for administrators only', async () => {
-  const user = await server.register();
-  expect(errorCode(await server.gql(AUDIT_EVENTS, {}, { token: user.accessToken }))).toBe('FORBIDDEN');
+  const user = await shared.server.register();
+  expect(errorCode(await shared.server.gql(AUDIT_EVENTS, {}, { token: user.accessToken }))).toBe('FORBIDDEN');
 });

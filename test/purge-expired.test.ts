@@ -1,23 +1,18 @@
 import { count, lte } from 'drizzle-orm';
 import { blacklistedTokens } from '../src/db/schema';
 import { errorCode } from './support/graphql-client';
-import { BLACKLISTED_TOKENS, LOGOUT, PURGE, type AuthPayloadData, type Connection } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { BLACKLISTED_TOKENS, LOGOUT, PURGE, type Connection } from './support/operations';
+import { useServerWithAdmin } from './support/shared-server';
+import { startTestServer } from './support/test-server';
 
-let server: TestServer;
-let admin: AuthPayloadData;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.loginAdmin();
-});
-afterAll(() => server.stop());
+const shared = useServerWithAdmin();
 
 it('deletes expired entries in batches and keeps live ones', async () => {
-  const live = await server.register();
-  await server.gql(LOGOUT, {}, { token: live.accessToken });
+  const live = await shared.server.register();
+  await shared.server.gql(LOGOUT, {}, { token: live.accessToken });
 
   // More than two batches of entries that expired an hour ago.
-  const expiredAt = new Date(server.clock.now() - 3_600_000);
+  const expiredAt = new Date(shared.server.clock.now() - 3_600_000);
   const rows = Array.from({ length: 2_345 }, (_, i) => ({
     jti: `expired-${i.toString().padStart(6, '0')}`,
     reason: 'seeded',
@@ -25,25 +20,25 @@ it('deletes expired entries in batches and keeps live ones', async () => {
     createdAt: new Date(expiredAt.getTime() - 60_000),
   }));
   for (let i = 0; i < rows.length; i += 500) {
-    await server.database.db.insert(blacklistedTokens).values(rows.slice(i, i + 500));
+    await shared.server.database.db.insert(blacklistedTokens).values(rows.slice(i, i + 500));
   }
 
-  const purge = await server.gql<{ purgeExpiredTokens: number }>(PURGE, {}, { token: admin.accessToken });
+  const purge = await shared.server.gql<{ purgeExpiredTokens: number }>(PURGE, {}, { token: shared.admin.accessToken });
   expect(purge.data?.purgeExpiredTokens).toBe(2_345);
 
-  const [remainingExpired] = await server.database.db
+  const [remainingExpired] = await shared.server.database.db
     .select({ n: count() })
     .from(blacklistedTokens)
-    .where(lte(blacklistedTokens.expiresAt, new Date(server.clock.now())));
+    .where(lte(blacklistedTokens.expiresAt, new Date(shared.server.clock.now())));
   expect(remainingExpired?.n).toBe(0);
-  const listing = await server.gql<{ blacklistedTokens: Connection<unknown> }>(
+  const listing = await shared.server.gql<{ blacklistedTokens: Connection<unknown> }>(
     BLACKLISTED_TOKENS,
     { includeExpired: true },
-    { token: admin.accessToken },
+    { token: shared.admin.accessToken },
   );
   expect(listing.data?.blacklistedTokens.totalCount).toBe(1);
 
-  const again = await server.gql<{ purgeExpiredTokens: number }>(PURGE, {}, { token: admin.accessToken });
+  const again = await shared.server.gql<{ purgeExpiredTokens: number }>(PURGE, {}, { token: shared.admin.accessToken });
   expect(again.data?.purgeExpiredTokens).toBe(0);
 });
 
@@ -68,6 +63,6 @@ it('runs on its own schedule', async () => {
 });
 
 it('is for administrators only', async () => {
-  const user = await server.register();
-  expect(errorCode(await server.gql(PURGE, {}, { token: user.accessToken }))).toBe('FORBIDDEN');
+  const user = await shared.server.register();
+  expect(errorCode(await shared.server.gql(PURGE, {}, { token: user.accessToken }))).toBe('FORBIDDEN');
 });

@@ -1,42 +1,37 @@
 import { errorCode } from './support/graphql-client';
-import { LOGIN, ME, REFRESH, UPDATE_USER, type AuthPayloadData, type UserData } from './support/operations';
+import { LOGIN, ME, REFRESH, UPDATE_USER, type UserData } from './support/operations';
+import { useServerWithAdmin } from './support/shared-server';
 import { startTestServer, type TestServer } from './support/test-server';
 
-let server: TestServer;
-let admin: AuthPayloadData;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.loginAdmin();
-});
-afterAll(() => server.stop());
+const shared = useServerWithAdmin();
 
-const update = (variables: Record<string, unknown>, token = admin.accessToken) =>
-  server.gql<{ updateUser: UserData }>(UPDATE_USER, variables, { token });
+const update = (variables: Record<string, unknown>, token = shared.admin.accessToken) =>
+  shared.server.gql<{ updateUser: UserData }>(UPDATE_USER, variables, { token });
 
 it('promotes a user, revoking the tokens that still carry the old role', async () => {
-  const user = await server.register();
+  const user = await shared.server.register();
   const response = await update({ id: user.user.id, role: 'ADMIN' });
   expect(response.data?.updateUser).toMatchObject({ id: user.user.id, role: 'ADMIN', disabled: false });
 
-  const old = await server.gql(ME, {}, { token: user.accessToken });
+  const old = await shared.server.gql(ME, {}, { token: user.accessToken });
   expect(errorCode(old)).toBe('TOKEN_REVOKED');
   expect(old.errors?.[0]?.extensions?.reason).toMatch(/role/);
 
-  const fresh = await server.login(user.user.email, user.password);
+  const fresh = await shared.server.login(user.user.email, user.password);
   expect(fresh.user.role).toBe('ADMIN');
 });
 
 it('disables a user: tokens refused, refresh and login refused', async () => {
-  const user = await server.register();
+  const user = await shared.server.register();
   await update({ id: user.user.id, disabled: true });
-  expect(errorCode(await server.gql(ME, {}, { token: user.accessToken }))).toBe('TOKEN_REVOKED');
-  expect(errorCode(await server.gql(REFRESH, { refreshToken: user.refreshToken }))).toBe('TOKEN_REVOKED');
-  const login = await server.gql(LOGIN, { email: user.user.email, password: user.password });
+  expect(errorCode(await shared.server.gql(ME, {}, { token: user.accessToken }))).toBe('TOKEN_REVOKED');
+  expect(errorCode(await shared.server.gql(REFRESH, { refreshToken: user.refreshToken }))).toBe('TOKEN_REVOKED');
+  const login = await shared.server.gql(LOGIN, { email: user.user.email, password: user.password });
   expect(login.status).toBe(403);
   expect(errorCode(login)).toBe('FORBIDDEN');
 
   await update({ id: user.user.id, disabled: false });
-  expect((await server.login(user.user.email, user.password)).user.disabled).toBe(false);
+  expect((await shared.server.login(user.user.email, user.password)).user.disabled).toBe(false);
 });
 
 describe('with a single administrator', () => {
@@ -62,7 +57,7 @@ describe('with a single administrator', () => {
 });
 
 it('refuses bad input clearly', async () => {
-  const user = await server.register();
+  const user = await shared.server.register();
   const nothing = await update({ id: user.user.id });
   expect(nothing.status).toBe(400);
   expect(errorCode(nothing)).toBe('BAD_USER_INPUT');
@@ -77,7 +72,7 @@ it('refuses bad input clearly', async () => {
 });
 
 it('is for administrators only', async () => {
-  const user = await server.register();
+  const user = await shared.server.register();
   const response = await update({ id: user.user.id, role: 'ADMIN' }, user.accessToken);
   expect(response.status).toBe(403);
   expect(errorCode(response)).toBe('FORBIDDEN');
