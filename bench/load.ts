@@ -19,7 +19,9 @@ export interface LoadSettings {
   durationSeconds: number;
 }
 
-export const PROBE_QUERY = JSON.stringify({ query: '{ __typename }' });
+/** The operation every configuration answers: no resolver work, so the check is what differs. */
+export const PROBE_QUERY = '{ __typename }';
+const PROBE_BODY = JSON.stringify({ query: PROBE_QUERY });
 
 /**
  * Drives one target for a fixed time. Any answer with another status, or any connection error,
@@ -32,7 +34,7 @@ export async function runLoad(target: LoadTarget, settings: LoadSettings): Promi
     url: target.url,
     method: 'POST',
     headers,
-    body: PROBE_QUERY,
+    body: PROBE_BODY,
     connections: settings.connections,
     duration: settings.durationSeconds,
   });

@@ -3,6 +3,7 @@ import { claimsOf, mintAccessTokens } from '../test/support/instances';
 import { REGISTER, REVOKE_TOKEN, type AuthPayloadData } from '../test/support/operations';
 import { uniqueEmail, USER_PASSWORD } from '../test/support/test-server';
 import { percentile } from '../test/support/wait';
+import { PROBE_QUERY } from './load';
 import type { ServerChild } from './server-child';
 
 export interface PropagationResult {
@@ -13,11 +14,10 @@ export interface PropagationResult {
   maxMs: number;
 }
 
-const PROBE = '{ __typename }';
 const GIVE_UP_MS = 5000;
 
 async function probe(server: ServerChild, token: string): Promise<string | undefined> {
-  return errorCode(await postGraphQL(server.url, PROBE, {}, { token }));
+  return errorCode(await postGraphQL(server.url, PROBE_QUERY, {}, { token }));
 }
 
 /**
