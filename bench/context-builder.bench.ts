@@ -8,6 +8,10 @@ import { TokenService } from '../src/auth/tokens';
 import { systemClock } from '../src/clock';
 import { loadConfig, type RevocationStrategy } from '../src/config';
 import { openDatabase } from '../src/db/client';
+import { createLogger } from '../src/observability/logger';
+import { Metrics } from '../src/observability/metrics';
+import { newRequestRecord } from '../src/observability/request-tracking';
+import { Telemetry } from '../src/observability/telemetry';
 import { createServices } from '../src/services';
 
 export interface ContextCase {
@@ -30,7 +34,8 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
   });
   const database = await openDatabase({ kind: 'pglite' });
   await database.migrate();
-  const services = createServices(config, database, systemClock, (message, error) => console.error(message, error));
+  const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }), new Metrics());
+  const services = createServices(config, database, systemClock, telemetry);
   await services.revocationCheck.start();
   const password = randomBytes(12).toString('base64url');
   const live = await services.sessions.register(`bench-${randomBytes(4).toString('hex')}@example.com`, password);
@@ -67,7 +72,7 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
   try {
     const bench = new Bench({ time: timeMs, warmupTime: Math.min(timeMs, 250) });
     const refused = (build: typeof mirror.build, headers: IncomingHttpHeaders) => async () => {
-      const accepted = await build(headers).then(
+      const accepted = await build(headers, newRequestRecord('bench', '127.0.0.1')).then(
         () => true,
         () => false,
       );
@@ -75,15 +80,15 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
     };
     bench
       .add('valid token, mirror check', async () => {
-        await mirror.build(mirror.headers.valid);
+        await mirror.build(mirror.headers.valid, newRequestRecord('bench', '127.0.0.1'));
       })
       .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', async () => {
-        await uncached.build(uncached.headers.valid);
+        await uncached.build(uncached.headers.valid, newRequestRecord('bench', '127.0.0.1'));
       })
       .add('revoked token, mirror check', refused(mirror.build, mirror.headers.revoked))
       .add('forged token, mirror check', refused(mirror.build, mirror.headers.forged))
       .add('valid token, database check (embedded)', async () => {
-        await database.build(database.headers.valid);
+        await database.build(database.headers.valid, newRequestRecord('bench', '127.0.0.1'));
       });
     await bench.run();
     return bench.tasks.map((task) => {

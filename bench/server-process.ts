@@ -4,13 +4,9 @@ import 'reflect-metadata';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { openDatabase, targetFor } from '../src/db/client';
-import { createServer, type Logger } from '../src/server';
+import { createLogger } from '../src/observability/logger';
+import { createServer } from '../src/server';
 import type { BenchCommand, ServerMessage } from './ipc';
-
-const quietLogger: Logger = {
-  info: () => undefined,
-  error: (message, error) => console.error(message, error),
-};
 
 function send(message: ServerMessage): void {
   process.send?.(message);
@@ -30,7 +26,7 @@ async function serve(): Promise<void> {
     },
   });
   await database.migrate();
-  const server = await createServer({ config, database, clock: systemClock, logger: quietLogger });
+  const server = await createServer({ config, database, clock: systemClock, logger: createLogger(config.log) });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
 
   const started = performance.now();

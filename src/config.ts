@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { loadOrCreateDevSecret } from './auth/dev-secret';
+import { ConfigError, flag, integer, oneOf, optionalText, text, type Env } from './env';
+
+export { ConfigError } from './env';
 
 export const MIN_SECRET_BYTES = 32;
 export const MIN_PASSWORD_LENGTH = 12;
@@ -28,39 +31,51 @@ export interface Config {
   revocationCheck: RevocationStrategy;
   /** How often a mirror compares its feed version with the database's. */
   reconcileIntervalMs: number;
+  log: LogConfig;
+  graphql: GraphQLLimits;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <this>`. */
+  metricsToken: string | undefined;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client address. */
+  trustProxy: string | number | false;
+  loginThrottle: LoginThrottleConfig;
 }
 
 export type RevocationStrategy = 'mirror' | 'database';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LogConfig {
+  level: LogLevel;
+  /** Human-readable lines instead of JSON; the default outside production. */
+  pretty: boolean;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function text(env: Env, name: string, fallback: string): string {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? fallback : value;
+/** Refusals before execution: each bounds the work one request can ask for. */
+export interface GraphQLLimits {
+  maxBodyBytes: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxDirectives: number;
+  /** JSON arrays of operations in one HTTP request. */
+  batching: boolean;
 }
 
-function optionalText(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === '' ? undefined : value;
+/** Failed logins per key (one email, one client address) within a window. */
+export interface ThrottleLimits {
+  /** Failures allowed before each further attempt must wait. */
+  freeFailures: number;
+  /** Failures after which attempts are refused until the window ends; 0 turns the scope off. */
+  maxFailures: number;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optionalText(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
+export interface LoginThrottleConfig {
+  windowSeconds: number;
+  maxDelaySeconds: number;
+  email: ThrottleLimits;
+  address: ThrottleLimits;
 }
 
 function databaseUrl(env: Env): string | undefined {
@@ -107,15 +122,45 @@ function admin(env: Env): Config['admin'] {
   return { email: email.toLowerCase(), password };
 }
 
-function revocationStrategy(env: Env): RevocationStrategy {
-  const value = text(env, 'REVOCATION_CHECK', 'mirror');
-  if (value !== 'mirror' && value !== 'database') {
-    throw new ConfigError('REVOCATION_CHECK', `must be "mirror" or "database", got "${value}"`);
-  }
-  return value;
+const DAY = 86_400;
+
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = optionalText(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  return /^\d+$/.test(raw) ? integer(env, 'TRUST_PROXY', 0, 0, 10) : raw;
 }
 
-const DAY = 86_400;
+function throttleLimits(env: Env, scope: 'EMAIL' | 'ADDRESS', free: number, max: number): ThrottleLimits {
+  const limits = {
+    freeFailures: integer(env, `LOGIN_THROTTLE_${scope}_FREE`, free, 1, 10_000),
+    maxFailures: integer(env, `LOGIN_THROTTLE_${scope}_MAX`, max, 0, 100_000),
+  };
+  if (limits.maxFailures !== 0 && limits.maxFailures < limits.freeFailures) {
+    throw new ConfigError(`LOGIN_THROTTLE_${scope}_MAX`, `must be 0 or at least LOGIN_THROTTLE_${scope}_FREE`);
+  }
+  return limits;
+}
+
+function loginThrottle(env: Env): LoginThrottleConfig {
+  return {
+    windowSeconds: integer(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, DAY),
+    maxDelaySeconds: integer(env, 'LOGIN_THROTTLE_MAX_DELAY_SECONDS', 60, 1, 3600),
+    email: throttleLimits(env, 'EMAIL', 5, 20),
+    address: throttleLimits(env, 'ADDRESS', 20, 100),
+  };
+}
+
+function graphqlLimits(env: Env): GraphQLLimits {
+  return {
+    maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+    maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 100),
+    maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 15, 0, 1000),
+    maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 50, 100_000),
+    maxCost: integer(env, 'GRAPHQL_MAX_COST', 5000, 1, 1_000_000),
+    maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0, 1000),
+    batching: flag(env, 'GRAPHQL_BATCHING', false),
+  };
+}
 
 /** Reads and validates every setting once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
@@ -139,7 +184,15 @@ export function loadConfig(env: Env = process.env): Config {
     refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),
     admin: admin(env),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * DAY),
-    revocationCheck: revocationStrategy(env),
+    revocationCheck: oneOf(env, 'REVOCATION_CHECK', ['mirror', 'database'], 'mirror'),
     reconcileIntervalMs: integer(env, 'REVOCATION_RECONCILE_MS', 1000, 50, 60_000),
+    log: {
+      level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+      pretty: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], production ? 'json' : 'pretty') === 'pretty',
+    },
+    graphql: graphqlLimits(env),
+    metricsToken: optionalText(env, 'METRICS_TOKEN'),
+    trustProxy: trustProxy(env),
+    loginThrottle: loginThrottle(env),
   };
 }

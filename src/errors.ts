@@ -7,6 +7,7 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   TOKEN_REVOKED: 'TOKEN_REVOKED',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   INVALID_TOKEN: 'INVALID_TOKEN',
@@ -20,6 +21,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  TOO_MANY_REQUESTS: 429,
   TOKEN_REVOKED: 401,
   TOKEN_EXPIRED: 401,
   INVALID_TOKEN: 401,
@@ -45,6 +47,17 @@ export const unauthenticated = (message = 'You must be signed in.'): AppError =>
 export const forbidden = (message: string): AppError => new AppError(ErrorCode.FORBIDDEN, message);
 export const notFound = (message: string): AppError => new AppError(ErrorCode.NOT_FOUND, message);
 export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
+
+/** 429 with the wait in seconds, in `extensions.retryAfter` and in the Retry-After header. */
+export function tooManyRequests(message: string, retryAfterSeconds: number): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new AppError(
+    ErrorCode.TOO_MANY_REQUESTS,
+    message,
+    { retryAfter: seconds },
+    new HeaderMap([['retry-after', String(seconds)]]),
+  );
+}
 
 type BearerErrorCode = typeof ErrorCode.TOKEN_REVOKED | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.INVALID_TOKEN;
 

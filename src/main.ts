@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, targetFor } from './db/client';
-import { consoleLogger, createServer } from './server';
+import { createLogger } from './observability/logger';
+import { createServer } from './server';
 
 function readConfig(): Config {
   try {
@@ -18,39 +19,57 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = consoleLogger;
-  const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir));
-  await database.migrate();
-  const server = await createServer({ config, database, clock: systemClock, logger });
-  if (config.admin) {
-    const outcome = await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
-    if (outcome === 'created') logger.info(`created administrator ${config.admin.email}`);
-  }
-  const address = await server.start(config.port, config.host);
-  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
-  logger.info(`token-warden listening on http://${address.address}:${address.port}/graphql (${where})`);
+  const logger = createLogger(config.log);
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received, shutting down`);
-    server
-      .stop()
-      .then(() => database.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('shutdown failed', error);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir));
+    await database.migrate();
+    const server = await createServer({ config, database, clock: systemClock, logger });
+    if (config.admin) {
+      const outcome = await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
+      if (outcome === 'created') logger.info({ email: config.admin.email }, 'created administrator');
+    }
+    const address = await server.start(config.port, config.host);
+    logger.info(
+      {
+        url: `http://${address.address}:${address.port}/graphql`,
+        database: config.databaseUrl ? 'postgresql' : 'embedded',
+        dataDir: config.databaseUrl ? undefined : config.dataDir,
+        revocationCheck: config.revocationCheck,
+      },
+      'token-warden listening',
+    );
+
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+      const started = performance.now();
+      server
+        .stop()
+        .then(() => database.close())
+        .then(
+          () => {
+            logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
+            process.exit(0);
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  } catch (error) {
+    logger.fatal({ err: error }, 'token-warden failed to start');
+    process.exit(1);
+  }
 }
 
-main().catch((error: unknown) => {
-  consoleLogger.error('token-warden failed to start', error);
-  process.exit(1);
-});
+void main();

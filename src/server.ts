@@ -1,45 +1,36 @@
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createContextBuilder, type RequestContext } from './auth/context';
+import { createContextBuilder } from './auth/context';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/client';
-import { createErrorFormatter } from './graphql/format-error';
-import { buildAppSchema } from './graphql/schema';
+import { AppError, ErrorCode } from './errors';
+import { createApollo } from './graphql/apollo';
+import { createLogger, type Logger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import { metricsRoute } from './observability/metrics.route';
+import { RequestTracking } from './observability/request-tracking';
+import { Telemetry } from './observability/telemetry';
 import { scheduleCleanup } from './revocation/cleanup';
 import { withTimeout } from './timeout';
 import { createServices, type Services } from './services';
 
-export const MAX_BODY_BYTES = 100 * 1024;
 const READINESS_TIMEOUT_MS = 2000;
-
-export interface Logger {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
-
-export const consoleLogger: Logger = {
-  info: (message) => console.log(message),
-  error: (message, error) =>
-    console.error(message, error instanceof Error ? (error.stack ?? error.message) : (error ?? '')),
-};
 
 export interface ServerDeps {
   config: Config;
   database: DatabaseHandle;
   clock: Clock;
+  /** Defaults to one built from `config.log`, writing to stdout. */
   logger?: Logger;
 }
 
 export interface TokenWardenServer {
   readonly services: Services;
   readonly httpServer: Server;
+  readonly telemetry: Telemetry;
   /** Brings the revocation check in sync, listens, starts the scheduled cleanup; resolves with the bound address. */
   start(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight requests finish, stops the cleanup. Leaves the database open. */
@@ -48,46 +39,41 @@ export interface TokenWardenServer {
 
 /** Body-parser failures (bad JSON, too large) answered as GraphQL-shaped JSON, never an HTML stack page. */
 const requestErrorHandler =
-  (logger: Logger): ErrorRequestHandler =>
-  (error: { status?: unknown; type?: unknown }, _req, res, next) => {
+  (tracking: RequestTracking, telemetry: Telemetry, maxBodyBytes: number): ErrorRequestHandler =>
+  (error: { status?: unknown; type?: unknown }, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error('request failed', error);
+    if (status === 500) telemetry.reportError('request failed', error);
     const message =
       status === 413
-        ? `The request body is larger than ${MAX_BODY_BYTES} bytes.`
+        ? `The request body is larger than ${maxBodyBytes} bytes.`
         : status === 500
           ? 'Internal server error'
           : 'The request body is not valid JSON.';
-    res
-      .status(status)
-      .json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST';
+    tracking.recordOf(req).outcome = code;
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
 
 export async function createServer(deps: ServerDeps): Promise<TokenWardenServer> {
   const { config, database, clock } = deps;
-  const logger = deps.logger ?? consoleLogger;
-  const services = createServices(config, database, clock, (message, error) => logger.error(message, error));
+  const telemetry = new Telemetry(deps.logger ?? createLogger(config.log), new Metrics());
+  const services = createServices(config, database, clock, telemetry);
+  const tracking = new RequestTracking(telemetry);
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app);
 
-  const apollo = new ApolloServer<RequestContext>({
-    schema: buildAppSchema(),
-    introspection: !config.production,
-    includeStacktraceInErrorResponses: false,
-    // main.ts owns the signals: it stops the HTTP server and then closes the database.
-    stopOnTerminationSignals: false,
-    formatError: createErrorFormatter((error) => logger.error('unexpected error in a GraphQL request', error)),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-    ],
+  const apollo = createApollo({
+    production: config.production,
+    limits: config.graphql,
+    httpServer,
+    tracking,
+    telemetry,
   });
   await apollo.start();
 
@@ -95,7 +81,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     tokens: services.tokens,
     revocations: services.revocationCheck,
     services,
-    onCheckFailure: (error) => logger.error('revocation check failed', error),
+    onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
   });
 
   app.get('/healthz', (_req, res) => {
@@ -113,17 +99,31 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
+  app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
   app.use(
     '/graphql',
-    express.json({ limit: MAX_BODY_BYTES }),
-    expressMiddleware(apollo, { context: ({ req }) => buildContext(req.headers) }),
+    tracking.middleware,
+    express.json({ limit: config.graphql.maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const record = tracking.recordOf(req);
+        try {
+          return await buildContext(req.headers, record);
+        } catch (error) {
+          // Apollo answers a failed context without running request plugins; record the outcome here.
+          if (error instanceof AppError) record.outcome = error.code;
+          throw error;
+        }
+      },
+    }),
   );
-  app.use(requestErrorHandler(logger));
+  app.use(requestErrorHandler(tracking, telemetry, config.graphql.maxBodyBytes));
 
   let stopCleanup: (() => void) | undefined;
   return {
     services,
     httpServer,
+    telemetry,
     start: async (port, host) => {
       await services.revocationCheck.start();
       return new Promise((resolve, reject) => {
@@ -133,7 +133,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
           stopCleanup = scheduleCleanup(
             config.cleanupIntervalSeconds,
             () => services.revocations.purgeExpiredTokens(null),
-            (error) => logger.error('scheduled cleanup failed', error),
+            (error) => telemetry.reportError('scheduled cleanup failed', error),
           );
           resolve(httpServer.address() as AddressInfo);
         });

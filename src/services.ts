@@ -2,6 +2,7 @@ import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database, DatabaseHandle } from './db/client';
+import type { Telemetry } from './observability/telemetry';
 import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
 import { RevocationWriter } from './revocation/revocation.feed';
@@ -18,6 +19,7 @@ export interface Services {
   sessions: SessionService;
   users: UserService;
   revocations: RevocationService;
+  telemetry: Telemetry;
 }
 
 const MIRROR_SWEEP_INTERVAL_MS = 60_000;
@@ -37,17 +39,23 @@ function createRevocationCheck(
   });
 }
 
-export function createServices(
-  config: Config,
-  database: DatabaseHandle,
-  clock: Clock,
-  onError: (message: string, error: unknown) => void,
-): Services {
+export function createServices(config: Config, database: DatabaseHandle, clock: Clock, telemetry: Telemetry): Services {
   const { db } = database;
+  const { metrics } = telemetry;
   const tokens = new TokenService(config.jwt, clock);
-  const revocationCheck = createRevocationCheck(config, database, clock, onError);
-  const writer = new RevocationWriter(db, clock, (changes) => revocationCheck.applyCommitted(changes));
+  const revocationCheck = createRevocationCheck(config, database, clock, (message, error) =>
+    telemetry.reportError(message, error),
+  );
+  metrics.watchRevocationCheck(() => revocationCheck.status());
+  const writer = new RevocationWriter(db, clock, (changes) => {
+    revocationCheck.applyCommitted(changes);
+    for (const change of changes) {
+      metrics.revocations.inc({ kind: 'token' }, change.jtis.length);
+      metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
+    }
+  });
   return {
+    telemetry,
     db,
     clock,
     tokens,
@@ -57,6 +65,12 @@ export function createServices(
       refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
     }),
     users: new UserService(db, writer, clock),
-    revocations: new RevocationService(db, writer, tokens, clock),
+    revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
+      metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });
+      if (!outcome.ok) return;
+      metrics.cleanupDeletedRows.inc({ table: 'blacklisted_tokens' }, outcome.counts.blacklistedTokens);
+      metrics.cleanupDeletedRows.inc({ table: 'sessions' }, outcome.counts.sessions);
+      metrics.cleanupDeletedRows.inc({ table: 'access_tokens' }, outcome.counts.accessTokens);
+    }),
   };
 }

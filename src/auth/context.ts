@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { invalidToken, serviceUnavailable, tokenExpired, tokenRevoked } from '../errors';
+import type { RequestRecord } from '../observability/request-tracking';
 import type { RevocationCheck } from '../revocation/revocation.check';
 import type { Services } from '../services';
 import type { Role } from './role';
@@ -16,6 +17,8 @@ export interface Viewer {
 export interface RequestContext {
   viewer: Viewer | null;
   services: Services;
+  /** This request's id, address and outcome, for the logs, the metrics and the login throttle. */
+  record: RequestRecord;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -41,11 +44,12 @@ export interface ContextDeps {
  * claims. The revocation check comes first so that a revoked token costs no signature work
  * unless we are about to tell its holder why it was refused.
  */
-export function createContextBuilder(deps: ContextDeps): (headers: IncomingHttpHeaders) => Promise<RequestContext> {
-  const anonymous: RequestContext = { viewer: null, services: deps.services };
-  return async (headers) => {
+export function createContextBuilder(
+  deps: ContextDeps,
+): (headers: IncomingHttpHeaders, record: RequestRecord) => Promise<RequestContext> {
+  return async (headers, record) => {
     const header = headers.authorization;
-    if (header === undefined) return anonymous;
+    if (header === undefined) return { viewer: null, services: deps.services, record };
     const token = bearerToken(header);
     const unverified = deps.tokens.claimsForCheck(token);
     if (!unverified) throw invalidToken();
@@ -67,9 +71,11 @@ export function createContextBuilder(deps: ContextDeps): (headers: IncomingHttpH
     const verified = deps.tokens.verifyAccessToken(token);
     if (!verified.ok) throw verified.failure === 'expired' ? tokenExpired() : invalidToken();
     const { claims } = verified;
+    record.userId = claims.sub;
     return {
       viewer: { userId: claims.sub, role: claims.role, sessionId: claims.sid, jti: claims.jti },
       services: deps.services,
+      record,
     };
   };
 }

@@ -52,3 +52,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** How a failure involved the database, for the metrics; null when it did not. */
+export function databaseErrorKind(error: unknown): 'unavailable' | 'query' | null {
+  if (isDatabaseUnavailable(error)) return 'unavailable';
+  if (sqlState(error) !== undefined) return 'query';
+  for (const { name } of causeChain(error)) if (name === 'DrizzleQueryError') return 'query';
+  return null;
+}

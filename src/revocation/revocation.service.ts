@@ -25,6 +25,9 @@ export interface RevokeTokenRequest {
   reason?: string | null;
 }
 
+/** Told of every purge, scheduled or asked for: how it went and what it deleted. */
+export type PurgeObserver = (outcome: { ok: true; counts: PurgeCounts } | { ok: false }) => void;
+
 /** An administrator's revocations. */
 export class RevocationService {
   constructor(
@@ -32,6 +35,7 @@ export class RevocationService {
     private readonly writer: RevocationWriter,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
+    private readonly onPurge: PurgeObserver = () => undefined,
   ) {}
 
   /** Blacklists one access token, named by the token itself or by its jti. Idempotent. */
@@ -116,6 +120,17 @@ export class RevocationService {
 
   /** Deletes expired blacklist entries now; returns how many. */
   async purgeExpiredTokens(actorId: string | null): Promise<PurgeCounts> {
+    try {
+      const counts = await this.purge(actorId);
+      this.onPurge({ ok: true, counts });
+      return counts;
+    } catch (error) {
+      this.onPurge({ ok: false });
+      throw error;
+    }
+  }
+
+  private async purge(actorId: string | null): Promise<PurgeCounts> {
     const now = new Date(this.clock());
     const counts = await purgeExpired(this.db, now, this.tokens.accessTokenTtlSeconds);
     if (actorId !== null || counts.blacklistedTokens > 0) {

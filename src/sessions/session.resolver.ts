@@ -7,7 +7,9 @@ import { AuthPayload } from './auth-payload.type';
 import { CredentialsArgs } from './credentials.args';
 import type { SessionTokens } from './session.service';
 
-function toPayload(tokens: SessionTokens): AuthPayload {
+/** The answer of a sign-in; the request's log line learns whose session it is. */
+function toPayload(tokens: SessionTokens, context: RequestContext): AuthPayload {
+  context.record.userId = tokens.user.id;
   return {
     accessToken: tokens.access.token,
     refreshToken: tokens.refreshToken,
@@ -23,7 +25,7 @@ export class SessionResolver {
     @Args(() => CredentialsArgs) { email, password }: CredentialsArgs,
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
-    return toPayload(await context.services.sessions.register(email, password));
+    return toPayload(await context.services.sessions.register(email, password), context);
   }
 
   @Mutation(() => AuthPayload)
@@ -31,7 +33,7 @@ export class SessionResolver {
     @Args(() => CredentialsArgs) { email, password }: CredentialsArgs,
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
-    return toPayload(await context.services.sessions.login(email, password));
+    return toPayload(await context.services.sessions.login(email, password), context);
   }
 
   @Mutation(() => AuthPayload, {
@@ -41,7 +43,7 @@ export class SessionResolver {
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
-    return toPayload(await context.services.sessions.refresh(refreshToken));
+    return toPayload(await context.services.sessions.refresh(refreshToken), context);
   }
 
   @Auth()

@@ -1,6 +1,7 @@
 import { errorCode } from '../support/graphql-client';
 import { Instances } from '../support/instances';
 import { ME } from '../support/operations';
+import { sample, scrape } from '../support/prometheus';
 import { TcpProxy } from '../support/tcp-proxy';
 import type { TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
@@ -49,6 +50,9 @@ it('answers 503 while the database is gone, never accepts unchecked, and heals b
   expect(errorCode(login)).toBe('SERVICE_UNAVAILABLE');
   expect((await fetch(`${b.baseUrl}/readyz`)).status).toBe(503);
   expect((await fetch(`${b.baseUrl}/healthz`)).status).toBe(200);
+  const metrics = (await scrape(b)).text;
+  expect(sample(metrics, 'token_warden_database_errors_total', { kind: 'unavailable' })).toBeGreaterThanOrEqual(1);
+  expect(sample(metrics, 'token_warden_revocation_mirror_synced')).toBe(0);
 
   proxy.restore();
   const healedMs = await waitFor(() => b.server.services.revocationCheck.status().synced, 10_000, 'B heals', 20);

@@ -19,7 +19,9 @@ export function runService(env: Record<string, string>): ServiceProcess {
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^/\s]+)\/graphql/.exec(output);
+      // The same in JSON and in pretty output: the message and, before or after it, the url field.
+      if (!output.includes('token-warden listening')) return;
+      const match = /(http:\/\/[^/\s"]+)\/graphql/.exec(output);
       if (match?.[1]) resolve(match[1]);
     };
     child.stdout.on('data', onData);

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
-import { createServer, type Logger, type TokenWardenServer } from '../../src/server';
+import { createLogger } from '../../src/observability/logger';
+import { createServer, type TokenWardenServer } from '../../src/server';
+import { LogCapture } from './log-capture';
 import { postGraphQL, type GraphQLResponse, type RequestOptions } from './graphql-client';
 import { LOGIN, REGISTER, type AuthPayloadData } from './operations';
 import { TestClock } from './test-clock';
@@ -13,19 +15,6 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export const ADMIN_EMAIL = 'admin@token-warden.test';
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const USER_PASSWORD = 'correct horse battery staple';
-
-/** Log lines a test can inspect (for instance, that no secret was written). */
-export class RecordingLogger implements Logger {
-  readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(message);
-  }
-  error(message: string, error?: unknown): void {
-    this.lines.push(
-      `${message} ${error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error ?? '')}`,
-    );
-  }
-}
 
 export interface StartOptions {
   /** Extra environment for loadConfig (PORT, HOST and DATA_DIR are filled in). */
@@ -46,7 +35,8 @@ export interface TestServer {
   database: DatabaseHandle;
   testDatabase: TestDatabase;
   server: TokenWardenServer;
-  logger: RecordingLogger;
+  /** Every line the server logged. */
+  logs: LogCapture;
   gql<TData>(
     query: string,
     variables?: Record<string, unknown>,
@@ -78,7 +68,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   });
   const testDatabase = options.testDatabase ?? (await createTestDatabase());
   const clock = options.clock ?? new TestClock();
-  const logger = new RecordingLogger();
+  const logs = new LogCapture();
+  const logger = createLogger({ ...config.log, pretty: false }, logs);
   const opened = await openDatabase(testDatabase.target);
   const database = options.wrapDatabase ? options.wrapDatabase(opened) : opened;
   await database.migrate();
@@ -111,7 +102,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     database,
     testDatabase,
     server,
-    logger,
+    logs,
     gql,
     register: async (email = uniqueEmail()) => ({
       ...expectPayload(

@@ -1,0 +1,45 @@
+/** The parsing primitives behind `config.ts`: each reads one variable and names it when it is wrong. */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? fallback : value;
+}
+
+export function optionalText(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const value = text(env, name, fallback);
+  const choice = choices.find((candidate) => candidate === value);
+  if (choice === undefined) {
+    throw new ConfigError(name, `must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got "${value}"`);
+  }
+  return choice;
+}
+
+export function flag(env: Env, name: string, fallback: boolean): boolean {
+  return oneOf(env, name, ['true', 'false'], fallback ? 'true' : 'false') === 'true';
+}

@@ -1,0 +1,91 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { RevocationCheckStatus } from '../revocation/revocation.check';
+
+const PREFIX = 'token_warden_';
+
+/** Every metric the service exports, on a registry of its own so that servers in one process stay apart. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: `${PREFIX}graphql_requests_total`,
+    help: 'GraphQL requests by root field and outcome (ok or the first error code).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly authRejections = new Counter({
+    name: `${PREFIX}auth_rejections_total`,
+    help: 'Requests refused for their credentials, by error code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly revocations = new Counter({
+    name: `${PREFIX}revocations_total`,
+    help: 'Revocations committed by this instance: kind "token" per blacklisted jti, "user" per cutoff.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly loginThrottled = new Counter({
+    name: `${PREFIX}login_throttled_total`,
+    help: 'Login attempts refused by the throttle, by the key that was over its limit.',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cleanupRuns = new Counter({
+    name: `${PREFIX}cleanup_runs_total`,
+    help: 'Purges of expired entries, by result.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cleanupDeletedRows = new Counter({
+    name: `${PREFIX}cleanup_deleted_rows_total`,
+    help: 'Rows deleted by purges, by what they held.',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
+  readonly databaseErrors = new Counter({
+    name: `${PREFIX}database_errors_total`,
+    help: 'Database failures seen, by kind: "unavailable" (connection, timeout) or "query".',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+  }
+
+  /** Exports the revocation check's state, read at each scrape. */
+  watchRevocationCheck(revocationStatus: () => RevocationCheckStatus): void {
+    const gauge = (name: string, help: string, read: (status: RevocationCheckStatus) => number | null) =>
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        registers: [this.registry],
+        collect() {
+          const value = read(revocationStatus());
+          if (value === null) this.reset();
+          else this.set(value);
+        },
+      });
+    gauge('revocation_mirror_size', 'Active blacklisted jtis held in memory.', (s) => s.size);
+    gauge(
+      'revocation_mirror_users_with_cutoff',
+      'Users with a revocation cutoff held in memory.',
+      (s) => s.usersWithCutoff,
+    );
+    gauge('revocation_mirror_synced', '1 when the mirror is known to hold every revocation; 0 while it is not.', (s) =>
+      s.synced ? 1 : 0,
+    );
+    gauge(
+      'revocation_notification_lag_seconds',
+      'From sending the last revocation notification received to applying it.',
+      (s) => (s.lastNotificationLagMs === null ? null : s.lastNotificationLagMs / 1000),
+    );
+  }
+}
