@@ -132,7 +132,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
           httpServer.off('error', reject);
           stopCleanup = scheduleCleanup(
             config.cleanupIntervalSeconds,
-            () => services.revocations.purgeExpiredTokens(null),
+            () => Promise.all([services.revocations.purgeExpiredTokens(null), services.loginThrottle.purgeStale()]),
             (error) => telemetry.reportError('scheduled cleanup failed', error),
           );
           resolve(httpServer.address() as AddressInfo);

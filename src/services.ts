@@ -7,6 +7,7 @@ import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
 import { RevocationWriter } from './revocation/revocation.feed';
 import { RevocationService } from './revocation/revocation.service';
+import { LoginThrottle } from './sessions/login-throttle';
 import { SessionService } from './sessions/session.service';
 import { UserService } from './users/user.service';
 
@@ -20,6 +21,7 @@ export interface Services {
   users: UserService;
   revocations: RevocationService;
   telemetry: Telemetry;
+  loginThrottle: LoginThrottle;
 }
 
 const MIRROR_SWEEP_INTERVAL_MS = 60_000;
@@ -54,16 +56,27 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
     }
   });
+  const loginThrottle = new LoginThrottle(db, clock, config.loginThrottle, (scope) =>
+    metrics.loginThrottled.inc({ scope }),
+  );
   return {
     telemetry,
     db,
     clock,
     tokens,
     revocationCheck,
-    sessions: new SessionService(db, writer, tokens, clock, {
-      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-      refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
-    }),
+    sessions: new SessionService(
+      db,
+      writer,
+      tokens,
+      clock,
+      {
+        refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+        refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
+      },
+      loginThrottle,
+    ),
+    loginThrottle,
     users: new UserService(db, writer, clock),
     revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
       metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });

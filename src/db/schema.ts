@@ -7,6 +7,7 @@ import {
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
@@ -116,7 +117,27 @@ export const auditEvents = pgTable(
   (table) => [index('audit_events_target_user_id_idx').on(table.targetUserId)],
 );
 
+/**
+ * Failed sign-ins per key, shared by every instance: `scope` is `email` or `address`. Each
+ * attempt is counted before its password is checked and given back when it succeeds.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    scope: text('scope', { enum: ['email', 'address'] }).notNull(),
+    subject: text('subject').notNull(),
+    failures: integer('failures').notNull(),
+    windowStartedAt: moment('window_started_at').notNull(),
+    lastFailureAt: moment('last_failure_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.scope, table.subject] }),
+    index('login_failures_last_failure_at_idx').on(table.lastFailureAt),
+  ],
+);
+
 export type UserRow = InferSelectModel<typeof users>;
+export type LoginFailureRow = InferSelectModel<typeof loginFailures>;
 export type SessionRow = InferSelectModel<typeof sessions>;
 export type AccessTokenRow = InferSelectModel<typeof accessTokens>;
 export type BlacklistedTokenRow = InferSelectModel<typeof blacklistedTokens>;

@@ -33,7 +33,7 @@ export class SessionResolver {
     @Args(() => CredentialsArgs) { email, password }: CredentialsArgs,
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
-    return toPayload(await context.services.sessions.login(email, password), context);
+    return toPayload(await context.services.sessions.login(email, password, context.record.clientAddress), context);
   }
 
   @Mutation(() => AuthPayload, {

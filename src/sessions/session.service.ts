@@ -13,6 +13,7 @@ import { findBlacklistEntry } from '../revocation/revocation.store';
 import type { RevocationWriter, RevokingTx } from '../revocation/revocation.feed';
 import { auditTokenRevocations, revokeAllOfUser, revokeSession } from '../revocation/revocation.writes';
 import { findUserByEmail, findUserById, insertUser } from '../users/user.store';
+import type { LoginThrottle } from './login-throttle';
 import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from './refresh-token';
 import {
   claimRefreshToken,
@@ -72,6 +73,7 @@ export class SessionService {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly policy: SessionPolicy,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async register(email: string, password: string): Promise<SessionTokens> {
@@ -91,13 +93,18 @@ export class SessionService {
     }
   }
 
-  /** Same answer, and about the same time, for an unknown email and for a wrong password. */
-  async login(email: string, password: string): Promise<SessionTokens> {
+  /**
+   * Same answer, and about the same time, for an unknown email and for a wrong password. Repeated
+   * failures for the email or from the client address are slowed, then refused, by the throttle.
+   */
+  async login(email: string, password: string, clientAddress: string): Promise<SessionTokens> {
     const normalized = normalizeEmail(email);
     if (password.length > MAX_PASSWORD_LENGTH) throw unauthenticated('Invalid email or password.');
+    const attempt = await this.throttle.begin(normalized, clientAddress);
     const user = await findUserByEmail(this.db, normalized);
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
     if (!user || !passwordOk) throw unauthenticated('Invalid email or password.');
+    await attempt.succeeded();
     if (user.disabled) throw forbidden('This account is disabled.');
     return this.db.transaction(async (tx) => {
       const now = new Date(this.clock());

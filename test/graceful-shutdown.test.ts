@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postGraphQL } from './support/graphql-client';
+import { BLACKLISTED_TOKENS, LOGIN, REVOKE_TOKEN, type AuthPayloadData } from './support/operations';
+import { runService, type ServiceProcess } from './support/service-process';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-server';
+
+jest.setTimeout(60_000);
+
+let dataDir: string;
+let testDatabase: TestDatabase;
+let env: Record<string, string>;
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'token-warden-shutdown-'));
+  testDatabase = await createTestDatabase();
+  env = {
+    ...(testDatabase.target.kind === 'postgres' ? { DATABASE_URL: testDatabase.target.url } : {}),
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_FORMAT: 'json',
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+  };
+});
+afterAll(async () => {
+  await testDatabase.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function adminToken(baseUrl: string): Promise<string> {
+  const login = await postGraphQL<{ login: AuthPayloadData }>(`${baseUrl}/graphql`, LOGIN, {
+    email: ADMIN_EMAIL,
+    password: ADMIN_PASSWORD,
+  });
+  if (!login.data) throw new Error(`admin login failed: ${JSON.stringify(login.errors)}`);
+  return login.data.login.accessToken;
+}
+
+type Outcome = { jti: string; status: number | null; answeredAt: number };
+
+describe('SIGTERM', () => {
+  let service: ServiceProcess | undefined;
+  afterEach(() => service?.child.kill('SIGKILL'));
+
+  it('finishes the requests in flight, refuses new ones, exits 0, and loses no acknowledged write', async () => {
+    service = runService(env);
+    const baseUrl = await service.ready;
+    const token = await adminToken(baseUrl);
+
+    const jtis = Array.from({ length: 60 }, () => randomUUID());
+    let signalledAt = Number.POSITIVE_INFINITY;
+    const revoke = (jti: string): Promise<Outcome> =>
+      postGraphQL(`${baseUrl}/graphql`, REVOKE_TOKEN, { input: { jti, reason: 'shutdown test' } }, { token }).then(
+        (response) => ({ jti, status: response.data ? response.status : -response.status, answeredAt: Date.now() }),
+        () => ({ jti, status: null, answeredAt: Date.now() }),
+      );
+    const inFlight = jtis.map((jti) => revoke(jti));
+    // Signal as soon as the first write is acknowledged, with the rest still on their way.
+    await Promise.race(inFlight);
+    signalledAt = Date.now();
+    service.child.kill('SIGTERM');
+    const outcomes = await Promise.all(inFlight);
+    const late = await revoke(randomUUID());
+    expect(await service.exited).toBe(0);
+
+    const acknowledged = outcomes.filter((outcome) => outcome.status === 200);
+    const answeredAfterSignal = acknowledged.filter((outcome) => outcome.answeredAt >= signalledAt);
+    console.log(
+      `SIGTERM with ${jtis.length} revocations sent: ${acknowledged.length} acknowledged, ` +
+        `${answeredAfterSignal.length} of them after the signal, ${outcomes.filter((o) => o.status === null).length} not answered`,
+    );
+    // No request was failed by the shutdown: each was either answered or never reached the server.
+    expect(outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== null)).toEqual([]);
+    expect(answeredAfterSignal.length).toBeGreaterThan(0);
+    expect(late.status).toBeNull();
+    expect(service.output()).toContain('"msg":"stopped"');
+
+    service = runService(env);
+    const restartedUrl = await service.ready;
+    const listing = await postGraphQL<{ blacklistedTokens: { edges: Array<{ node: { jti: string } }> } }>(
+      `${restartedUrl}/graphql`,
+      BLACKLISTED_TOKENS,
+      { first: 100 },
+      { token: await adminToken(restartedUrl) },
+    );
+    const stored = new Set(listing.data?.blacklistedTokens.edges.map((edge) => edge.node.jti));
+    expect(acknowledged.filter((outcome) => !stored.has(outcome.jti))).toEqual([]);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+});
