@@ -3,6 +3,7 @@ import { registerEnumType } from 'type-graphql';
 export enum AuditAction {
   ADMIN_BOOTSTRAPPED = 'ADMIN_BOOTSTRAPPED',
   REGISTERED = 'REGISTERED',
+  USER_CREATED = 'USER_CREATED',
   LOGGED_IN = 'LOGGED_IN',
   LOGGED_OUT = 'LOGGED_OUT',
   LOGGED_OUT_EVERYWHERE = 'LOGGED_OUT_EVERYWHERE',

@@ -5,6 +5,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { lockEmbeddedDatabase } from './embedded-lock';
 import { migratePglite, migratePostgres } from './migrate';
 import * as schema from './schema';
 
@@ -94,8 +95,18 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const client = await PGlite.create(target.dataDir);
+  let unlock: () => void = () => undefined;
+  if (target.dataDir) {
+    mkdirSync(target.dataDir, { recursive: true });
+    unlock = lockEmbeddedDatabase(target.dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(target.dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   return {
     db: drizzlePglite(client, { schema, logger }),
     target,
@@ -108,6 +119,12 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       const unlisten = await client.listen(channel, (payload) => handlers.onNotify(payload));
       return () => unlisten();
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }

@@ -39,7 +39,7 @@ export class RevocationService {
   ) {}
 
   /** Blacklists one access token, named by the token itself or by its jti. Idempotent. */
-  async revokeToken(request: RevokeTokenRequest, actorId: string): Promise<BlacklistedTokenRow> {
+  async revokeToken(request: RevokeTokenRequest, actorId: string | null): Promise<BlacklistedTokenRow> {
     const hasToken = request.token != null && request.token !== '';
     const hasJti = request.jti != null && request.jti !== '';
     if (hasToken === hasJti) throw badUserInput('Give exactly one of token or jti.');
@@ -62,7 +62,7 @@ export class RevocationService {
     });
   }
 
-  private entryForToken(token: string, reason: string, actorId: string): NewBlacklistEntry {
+  private entryForToken(token: string, reason: string, actorId: string | null): NewBlacklistEntry {
     if (token.length > MAX_TOKEN_LENGTH) throw badUserInput(`token must be at most ${MAX_TOKEN_LENGTH} characters`);
     // Only a token we signed may be blacklisted by value: a forged one would let anyone fill the list.
     const verified = this.tokens.verifyAccessToken(token, { ignoreExpiration: true });
@@ -78,7 +78,12 @@ export class RevocationService {
     };
   }
 
-  private async entryForJti(jti: string, reason: string, actorId: string, now: Date): Promise<NewBlacklistEntry> {
+  private async entryForJti(
+    jti: string,
+    reason: string,
+    actorId: string | null,
+    now: Date,
+  ): Promise<NewBlacklistEntry> {
     if (jti.length > MAX_JTI_LENGTH) throw badUserInput(`jti must be at most ${MAX_JTI_LENGTH} characters`);
     const issued = await findAccessToken(this.db, jti);
     // Unknown jti: no token of ours can outlive one access-token lifetime from now.
@@ -94,7 +99,7 @@ export class RevocationService {
   }
 
   /** Revokes every token the user holds; returns the cutoff now in force. */
-  async revokeUserTokens(userId: string, reason: string | null | undefined, actorId: string): Promise<Date> {
+  async revokeUserTokens(userId: string, reason: string | null | undefined, actorId: string | null): Promise<Date> {
     const why = normalizeReason(reason, 'all tokens revoked by an administrator');
     if (!(await findUserById(this.db, checkUserId(userId, 'userId')))) throw notFound(`No user with id ${userId}.`);
     const now = new Date(this.clock());

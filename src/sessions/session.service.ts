@@ -4,7 +4,6 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwor
 import { Role } from '../auth/role';
 import type { IssuedAccessToken, TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
-import { MIN_PASSWORD_LENGTH } from '../config';
 import type { Database } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import type { BlacklistedTokenRow, UserRow } from '../db/schema';
@@ -12,6 +11,7 @@ import { AppError, badUserInput, ErrorCode, forbidden, unauthenticated } from '.
 import { findBlacklistEntry } from '../revocation/revocation.store';
 import type { RevocationWriter, RevokingTx } from '../revocation/revocation.feed';
 import { auditTokenRevocations, revokeAllOfUser, revokeSession } from '../revocation/revocation.writes';
+import { checkPasswordShape, MAX_PASSWORD_LENGTH, normalizeEmail } from '../users/credentials';
 import { findUserByEmail, findUserById, insertUser } from '../users/user.store';
 import type { LoginThrottle } from './login-throttle';
 import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from './refresh-token';
@@ -22,9 +22,6 @@ import {
   insertAccessToken,
   insertSession,
 } from './session.store';
-
-export const MAX_PASSWORD_LENGTH = 1024;
-export const MAX_EMAIL_LENGTH = 254;
 
 export interface SessionTokens {
   access: IssuedAccessToken;
@@ -50,21 +47,6 @@ const refreshError = (
 ) => new AppError(code, message);
 
 type RefreshOutcome = { ok: true; tokens: SessionTokens } | { ok: false; error: AppError };
-
-function normalizeEmail(email: string): string {
-  const normalized = email.trim().toLowerCase();
-  if (normalized.length > MAX_EMAIL_LENGTH) throw badUserInput(`email must be at most ${MAX_EMAIL_LENGTH} characters`);
-  return normalized;
-}
-
-function checkPasswordShape(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw badUserInput(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    throw badUserInput(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
-  }
-}
 
 export class SessionService {
   constructor(

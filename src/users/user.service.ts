@@ -6,10 +6,11 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import type { UserRow } from '../db/schema';
-import { badUserInput, notFound } from '../errors';
+import { AppError, badUserInput, ErrorCode, notFound } from '../errors';
 import { checkUserId, isUuid } from '../ids';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { revokeAllOfUser } from '../revocation/revocation.writes';
+import { checkPasswordShape, normalizeEmail } from './credentials';
 import { countEnabledAdminsExcept, findUserByEmail, findUserById, insertUser, updateUserFields } from './user.store';
 
 export interface UserChanges {
@@ -40,6 +41,12 @@ export class UserService {
   }
 
   /** Any change revokes the user's tokens, so no token keeps a role or access it no longer has. */
+  async getUserByEmail(email: string): Promise<UserRow> {
+    const user = await findUserByEmail(this.db, normalizeEmail(email));
+    if (!user) throw notFound(`No user with email ${email}.`);
+    return user;
+  }
+
   async updateUser(id: string, changes: UserChanges, actorId: string): Promise<UserRow> {
     const wanted = {
       ...(changes.role != null && { role: changes.role }),
@@ -67,17 +74,36 @@ export class UserService {
   /** Creates the configured administrator unless an account with that email exists. */
   async bootstrapAdmin(email: string, password: string): Promise<'created' | 'exists'> {
     if (await findUserByEmail(this.db, email)) return 'exists';
-    const passwordHash = await hashPassword(password);
+    checkPasswordShape(password);
     try {
-      await this.db.transaction(async (tx) => {
-        const now = new Date(this.clock());
-        const admin = await insertUser(tx, { email, passwordHash, role: Role.ADMIN, createdAt: now });
-        await recordAudit(tx, { at: now, action: AuditAction.ADMIN_BOOTSTRAPPED, targetUserId: admin.id });
-      });
+      await this.createUser(email, password, Role.ADMIN, AuditAction.ADMIN_BOOTSTRAPPED);
       return 'created';
     } catch (error) {
       // Another instance created it between our check and our insert.
-      if (isUniqueViolation(error)) return 'exists';
+      if (error instanceof AppError && error.code === ErrorCode.BAD_USER_INPUT) return 'exists';
+      throw error;
+    }
+  }
+
+  /** An account made by an operator, not by its owner: no session is started. */
+  async createUser(
+    email: string,
+    password: string,
+    role: Role,
+    action: AuditAction = AuditAction.USER_CREATED,
+  ): Promise<UserRow> {
+    const normalized = normalizeEmail(email);
+    checkPasswordShape(password);
+    const passwordHash = await hashPassword(password);
+    try {
+      return await this.db.transaction(async (tx) => {
+        const now = new Date(this.clock());
+        const user = await insertUser(tx, { email: normalized, passwordHash, role, createdAt: now });
+        await recordAudit(tx, { at: now, action, targetUserId: user.id, reason: `role ${role}` });
+        return user;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw badUserInput('An account with this email already exists.');
       throw error;
     }
   }

@@ -1,0 +1,147 @@
+import { EmailAddressResolver } from 'graphql-scalars';
+import { randomBytes } from 'node:crypto';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Role } from '../auth/role';
+import { badUserInput } from '../errors';
+import type { Services } from '../services';
+
+export const USAGE = `Usage: npm run admin -- <command> [options]
+       token-warden-admin <command> [options]
+
+Works on the database the service is configured for (DATABASE_URL, or the embedded one under
+DATA_DIR); revocations reach running instances at once through PostgreSQL notifications.
+
+Commands:
+  create-user --email <email> [--admin] [--password-stdin]
+        Create an account (role USER, or ADMIN with --admin). The password is read from the first
+        line of standard input with --password-stdin; otherwise one is generated and printed once.
+  revoke (--jti <jti> | --token <access token>) [--reason <text>]
+        Blacklist one access token until it expires.
+  revoke-user (--user-id <id> | --email <email>) [--reason <text>]
+        Revoke every token the user holds now and end all their sessions.
+  list-revoked [--user-id <id>] [--limit <n>] [--include-expired] [--json]
+        Blacklisted tokens, newest first (default limit 20, at most 100).
+  purge
+        Delete expired blacklist entries and dead sessions now.
+  help
+        Show this text.
+`;
+
+/** A mistake in how the command was called: answered with the usage text and exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface CommandIo {
+  out(line: string): void;
+  readStdinLine(): Promise<string>;
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const REASON = { reason: { type: 'string' } } as const;
+
+function exactlyOne(values: Record<string, unknown>, a: string, b: string): void {
+  if ((values[a] === undefined) === (values[b] === undefined))
+    throw new UsageError(`give exactly one of --${a} or --${b}`);
+}
+
+function checkEmail(email: string): string {
+  try {
+    return EmailAddressResolver.parseValue(email);
+  } catch {
+    throw badUserInput(`not an email address: ${email}`);
+  }
+}
+
+type Run = (services: Services, io: CommandIo) => Promise<void>;
+/** Checks the arguments before anything is opened, and returns the work to do. */
+type Command = (args: string[]) => Run;
+
+export const COMMANDS: Record<string, Command> = {
+  'create-user': (args) => {
+    const values = parse(args, {
+      email: { type: 'string' },
+      admin: { type: 'boolean' },
+      'password-stdin': { type: 'boolean' },
+    });
+    const { email } = values;
+    if (email === undefined) throw new UsageError('--email is required');
+    return async (services, io) => {
+      const generated = values['password-stdin'] ? null : randomBytes(18).toString('base64url');
+      const password = generated ?? (await io.readStdinLine());
+      const user = await services.users.createUser(checkEmail(email), password, values.admin ? Role.ADMIN : Role.USER);
+      io.out(`created ${user.role} ${user.email} (id ${user.id})`);
+      if (generated) io.out(`password: ${generated}`);
+    };
+  },
+
+  revoke: (args) => {
+    const values = parse(args, { jti: { type: 'string' }, token: { type: 'string' }, ...REASON });
+    exactlyOne(values, 'jti', 'token');
+    return async (services, io) => {
+      const entry = await services.revocations.revokeToken(
+        { jti: values.jti, token: values.token, reason: values.reason ?? 'revoked with the admin CLI' },
+        null,
+      );
+      io.out(`revoked ${entry.jti} until ${entry.expiresAt.toISOString()} (${entry.reason ?? 'no reason'})`);
+    };
+  },
+
+  'revoke-user': (args) => {
+    const values = parse(args, { 'user-id': { type: 'string' }, email: { type: 'string' }, ...REASON });
+    exactlyOne(values, 'user-id', 'email');
+    return async (services, io) => {
+      const userId = values['user-id'] ?? (await services.users.getUserByEmail(checkEmail(values.email ?? ''))).id;
+      const reason = values.reason ?? 'all tokens revoked with the admin CLI';
+      const cutoff = await services.revocations.revokeUserTokens(userId, reason, null);
+      io.out(`revoked every token of user ${userId} issued up to ${cutoff.toISOString()}`);
+    };
+  },
+
+  'list-revoked': (args) => {
+    const values = parse(args, {
+      'user-id': { type: 'string' },
+      limit: { type: 'string' },
+      'include-expired': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError('--limit must be 1 to 100');
+    return async (services, io) => {
+      const { rows, totalCount } = await services.revocations.listBlacklisted(
+        { userId: values['user-id'], includeExpired: values['include-expired'] ?? false },
+        { limit },
+      );
+      if (values.json) {
+        io.out(JSON.stringify({ totalCount, entries: rows }));
+        return;
+      }
+      for (const row of rows) {
+        io.out(
+          [row.jti, row.userId ?? '-', row.expiresAt.toISOString(), row.revokedBy ?? 'cli', row.reason ?? ''].join(
+            '\t',
+          ),
+        );
+      }
+      io.out(`${rows.length} of ${totalCount} shown`);
+    };
+  },
+
+  purge: (args) => {
+    parse(args, {});
+    return async (services, io) => {
+      const counts = await services.revocations.purgeExpiredTokens(null);
+      io.out(
+        `deleted ${counts.blacklistedTokens} expired blacklist entries, ${counts.sessions} dead sessions, ` +
+          `${counts.accessTokens} expired access-token records`,
+      );
+    };
+  },
+};

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { createInterface } from 'node:readline';
+import { systemClock } from '../clock';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase, targetFor } from '../db/client';
+import { EmbeddedDatabaseBusyError } from '../db/embedded-lock';
+import { AppError } from '../errors';
+import { createLogger } from '../observability/logger';
+import { Metrics } from '../observability/metrics';
+import { Telemetry } from '../observability/telemetry';
+import { createServices } from '../services';
+import { COMMANDS, USAGE, UsageError, type CommandIo } from './admin.commands';
+
+const io: CommandIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  readStdinLine: async () => {
+    const lines = createInterface({ input: process.stdin });
+    for await (const line of lines) {
+      lines.close();
+      return line;
+    }
+    throw new UsageError('--password-stdin: standard input was empty');
+  },
+};
+
+/** Runs one command; resolves with the process exit code: 0 done, 1 refused or failed, 2 misused. */
+export async function runAdminCommand(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? process.stderr : process.stdout).write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`token-warden-admin: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const run = command(args);
+    const config = loadConfig();
+    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir));
+    try {
+      await database.migrate();
+      const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }, process.stderr), new Metrics());
+      await run(createServices(config, database, systemClock, telemetry), io);
+      return 0;
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`token-warden-admin ${name}: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const known =
+      error instanceof AppError || error instanceof ConfigError || error instanceof EmbeddedDatabaseBusyError;
+    process.stderr.write(`token-warden-admin ${name}: ${known ? (error as Error).message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runAdminCommand(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { errorCode } from './support/graphql-client';
+import { ME } from './support/operations';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { startTestServer, TEST_JWT_SECRET, uniqueEmail, type TestServer } from './support/test-server';
+
+jest.setTimeout(60_000);
+
+const ADMIN_CLI = join(__dirname, '..', 'dist', 'cli', 'admin.js');
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let dataDir: string;
+let testDatabase: TestDatabase;
+let cliEnv: Record<string, string>;
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'token-warden-cli-'));
+  testDatabase = await createTestDatabase({ pgliteDir: join(dataDir, 'pglite') });
+  cliEnv = {
+    PATH: process.env.PATH ?? '',
+    DATA_DIR: dataDir,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...(testDatabase.target.kind === 'postgres' ? { DATABASE_URL: testDatabase.target.url } : {}),
+  };
+});
+afterAll(async () => {
+  await testDatabase.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function admin(args: string[], stdin = ''): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ADMIN_CLI, ...args], { env: cliEnv, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const embedded = () => testDatabase.target.kind === 'pglite';
+const startServer = () => startTestServer({ testDatabase, dataDir });
+
+describe('usage', () => {
+  it.each([
+    [[], /Usage: npm run admin/],
+    [['launch-missiles'], /unknown command "launch-missiles"/],
+    [['revoke'], /give exactly one of --jti or --token/],
+    [['revoke', '--jti', 'a', '--token', 'b'], /give exactly one of --jti or --token/],
+    [['create-user', '--email'], /--email/],
+    [['list-revoked', '--limit', 'lots'], /--limit must be 1 to 100/],
+    [['purge', '--force'], /Unknown option '--force'/],
+  ])('%j exits 2 with the reason and the usage text', async (args, reason) => {
+    const result = await admin(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(reason);
+    expect(result.stderr).toContain('Commands:');
+  });
+
+  it('help exits 0', async () => {
+    const result = await admin(['help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('revoke-user');
+  });
+});
+
+describe('on the service’s database', () => {
+  it('creates users, revokes tokens and users, lists and purges; the service enforces it', async () => {
+    let server: TestServer = await startServer();
+    const first = await server.register();
+    const second = await server.register();
+    if (embedded()) {
+      // The embedded database belongs to the running service: the CLI must not open it too.
+      const busy = await admin(['purge']);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toMatch(/in use by process \d+/);
+      await server.stop({ drop: false });
+    }
+
+    const revoked = await admin(['revoke', '--token', first.accessToken, '--reason', 'laptop stolen']);
+    expect(revoked.stderr).toBe('');
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/^revoked \S+ until .*\(laptop stolen\)/);
+    expect((await admin(['revoke-user', '--email', second.user.email])).code).toBe(0);
+
+    const listed = await admin(['list-revoked', '--json']);
+    expect(listed.code).toBe(0);
+    const listing = JSON.parse(listed.stdout) as {
+      totalCount: number;
+      entries: Array<{ jti: string; reason: string }>;
+    };
+    expect(listing.entries.map((entry) => entry.reason)).toContain('laptop stolen');
+
+    const email = uniqueEmail('operator');
+    const created = await admin(
+      ['create-user', '--email', email, '--admin', '--password-stdin'],
+      'operator-password-42\n',
+    );
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain(`created ADMIN ${email}`);
+    const again = await admin(['create-user', '--email', email]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    const generated = await admin(['create-user', '--email', uniqueEmail('generated')]);
+    expect(generated.stdout).toMatch(/password: \S{20,}/);
+    expect((await admin(['create-user', '--email', 'not-an-email'])).code).toBe(1);
+    expect((await admin(['revoke-user', '--user-id', '00000000-0000-4000-8000-000000000000'])).stderr).toMatch(
+      /No user with id/,
+    );
+
+    const purged = await admin(['purge']);
+    expect(purged.code).toBe(0);
+    expect(purged.stdout).toMatch(/^deleted \d+ expired blacklist entries/);
+
+    // On PostgreSQL the running service heard of these revocations as they were made.
+    if (embedded()) server = await startServer();
+    try {
+      expect(errorCode(await server.gql(ME, {}, { token: first.accessToken }))).toBe('TOKEN_REVOKED');
+      expect(errorCode(await server.gql(ME, {}, { token: second.accessToken }))).toBe('TOKEN_REVOKED');
+      expect((await server.gql(ME, {}, { token: first.accessToken })).errors?.[0]?.extensions?.reason).toBe(
+        'laptop stolen',
+      );
+      const operator = await server.login(email, 'operator-password-42');
+      expect(operator.user.role).toBe('ADMIN');
+    } finally {
+      await server.stop({ drop: false });
+    }
+  });
+});
