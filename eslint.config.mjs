@@ -2,7 +2,18 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', '.data/', 'drizzle/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'dist-examples/',
+      'examples/client/generated/',
+      'node_modules/',
+      'coverage/',
+      '.data/',
+      'drizzle/',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -18,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['drizzle.config.ts', 'eslint.config.mjs'],
+    files: ['drizzle.config.ts', 'codegen.ts', 'eslint.config.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
