@@ -19,7 +19,8 @@ export class ServerChild {
 
   static start(name: string, env: Record<string, string>): Promise<ServerChild> {
     const child = fork(join(__dirname, 'server-process.js'), [], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      // Logs as in production: one JSON line per request (to /dev/null), not the development pretty-printer.
+      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
       execArgv: ['--expose-gc'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
