@@ -7,6 +7,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/client';
 import { AppError, ErrorCode } from './errors';
+import { ConnectionDraining } from './connection-draining';
 import { createApollo } from './graphql/apollo';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -66,6 +67,8 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  const draining = new ConnectionDraining();
+  app.use(draining.middleware);
   const httpServer = createHttpServer(app);
 
   const apollo = createApollo({
@@ -140,6 +143,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
       });
     },
     stop: async () => {
+      draining.begin();
       stopCleanup?.();
       await apollo.stop();
       await services.revocationCheck.stop();
