@@ -53,6 +53,9 @@ describe('a development start', () => {
     try {
       const baseUrl = await service.ready;
       expect(service.output()).toContain('created administrator');
+      // Development logs are for a terminal: readable lines, not JSON.
+      expect(service.output()).toMatch(/INFO.*token-warden listening/);
+      expect(service.output()).not.toMatch(/^\{"level"/m);
       expect(service.output()).toContain(ADMIN_EMAIL);
       expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
       expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
@@ -91,6 +94,9 @@ describe('a production start', () => {
       const baseUrl = await service.ready;
       const page = await fetch(`${baseUrl}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).not.toMatch(/sandbox/i);
+      // Production logs are JSON lines, one object each.
+      const lines = service.output().trim().split('\n');
+      expect(lines.map((line) => (JSON.parse(line) as { level: string }).level)).toContain('info');
       const introspection = await postGraphQL(`${baseUrl}/graphql`, '{ __schema { types { name } } }');
       expect(introspection.status).toBe(400);
       expect(introspection.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
