@@ -72,7 +72,10 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
   try {
     const bench = new Bench({ time: timeMs, warmupTime: Math.min(timeMs, 250) });
     const refused = (build: typeof mirror.build, headers: IncomingHttpHeaders) => async () => {
-      const accepted = await build(headers, newRequestRecord('bench', '127.0.0.1')).then(
+      const accepted = await build(
+        headers,
+        newRequestRecord('bench', () => '127.0.0.1'),
+      ).then(
         () => true,
         () => false,
       );
@@ -80,15 +83,24 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
     };
     bench
       .add('valid token, mirror check', async () => {
-        await mirror.build(mirror.headers.valid, newRequestRecord('bench', '127.0.0.1'));
+        await mirror.build(
+          mirror.headers.valid,
+          newRequestRecord('bench', () => '127.0.0.1'),
+        );
       })
       .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', async () => {
-        await uncached.build(uncached.headers.valid, newRequestRecord('bench', '127.0.0.1'));
+        await uncached.build(
+          uncached.headers.valid,
+          newRequestRecord('bench', () => '127.0.0.1'),
+        );
       })
       .add('revoked token, mirror check', refused(mirror.build, mirror.headers.revoked))
       .add('forged token, mirror check', refused(mirror.build, mirror.headers.forged))
       .add('valid token, database check (embedded)', async () => {
-        await database.build(database.headers.valid, newRequestRecord('bench', '127.0.0.1'));
+        await database.build(
+          database.headers.valid,
+          newRequestRecord('bench', () => '127.0.0.1'),
+        );
       });
     await bench.run();
     return bench.tasks.map((task) => {

@@ -16,8 +16,8 @@ export interface RequestRecord {
   /** `ok`, or the `extensions.code` of the first error. */
   outcome: string | null;
   userId: string | null;
-  /** The client's address, as Express reads it under the `trust proxy` setting. */
-  clientAddress: string;
+  /** The client's address, as Express reads it under the `trust proxy` setting; read only by logins. */
+  readonly clientAddress: string;
 }
 
 const AUTH_REJECTION_CODES: ReadonlySet<string> = new Set([
@@ -32,8 +32,18 @@ const AUTH_REJECTION_CODES: ReadonlySet<string> = new Set([
 /** A caller's own request id is kept when it is short and plain, so that logs join across services. */
 const CALLER_REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-export function newRequestRecord(requestId: string, clientAddress: string): RequestRecord {
-  return { requestId, operationName: null, rootField: 'none', outcome: null, userId: null, clientAddress };
+/** The address is read when asked for: parsing X-Forwarded-For is work only a login needs. */
+export function newRequestRecord(requestId: string, readClientAddress: () => string): RequestRecord {
+  return {
+    requestId,
+    operationName: null,
+    rootField: 'none',
+    outcome: null,
+    userId: null,
+    get clientAddress() {
+      return readClientAddress();
+    },
+  };
 }
 
 function rootFieldLabel(operation: OperationDefinitionNode): string {
@@ -52,14 +62,14 @@ export class RequestTracking {
 
   /** The record the middleware opened; a stand-in when the middleware did not run. */
   recordOf(req: IncomingMessage): RequestRecord {
-    return this.records.get(req) ?? newRequestRecord(randomUUID(), req.socket.remoteAddress ?? 'unknown');
+    return this.records.get(req) ?? newRequestRecord(randomUUID(), () => req.socket.remoteAddress ?? 'unknown');
   }
 
   /** Express middleware: opens the record, echoes the request id, reports when the response is sent. */
   readonly middleware: RequestHandler = (req, res, next) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
-    const record = newRequestRecord(requestId, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const record = newRequestRecord(requestId, () => req.ip ?? req.socket.remoteAddress ?? 'unknown');
     this.records.set(req, record);
     res.setHeader('x-request-id', record.requestId);
     const started = performance.now();

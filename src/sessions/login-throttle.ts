@@ -14,7 +14,7 @@ import {
 } from './login-throttle.store';
 
 /** Seconds this key must wait before its next attempt, or null when it may try now. */
-export function waitSeconds(
+function waitSeconds(
   row: Pick<LoginFailureRow, 'failures' | 'windowStartedAt' | 'lastFailureAt'>,
   limits: ThrottleLimits,
   config: LoginThrottleConfig,
