@@ -67,6 +67,18 @@ export function readUnverifiedClaims(token: string): UnverifiedClaims | null {
   return { jti, sub, issuedAtMs: Math.round(iat * 1000) };
 }
 
+/**
+ * RFC 8725 §3.11: the explicit type keeps other JWTs signed with this key from passing as access
+ * tokens; per RFC 7515 §4.1.9 it is case-insensitive and may carry the `application/` prefix.
+ * A `crit` header names extensions we would have to understand (§4.1.11), and we understand none.
+ */
+function hasAccessTokenHeader(header: jwt.JwtHeader): boolean {
+  const typ: unknown = header.typ;
+  if (typeof typ !== 'string' || 'crit' in header) return false;
+  const type = typ.toLowerCase();
+  return type === ACCESS_TOKEN_TYPE || type === `application/${ACCESS_TOKEN_TYPE}`;
+}
+
 function toAccessClaims(payload: unknown): AccessClaims | null {
   if (typeof payload !== 'object' || payload === null) return null;
   const { sub, role, sid, jti, iat, exp } = payload as Record<string, unknown>;
@@ -146,8 +158,7 @@ export class TokenService {
     } catch (error) {
       return { ok: false, failure: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
     }
-    // RFC 8725 §3.11: the explicit type keeps other JWTs signed with this key from passing as access tokens.
-    if (decoded.header.typ?.toLowerCase() !== ACCESS_TOKEN_TYPE) return { ok: false, failure: 'invalid' };
+    if (!hasAccessTokenHeader(decoded.header)) return { ok: false, failure: 'invalid' };
     const claims = toAccessClaims(decoded.payload);
     if (!claims || claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return { ok: false, failure: 'invalid' };
     this.verified.remember(token, claims);
