@@ -4,6 +4,7 @@ import { Auth, requireViewer } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import type { BlacklistedTokenRow } from '../db/schema';
+import { isStorableText } from '../db/storable-text';
 import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../graphql/connection';
 import { BlacklistedToken, BlacklistedTokenConnection } from './blacklisted-token.type';
 import { BlacklistedTokensArgs, RevokeUserTokensArgs } from './revocation.args';
@@ -11,8 +12,16 @@ import { RevokeTokenInput } from './revoke-token.input';
 
 type BlacklistCursor = [createdAtMs: number, jti: string];
 
+/** The largest distance from the epoch, in ms, that a Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+
 const isBlacklistCursor = (value: unknown): value is BlacklistCursor =>
-  Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === 'string';
+  Array.isArray(value) &&
+  value.length === 2 &&
+  Number.isSafeInteger(value[0]) &&
+  Math.abs(value[0] as number) <= MAX_DATE_MS &&
+  typeof value[1] === 'string' &&
+  isStorableText(value[1]);
 
 const cursorOf = (row: BlacklistedTokenRow): string => encodeCursor([row.createdAt.getTime(), row.jti]);
 

@@ -9,7 +9,7 @@ import { checkUserId } from '../ids';
 import { findAccessToken } from '../sessions/session.store';
 import { findUserById } from '../users/user.store';
 import { purgeExpired, type PurgeCounts } from './cleanup';
-import { MAX_JTI_LENGTH, normalizeReason } from './revocation.limits';
+import { checkJti, normalizeReason } from './revocation.limits';
 import {
   countBlacklistEntries,
   findBlacklistEntry,
@@ -84,8 +84,7 @@ export class RevocationService {
     actorId: string | null,
     now: Date,
   ): Promise<NewBlacklistEntry> {
-    if (jti.length > MAX_JTI_LENGTH) throw badUserInput(`jti must be at most ${MAX_JTI_LENGTH} characters`);
-    const issued = await findAccessToken(this.db, jti);
+    const issued = await findAccessToken(this.db, checkJti(jti));
     // Unknown jti: no token of ours can outlive one access-token lifetime from now.
     const fallbackExpiry = new Date(now.getTime() + this.tokens.accessTokenTtlSeconds * 1000);
     return {
