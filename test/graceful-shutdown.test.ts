@@ -1,43 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { postGraphQL } from './support/graphql-client';
-import { BLACKLISTED_TOKENS, LOGIN, REVOKE_TOKEN, type AuthPayloadData } from './support/operations';
-import { runService, type ServiceProcess } from './support/service-process';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-server';
+import { BLACKLISTED_TOKENS, REVOKE_TOKEN } from './support/operations';
+import { adminTokenOf, runService, useServiceData, type ServiceProcess } from './support/service-process';
 
 jest.setTimeout(60_000);
 
-let dataDir: string;
-let testDatabase: TestDatabase;
-let env: Record<string, string>;
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'token-warden-shutdown-'));
-  testDatabase = await createTestDatabase();
-  env = {
-    ...(testDatabase.target.kind === 'postgres' ? { DATABASE_URL: testDatabase.target.url } : {}),
-    DATA_DIR: dataDir,
-    PORT: '0',
-    LOG_FORMAT: 'json',
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-  };
-});
-afterAll(async () => {
-  await testDatabase.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function adminToken(baseUrl: string): Promise<string> {
-  const login = await postGraphQL<{ login: AuthPayloadData }>(`${baseUrl}/graphql`, LOGIN, {
-    email: ADMIN_EMAIL,
-    password: ADMIN_PASSWORD,
-  });
-  if (!login.data) throw new Error(`admin login failed: ${JSON.stringify(login.errors)}`);
-  return login.data.login.accessToken;
-}
+const serviceEnv = useServiceData('shutdown');
 
 type Outcome = { jti: string; status: number | null; answeredAt: number };
 
@@ -46,9 +14,9 @@ describe('SIGTERM', () => {
   afterEach(() => service?.child.kill('SIGKILL'));
 
   it('finishes the requests in flight, refuses new ones, exits 0, and loses no acknowledged write', async () => {
-    service = runService(env);
+    service = runService(serviceEnv());
     const baseUrl = await service.ready;
-    const token = await adminToken(baseUrl);
+    const token = await adminTokenOf(baseUrl);
 
     const jtis = Array.from({ length: 60 }, () => randomUUID());
     let signalledAt = Number.POSITIVE_INFINITY;
@@ -78,13 +46,13 @@ describe('SIGTERM', () => {
     expect(late.status).toBeNull();
     expect(service.output()).toContain('"msg":"stopped"');
 
-    service = runService(env);
+    service = runService(serviceEnv());
     const restartedUrl = await service.ready;
     const listing = await postGraphQL<{ blacklistedTokens: { edges: Array<{ node: { jti: string } }> } }>(
       `${restartedUrl}/graphql`,
       BLACKLISTED_TOKENS,
       { first: 100 },
-      { token: await adminToken(restartedUrl) },
+      { token: await adminTokenOf(restartedUrl) },
     );
     const stored = new Set(listing.data?.blacklistedTokens.edges.map((edge) => edge.node.jti));
     expect(acknowledged.filter((outcome) => !stored.has(outcome.jti))).toEqual([]);

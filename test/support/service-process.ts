@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postGraphQL } from './graphql-client';
+import { LOGIN, type AuthPayloadData } from './operations';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './test-server';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -30,4 +36,45 @@ export function runService(env: Record<string, string>): ServiceProcess {
   });
   ready.catch(() => undefined);
   return { child, output: () => output, ready, exited };
+}
+
+/** The environment that makes a service process bootstrap the test administrator. */
+export const ADMIN_ENV = { ADMIN_EMAIL, ADMIN_PASSWORD };
+
+/** Signs in as the bootstrapped administrator of a service process; returns the access token. */
+export async function adminTokenOf(baseUrl: string): Promise<string> {
+  const login = await postGraphQL<{ login: AuthPayloadData }>(`${baseUrl}/graphql`, LOGIN, {
+    email: ADMIN_EMAIL,
+    password: ADMIN_PASSWORD,
+  });
+  if (!login.data) throw new Error(`admin login failed: ${JSON.stringify(login.errors)}`);
+  return login.data.login.accessToken;
+}
+
+/**
+ * For a test file that starts service processes on data that outlives them: a data directory and a
+ * database of its own (PostgreSQL under `npm run test:pg`), made before all tests, removed after.
+ * Returns the environment such a process runs with, administrator included.
+ */
+export function useServiceData(prefix: string): () => Record<string, string> {
+  let dataDir: string | undefined;
+  let testDatabase: TestDatabase | undefined;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), `token-warden-${prefix}-`));
+    testDatabase = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await testDatabase?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!dataDir || !testDatabase) throw new Error('the service data is only there while the tests run');
+    return {
+      ...(testDatabase.target.kind === 'postgres' ? { DATABASE_URL: testDatabase.target.url } : {}),
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_FORMAT: 'json',
+      ...ADMIN_ENV,
+    };
+  };
 }
