@@ -24,6 +24,7 @@ async function serve(): Promise<void> {
     onQuery: () => {
       statements += 1;
     },
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
   });
   await database.migrate();
   const server = await createServer({ config, database, clock: systemClock, logger: createLogger(config.log) });

@@ -22,6 +22,8 @@ export interface Config {
   host: string;
   /** Unset: the embedded PGlite database under `dataDir`. */
   databaseUrl: string | undefined;
+  /** PostgreSQL only: a statement running longer is cancelled; 0 lets statements run for ever. */
+  databaseStatementTimeoutMs: number;
   dataDir: string;
   jwt: JwtConfig;
   refreshTokenTtlSeconds: number;
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 4000, 0, 65_535),
     host: text(env, 'HOST', '127.0.0.1'),
     databaseUrl: databaseUrl(env),
+    databaseStatementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 0, 600_000),
     dataDir,
     jwt: {
       secret: jwtSecret(env, production, dataDir),

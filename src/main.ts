@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   });
 
   try {
-    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir));
+    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+    });
     await database.migrate();
     const server = await createServer({ config, database, clock: systemClock, logger });
     if (config.admin) {

@@ -39,7 +39,9 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
   try {
     const run = command(args);
     const config = loadConfig();
-    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir));
+    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+    });
     try {
       await database.migrate();
       const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }, process.stderr), new Metrics());

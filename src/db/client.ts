@@ -70,6 +70,13 @@ async function listenOnPostgres(url: string, channel: string, handlers: ListenHa
   return stop;
 }
 
+/**
+ * Seconds before a dropped pooled connection reconnects: from about 50 ms, doubling, at most 1 s.
+ * postgres.js waits up to 20 s by default, and a query handed to that connection waits with it,
+ * which would keep the service failing long after the database is back.
+ */
+const reconnectDelaySeconds = (attempt: number): number => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** attempt, 1);
+
 export function targetFor(databaseUrl: string | undefined, dataDir: string): DatabaseTarget {
   return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pglite') };
 }
@@ -77,13 +84,23 @@ export function targetFor(databaseUrl: string | undefined, dataDir: string): Dat
 export interface OpenOptions {
   /** Called once for every statement sent through Drizzle: the database load a caller causes. */
   onQuery?: () => void;
+  /**
+   * PostgreSQL's `statement_timeout` for every pooled connection, so that a statement stuck
+   * behind a lock fails (and its transaction rolls back) instead of holding its request for ever.
+   */
+  statementTimeoutMs?: number;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
-  const { onQuery } = options;
+  const { onQuery, statementTimeoutMs = 0 } = options;
   const logger = onQuery ? { logQuery: onQuery } : undefined;
   if (target.kind === 'postgres') {
-    const sql = postgres(target.url, { onnotice: () => undefined, max: 10 });
+    const sql = postgres(target.url, {
+      onnotice: () => undefined,
+      max: 10,
+      backoff: reconnectDelaySeconds,
+      connection: { statement_timeout: statementTimeoutMs },
+    });
     return {
       db: drizzlePostgres(sql, { schema, logger }),
       target,

@@ -60,6 +60,11 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
   }
 
+  /** Refuses new connections but keeps the open ones, as a database does while it shuts down. */
+  refuseNew(): void {
+    this.cutOff = true;
+  }
+
   restore(): void {
     this.cutOff = false;
   }

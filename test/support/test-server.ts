@@ -70,7 +70,9 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const clock = options.clock ?? new TestClock();
   const logs = new LogCapture();
   const logger = createLogger({ ...config.log, pretty: false }, logs);
-  const opened = await openDatabase(testDatabase.target);
+  const opened = await openDatabase(testDatabase.target, {
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  });
   const database = options.wrapDatabase ? options.wrapDatabase(opened) : opened;
   await database.migrate();
   const server = await createServer({ config, database, clock: clock.now, logger });
