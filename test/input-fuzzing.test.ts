@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from './support/test-server';
 // failing input when a property fails.
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
-jest.setTimeout(120_000);
+jest.setTimeout(Math.max(120_000, RUNS * 300));
 
 const schema = buildSchema(readFileSync(join(__dirname, '..', 'schema.graphql'), 'utf8'));
 /** Codes that mean the server failed, not the client. */
