@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SECRET_FILE = 'jwt-secret';
@@ -11,7 +11,10 @@ const SECRET_FILE = 'jwt-secret';
 export function loadOrCreateDevSecret(dataDir: string): Buffer {
   const file = join(dataDir, SECRET_FILE);
   try {
-    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    // A copy or a restore may have left it readable by others: make it ours alone again.
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
