@@ -1,9 +1,9 @@
 import type { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.store';
 import type { Database } from '../db/client';
-import type { BlacklistedTokenRow } from '../db/schema';
+import type { AccessTokenRow, BlacklistedTokenRow } from '../db/schema';
 import type { RevokingTx } from './revocation.feed';
-import { endSessions, liveAccessTokensOfSession } from '../sessions/session.store';
+import { accessTokensIssuedAfter, endSessions, liveAccessTokensOfSession } from '../sessions/session.store';
 import { raiseTokensValidAfter } from '../users/user.store';
 import { insertBlacklistEntries, type NewBlacklistEntry } from './revocation.store';
 
@@ -45,18 +45,18 @@ export async function revokeSession(
 ): Promise<BlacklistedTokenRow[]> {
   await endSessions(tx.db, session, { at: cause.now, reason: cause.reason });
   const live = await liveAccessTokensOfSession(tx.db, session.sessionId, cause.now);
-  return blacklistTokens(
-    tx,
-    live.map((token) => ({
-      jti: token.jti,
-      userId: token.userId,
-      sessionId: token.sessionId,
-      reason: cause.reason,
-      revokedBy: cause.actorId,
-      expiresAt: token.expiresAt,
-    })),
-    cause.now,
-  );
+  return blacklistTokens(tx, toBlacklistEntries(live, cause), cause.now);
+}
+
+function toBlacklistEntries(tokens: AccessTokenRow[], cause: RevocationCause): NewBlacklistEntry[] {
+  return tokens.map((token) => ({
+    jti: token.jti,
+    userId: token.userId,
+    sessionId: token.sessionId,
+    reason: cause.reason,
+    revokedBy: cause.actorId,
+    expiresAt: token.expiresAt,
+  }));
 }
 
 /** Revokes every token the user holds now, by cutoff, and ends all their sessions. */
@@ -70,6 +70,11 @@ export async function revokeAllOfUser(
   if (!cutoff) throw new Error(`user ${userId} vanished while being revoked`);
   tx.announce({ reason: cause.reason, jtis: [], cutoffs: [[userId, cutoff.getTime()]] });
   const ended = await endSessions(tx.db, { userId }, { at: cause.now, reason: cause.reason });
+  // A refresh that held a session while this transaction waited for it has committed a token
+  // stamped after the cutoff. Ending its session does not refuse that token; blacklisting does.
+  const issuedMeanwhile = await accessTokensIssuedAfter(tx.db, ended, cutoff, cause.now);
+  const blacklisted = await blacklistTokens(tx, toBlacklistEntries(issuedMeanwhile, cause), cause.now);
+  await auditTokenRevocations(tx.db, blacklisted, action);
   await recordAudit(tx.db, {
     at: cause.now,
     action,

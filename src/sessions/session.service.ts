@@ -12,7 +12,7 @@ import { findBlacklistEntry } from '../revocation/revocation.store';
 import type { RevocationWriter, RevokingTx } from '../revocation/revocation.feed';
 import { auditTokenRevocations, revokeAllOfUser, revokeSession } from '../revocation/revocation.writes';
 import { checkPasswordShape, MAX_PASSWORD_LENGTH, normalizeEmail } from '../users/credentials';
-import { findUserByEmail, findUserById, insertUser } from '../users/user.store';
+import { findUserByEmail, findUserById, insertUser, lockUserForSession } from '../users/user.store';
 import type { LoginThrottle } from './login-throttle';
 import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from './refresh-token';
 import {
@@ -87,11 +87,13 @@ export class SessionService {
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
     if (!user || !passwordOk) throw unauthenticated('Invalid email or password.');
     await attempt.succeeded();
-    if (user.disabled) throw forbidden('This account is disabled.');
     return this.db.transaction(async (tx) => {
+      // Read again under lock: a revocation or a disabling may have landed since the password check.
+      const current = await lockUserForSession(tx, user.id);
+      if (!current || current.disabled) throw forbidden('This account is disabled.');
       const now = new Date(this.clock());
       await recordAudit(tx, { at: now, action: AuditAction.LOGGED_IN, actorId: user.id, targetUserId: user.id });
-      return this.startSession(tx, user, now);
+      return this.startSession(tx, current, now);
     });
   }
 

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { accessTokens, retiredRefreshTokens, sessions, type AccessTokenRow, type SessionRow } from '../db/schema';
 
@@ -89,4 +89,24 @@ export async function liveAccessTokensOfSession(db: Database, sessionId: string,
     .select()
     .from(accessTokens)
     .where(and(eq(accessTokens.sessionId, sessionId), gt(accessTokens.expiresAt, now)));
+}
+
+/** Access tokens of these sessions issued after `after` and still alive at `now`. */
+export async function accessTokensIssuedAfter(
+  db: Database,
+  sessionIds: string[],
+  after: Date,
+  now: Date,
+): Promise<AccessTokenRow[]> {
+  if (sessionIds.length === 0) return [];
+  return db
+    .select()
+    .from(accessTokens)
+    .where(
+      and(
+        inArray(accessTokens.sessionId, sessionIds),
+        gt(accessTokens.issuedAt, after),
+        gt(accessTokens.expiresAt, now),
+      ),
+    );
 }

@@ -8,6 +8,16 @@ export async function findUserById(db: Database, id: string): Promise<UserRow | 
   return row;
 }
 
+/**
+ * The user row, share-locked until the transaction ends: a session started under this lock and
+ * "revoke every token of the user" (which updates the row) happen one after the other, never
+ * interleaved, so the new session is either ended by the revocation or begins after it.
+ */
+export async function lockUserForSession(db: Database, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).for('share');
+  return row;
+}
+
 export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.email, email));
   return row;

@@ -7,8 +7,29 @@ export interface LedgerToken {
   sessionId: string;
   /** The `iat` claim in milliseconds, compared with the cutoffs of "revoke every token of the user". */
   issuedAtMs: number;
+  /** When the request that issued it was sent and answered, by the client's clock. */
+  requestedAtMs: number;
+  receivedAtMs: number;
+  /** Refused from now on: the server acknowledged a revocation that covers it. */
   revoked: boolean;
+  /** Which acknowledgement revoked it, for the message when the server disagrees. */
+  revokedBy?: string;
+  /**
+   * Issued while a "revoke every token of the user" was in flight and stamped after its cutoff:
+   * whether it is refused depends on which of the two the database ordered first.
+   */
+  uncertain: boolean;
 }
+
+/** An acknowledged "revoke every token of the user": its cutoff and when it was sent and answered. */
+interface UserRevocation {
+  cutoffMs: number;
+  sentAtMs: number;
+  acknowledgedAtMs: number;
+}
+
+const overlaps = (entry: LedgerToken, revocation: UserRevocation) =>
+  entry.requestedAtMs < revocation.acknowledgedAtMs && entry.receivedAtMs > revocation.sentAtMs;
 
 /**
  * The client side's record of a load run: every token issued, every revocation the server
@@ -17,22 +38,24 @@ export interface LedgerToken {
 export class TokenLedger {
   readonly tokens: LedgerToken[] = [];
   private readonly byToken = new Map<string, LedgerToken>();
-  /** The latest acknowledged "revoke every token" cutoff per user, for tokens whose answer arrives after it. */
-  private readonly cutoffs = new Map<string, number>();
+  private readonly userRevocations = new Map<string, UserRevocation[]>();
   private readonly acceptedRefreshTokens = new Set<string>();
   /** Refresh tokens the server accepted a second time: must stay empty. */
   readonly acceptedTwice: string[] = [];
 
-  issued(token: string): LedgerToken {
+  issued(token: string, requestedAtMs: number): LedgerToken {
     const claims = decodeJwtPart(token, 1);
     const entry: LedgerToken = {
       token,
       userId: String(claims.sub),
       sessionId: String(claims.sid),
       issuedAtMs: Math.round(Number(claims.iat) * 1000),
+      requestedAtMs,
+      receivedAtMs: Date.now(),
       revoked: false,
+      uncertain: false,
     };
-    entry.revoked = entry.issuedAtMs <= (this.cutoffs.get(entry.userId) ?? Number.NEGATIVE_INFINITY);
+    for (const revocation of this.userRevocations.get(entry.userId) ?? []) this.applyUserRevocation(entry, revocation);
     this.tokens.push(entry);
     this.byToken.set(token, entry);
     return entry;
@@ -43,32 +66,45 @@ export class TokenLedger {
     this.acceptedRefreshTokens.add(refreshToken);
   }
 
-  /** A logout or a detected refresh reuse: every token of the session issued so far. */
-  sessionRevoked(sessionId: string): void {
-    for (const entry of this.tokens) if (entry.sessionId === sessionId) entry.revoked = true;
+  /** The session was ended (logout, refresh reuse): every token it issued is refused. */
+  sessionRevoked(sessionId: string, how: string): void {
+    for (const entry of this.tokens) if (entry.sessionId === sessionId) this.revoke(entry, how);
   }
 
-  /** "Revoke every token of the user" answered with its cutoff: tokens issued at or before it. */
-  userRevoked(userId: string, cutoffMs: number): void {
-    this.cutoffs.set(userId, Math.max(cutoffMs, this.cutoffs.get(userId) ?? Number.NEGATIVE_INFINITY));
-    for (const entry of this.tokens) {
-      if (entry.userId === userId && entry.issuedAtMs <= cutoffMs) entry.revoked = true;
-    }
+  /**
+   * "Revoke every token of the user" acknowledged with its cutoff: tokens stamped at or before it
+   * are refused; one stamped after it but issued while the revocation was in flight is uncertain.
+   */
+  userRevoked(userId: string, revocation: UserRevocation): void {
+    this.userRevocations.set(userId, [...(this.userRevocations.get(userId) ?? []), revocation]);
+    for (const entry of this.tokens) if (entry.userId === userId) this.applyUserRevocation(entry, revocation);
   }
 
   tokenRevoked(token: string): void {
     const entry = this.byToken.get(token);
-    if (entry) entry.revoked = true;
+    if (entry) this.revoke(entry, 'revokeToken');
+  }
+
+  isRevoked(token: string): boolean {
+    return this.byToken.get(token)?.revoked ?? false;
   }
 
   /** Forgets everything, so that the ledger's own memory does not count in a heap measurement. */
   clear(): void {
     this.tokens.length = 0;
     this.byToken.clear();
-    this.cutoffs.clear();
+    this.userRevocations.clear();
   }
 
-  isRevoked(token: string): boolean {
-    return this.byToken.get(token)?.revoked ?? false;
+  private applyUserRevocation(entry: LedgerToken, revocation: UserRevocation): void {
+    if (entry.issuedAtMs <= revocation.cutoffMs) this.revoke(entry, `user cutoff ${revocation.cutoffMs}`);
+    else if (!entry.revoked && overlaps(entry, revocation)) entry.uncertain = true;
+  }
+
+  private revoke(entry: LedgerToken, how: string): void {
+    entry.uncertain = false;
+    if (entry.revoked) return;
+    entry.revoked = true;
+    entry.revokedBy = `${how} at ${Date.now()}`;
   }
 }
