@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { decodeJwtPart } from '../support/forge';
 import { errorCode, type GraphQLResponse } from '../support/graphql-client';
 import { LOGOUT, ME, REVOKE_TOKEN, type AuthPayloadData } from '../support/operations';
+import {
+  backendsWaitingOnLocks,
+  holdInTransaction,
+  openSideConnection,
+  type HeldTransaction,
+} from '../support/side-connection';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -30,7 +36,7 @@ beforeAll(async () => {
     testDatabase: { target: { kind: 'postgres', url: proxy.route(url.toString()) }, drop: () => Promise.resolve() },
     env: { DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS) },
   });
-  side = postgres(database.target.url, { max: 2, onnotice: () => undefined });
+  side = openSideConnection(database);
   admin = await server.loginAdmin();
 });
 afterAll(async () => {
@@ -49,27 +55,9 @@ async function storedFor(jti: string): Promise<{ blacklisted: number; audited: n
   return row ?? { blacklisted: -1, audited: -1 };
 }
 
-/** Holds an exclusive lock on the audit log until `release` is called, so revoking transactions stall mid-way. */
-async function lockAuditLog(): Promise<{ release: () => void; done: Promise<unknown> }> {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let acquired!: () => void;
-  const locked = new Promise<void>((resolve) => (acquired = resolve));
-  const done = side.begin(async (tx) => {
-    await tx`lock table audit_events in access exclusive mode`;
-    acquired();
-    await held;
-  });
-  await locked;
-  return { release, done };
-}
-
-/** Backends of the service's database waiting on a lock: a revoking transaction stalled mid-way. */
-async function stalledTransactions(): Promise<number> {
-  const [row] = await side<Array<{ count: number }>>`
-    select count(*)::int as count from pg_stat_activity
-    where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
-  return row?.count ?? 0;
+/** Holds an exclusive lock on the audit log until released, so revoking transactions stall mid-way. */
+function lockAuditLog(): Promise<HeldTransaction> {
+  return holdInTransaction(side, (tx) => tx`lock table audit_events in access exclusive mode`);
 }
 
 function expectUnavailable(response: GraphQLResponse<unknown>): void {
@@ -108,7 +96,7 @@ it('connection dropped mid-transaction: 503, the revocation is not half-stored, 
   const revoking = server.gql(REVOKE_TOKEN, { input: { jti, reason: 'dropped' } }, { token: admin.accessToken });
   try {
     // The blacklist row is written; the transaction now waits for the audit log.
-    await waitFor(async () => (await stalledTransactions()) > 0, 5000, 'revocation stalls', 10);
+    await waitFor(async () => (await backendsWaitingOnLocks(side)) > 0, 5000, 'revocation stalls', 10);
     proxy.cut();
     expectUnavailable(await revoking);
   } finally {

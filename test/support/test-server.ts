@@ -46,7 +46,7 @@ export interface TestServer {
   register(email?: string): Promise<AuthPayloadData & { password: string }>;
   login(email: string, password: string): Promise<AuthPayloadData>;
   loginAdmin(): Promise<AuthPayloadData>;
-  /** Stops the HTTP server and closes the database; keeps the data unless `drop` is set. */
+  /** Stops the HTTP server and closes the database; drops it too unless `drop` is false. */
   stop(options?: { drop?: boolean }): Promise<void>;
 }
 
