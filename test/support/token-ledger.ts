@@ -94,6 +94,7 @@ export class TokenLedger {
     this.tokens.length = 0;
     this.byToken.clear();
     this.userRevocations.clear();
+    this.acceptedRefreshTokens.clear();
   }
 
   private applyUserRevocation(entry: LedgerToken, revocation: UserRevocation): void {
