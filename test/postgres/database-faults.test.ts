@@ -3,12 +3,7 @@ import type postgres from 'postgres';
 import { decodeJwtPart } from '../support/forge';
 import { errorCode, type GraphQLResponse } from '../support/graphql-client';
 import { LOGOUT, ME, REVOKE_TOKEN, type AuthPayloadData } from '../support/operations';
-import {
-  backendsWaitingOnLocks,
-  holdInTransaction,
-  openSideConnection,
-  type HeldTransaction,
-} from '../support/side-connection';
+import { lockAuditLog, openSideConnection, storedRevocation, waitForBlockedBackends } from '../support/side-connection';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -47,19 +42,6 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** What the database holds for a jti: its blacklist row and its audit events. */
-async function storedFor(jti: string): Promise<{ blacklisted: number; audited: number }> {
-  const [row] = await side<Array<{ blacklisted: number; audited: number }>>`
-    select (select count(*)::int from blacklisted_tokens where jti = ${jti}) as blacklisted,
-           (select count(*)::int from audit_events where target_jti = ${jti}) as audited`;
-  return row ?? { blacklisted: -1, audited: -1 };
-}
-
-/** Holds an exclusive lock on the audit log until released, so revoking transactions stall mid-way. */
-function lockAuditLog(): Promise<HeldTransaction> {
-  return holdInTransaction(side, (tx) => tx`lock table audit_events in access exclusive mode`);
-}
-
 function expectUnavailable(response: GraphQLResponse<unknown>): void {
   expect(response.status).toBe(503);
   expect(errorCode(response)).toBe('SERVICE_UNAVAILABLE');
@@ -69,7 +51,7 @@ function expectUnavailable(response: GraphQLResponse<unknown>): void {
 it('statement timeout: a logout stuck behind a lock is a 503, nothing of it is stored, and the token still works', async () => {
   const user = await server.register();
   const jti = String(decodeJwtPart(user.accessToken, 1).jti);
-  const lock = await lockAuditLog();
+  const lock = await lockAuditLog(side);
   let logout: GraphQLResponse<unknown>;
   const started = performance.now();
   try {
@@ -81,22 +63,22 @@ it('statement timeout: a logout stuck behind a lock is a 503, nothing of it is s
   const waitedMs = performance.now() - started;
   expectUnavailable(logout);
   expect(waitedMs).toBeGreaterThanOrEqual(STATEMENT_TIMEOUT_MS);
-  expect(await storedFor(jti)).toEqual({ blacklisted: 0, audited: 0 });
+  expect(await storedRevocation(side, jti)).toEqual({ blacklisted: 0, audited: 0 });
   expect((await server.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
 
   // Healed: the same logout goes through once the lock is gone.
   expect((await server.gql(LOGOUT, {}, { token: user.accessToken })).errors).toBeUndefined();
   expect(errorCode(await server.gql(ME, {}, { token: user.accessToken }))).toBe('TOKEN_REVOKED');
-  expect(await storedFor(jti)).toEqual({ blacklisted: 1, audited: 1 });
+  expect(await storedRevocation(side, jti)).toEqual({ blacklisted: 1, audited: 1 });
 });
 
 it('connection dropped mid-transaction: 503, the revocation is not half-stored, and the service heals', async () => {
   const jti = randomUUID();
-  const lock = await lockAuditLog();
+  const lock = await lockAuditLog(side);
   const revoking = server.gql(REVOKE_TOKEN, { input: { jti, reason: 'dropped' } }, { token: admin.accessToken });
   try {
     // The blacklist row is written; the transaction now waits for the audit log.
-    await waitFor(async () => (await backendsWaitingOnLocks(side)) > 0, 5000, 'revocation stalls', 10);
+    await waitForBlockedBackends(side, 1);
     proxy.cut();
     expectUnavailable(await revoking);
   } finally {
@@ -104,7 +86,7 @@ it('connection dropped mid-transaction: 503, the revocation is not half-stored, 
     await lock.done;
     proxy.restore();
   }
-  expect(await storedFor(jti)).toEqual({ blacklisted: 0, audited: 0 });
+  expect(await storedRevocation(side, jti)).toEqual({ blacklisted: 0, audited: 0 });
 
   const healedMs = await waitFor(
     async () => (await fetch(`${server.baseUrl}/readyz`)).status === 200,
@@ -115,7 +97,7 @@ it('connection dropped mid-transaction: 503, the revocation is not half-stored, 
   console.log(`connection dropped mid-transaction: ready again ${healedMs.toFixed(0)} ms after the proxy came back`);
   const retried = await server.gql(REVOKE_TOKEN, { input: { jti, reason: 'dropped' } }, { token: admin.accessToken });
   expect(retried.errors).toBeUndefined();
-  expect(await storedFor(jti)).toEqual({ blacklisted: 1, audited: 1 });
+  expect(await storedRevocation(side, jti)).toEqual({ blacklisted: 1, audited: 1 });
 });
 
 it('database restarted under load: only 200, 401 and 503 while it is away, every acknowledged revocation kept', async () => {

@@ -2,10 +2,15 @@ import type postgres from 'postgres';
 import { decodeJwtPart } from '../support/forge';
 import { errorCode } from '../support/graphql-client';
 import { LOGIN, ME, REFRESH, REVOKE_USER_TOKENS, UPDATE_USER, type AuthPayloadData } from '../support/operations';
-import { backendsWaitingOnLocks, holdInTransaction, openSideConnection } from '../support/side-connection';
+import {
+  holdInTransaction,
+  lockAuditLog,
+  openSideConnection,
+  storedRevocation,
+  waitForBlockedBackends,
+} from '../support/side-connection';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestServer, type TestServer } from '../support/test-server';
-import { waitFor } from '../support/wait';
 
 // Requests that overlap a revocation of every token of a user, put in a set order by locks that
 // the test's own connection holds. On PostgreSQL only: the embedded database runs one
@@ -28,10 +33,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-async function waitForBlockedRequests(count: number): Promise<void> {
-  await waitFor(async () => (await backendsWaitingOnLocks(side)) >= count, 5000, `${count} requests blocked`, 5);
-}
-
 async function cutoffOf(userId: string): Promise<number> {
   const [row] = await side<Array<{ cutoff: Date | null }>>`
     select tokens_valid_after as cutoff from users where id = ${userId}`;
@@ -50,13 +51,13 @@ it('a refresh holding the session while every token of its user is revoked gets 
   let revoking: ReturnType<typeof server.gql<{ revokeUserTokens: string }>> | undefined;
   try {
     refreshing = server.gql<{ refreshToken: AuthPayloadData }>(REFRESH, { refreshToken: user.refreshToken });
-    await waitForBlockedRequests(1);
+    await waitForBlockedBackends(side, 1);
     revoking = server.gql<{ revokeUserTokens: string }>(
       REVOKE_USER_TOKENS,
       { userId: user.user.id, reason: 'race' },
       { token: admin.accessToken },
     );
-    await waitForBlockedRequests(2);
+    await waitForBlockedBackends(side, 2);
   } finally {
     session.release();
     await session.done;
@@ -76,24 +77,21 @@ it('a refresh holding the session while every token of its user is revoked gets 
   expect(errorCode(await server.gql(ME, {}, { token: fresh.accessToken }))).toBe('TOKEN_REVOKED');
   expect(errorCode(await server.gql(REFRESH, { refreshToken: fresh.refreshToken }))).toBe('TOKEN_REVOKED');
   const jti = String(decodeJwtPart(fresh.accessToken, 1).jti);
-  const [stored] = await side<Array<{ blacklisted: number; audited: number }>>`
-    select (select count(*)::int from blacklisted_tokens where jti = ${jti}) as blacklisted,
-           (select count(*)::int from audit_events where target_jti = ${jti}) as audited`;
-  expect(stored).toEqual({ blacklisted: 1, audited: 1 });
+  expect(await storedRevocation(side, jti)).toEqual({ blacklisted: 1, audited: 1 });
 });
 
 it('a sign-in whose password checked out while the account was being disabled is refused', async () => {
   const user = await server.register();
   // The disabling stalls on the audit log after changing the user row and ending the sessions;
   // the sign-in, past its password check, then waits for that row.
-  const auditLog = await holdInTransaction(side, (tx) => tx`lock table audit_events in access exclusive mode`);
+  const auditLog = await lockAuditLog(side);
   let disabling: ReturnType<typeof server.gql> | undefined;
   let signingIn: ReturnType<typeof server.gql<{ login: AuthPayloadData }>> | undefined;
   try {
     disabling = server.gql(UPDATE_USER, { id: user.user.id, disabled: true }, { token: admin.accessToken });
-    await waitForBlockedRequests(1);
+    await waitForBlockedBackends(side, 1);
     signingIn = server.gql<{ login: AuthPayloadData }>(LOGIN, { email: user.user.email, password: user.password });
-    await waitForBlockedRequests(2);
+    await waitForBlockedBackends(side, 2);
   } finally {
     auditLog.release();
     await auditLog.done;

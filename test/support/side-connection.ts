@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import type { TestDatabase } from './test-database';
+import { waitFor } from './wait';
 
 /** A connection of the test's own, straight to a PostgreSQL test database. */
 export function openSideConnection(database: TestDatabase): postgres.Sql {
@@ -35,10 +36,29 @@ export async function holdInTransaction(
   return { release, done };
 }
 
-/** Backends of the current database, other than this one, waiting on a lock. */
-export async function backendsWaitingOnLocks(side: postgres.Sql): Promise<number> {
-  const [row] = await side<Array<{ count: number }>>`
-    select count(*)::int as count from pg_stat_activity
-    where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
-  return row?.count ?? 0;
+/** Holds an exclusive lock on the audit log until released, so revoking transactions stall mid-way. */
+export function lockAuditLog(side: postgres.Sql): Promise<HeldTransaction> {
+  return holdInTransaction(side, (tx) => tx`lock table audit_events in access exclusive mode`);
+}
+
+/** Waits until at least `count` backends of the current database, other than this one, wait on a lock. */
+export async function waitForBlockedBackends(side: postgres.Sql, count: number): Promise<void> {
+  const waiting = async () => {
+    const [row] = await side<Array<{ count: number }>>`
+      select count(*)::int as count from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+    return row?.count ?? 0;
+  };
+  await waitFor(async () => (await waiting()) >= count, 5000, `${count} backends waiting on a lock`, 5);
+}
+
+/** What the database holds for a jti: its blacklist rows and its audit events. */
+export async function storedRevocation(
+  side: postgres.Sql,
+  jti: string,
+): Promise<{ blacklisted: number; audited: number }> {
+  const [row] = await side<Array<{ blacklisted: number; audited: number }>>`
+    select (select count(*)::int from blacklisted_tokens where jti = ${jti}) as blacklisted,
+           (select count(*)::int from audit_events where target_jti = ${jti}) as audited`;
+  return row ?? { blacklisted: -1, audited: -1 };
 }
