@@ -1,18 +1,26 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Typed operations for the example client, generated from the committed schema.graphql. */
+const CLIENT_PRESET = {
+  preset: 'client',
+  presetConfig: { fragmentMasking: false },
+  config: {
+    useTypeImports: true,
+    enumsAsTypes: true,
+    scalars: { DateTime: 'string', EmailAddress: 'string' },
+  },
+} as const;
+
+/** Typed operations for the example clients, generated from the committed schema.graphql. */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['examples/client/**/*.ts', '!examples/client/generated/**'],
   generates: {
     'examples/client/generated/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
-      config: {
-        useTypeImports: true,
-        enumsAsTypes: true,
-        scalars: { DateTime: 'string', EmailAddress: 'string' },
-      },
+      ...CLIENT_PRESET,
+      documents: ['examples/client/**/*.ts', '!examples/client/generated/**'],
+    },
+    'examples/web/src/generated/': {
+      ...CLIENT_PRESET,
+      documents: ['examples/web/src/**/*.ts', '!examples/web/src/generated/**'],
     },
   },
 };

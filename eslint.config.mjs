@@ -7,7 +7,9 @@ export default tseslint.config(
       'dist/',
       'dist-bench/',
       'dist-examples/',
+      'dist-web/',
       'examples/client/generated/',
+      'examples/web/src/generated/',
       'node_modules/',
       'coverage/',
       '.data/',
@@ -29,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['drizzle.config.ts', 'codegen.ts', 'eslint.config.mjs'],
+    files: ['drizzle.config.ts', 'codegen.ts', 'eslint.config.mjs', 'examples/web/vite.config.mts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

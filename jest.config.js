@@ -4,7 +4,10 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Several instances sharing one database need a real server: these run under `npm run test:pg`.
-  testPathIgnorePatterns: process.env.TEST_DATABASE_URL ? ['/node_modules/'] : ['/node_modules/', '/test/postgres/'],
+  // The browser tests need Chromium: they run under `npm run test:browser`.
+  testPathIgnorePatterns: process.env.TEST_DATABASE_URL
+    ? ['/node_modules/', '/test/browser/']
+    : ['/node_modules/', '/test/postgres/', '/test/browser/'],
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/build-once.js',
   transform: {

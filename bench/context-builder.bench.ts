@@ -75,6 +75,7 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
       const accepted = await build(
         headers,
         newRequestRecord('bench', () => '127.0.0.1'),
+        null,
       ).then(
         () => true,
         () => false,
@@ -86,12 +87,14 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
         await mirror.build(
           mirror.headers.valid,
           newRequestRecord('bench', () => '127.0.0.1'),
+          null,
         );
       })
       .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', async () => {
         await uncached.build(
           uncached.headers.valid,
           newRequestRecord('bench', () => '127.0.0.1'),
+          null,
         );
       })
       .add('revoked token, mirror check', refused(mirror.build, mirror.headers.revoked))
@@ -100,6 +103,7 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
         await database.build(
           database.headers.valid,
           newRequestRecord('bench', () => '127.0.0.1'),
+          null,
         );
       });
     await bench.run();

@@ -40,6 +40,8 @@ export interface Config {
   /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client address. */
   trustProxy: string | number | false;
   loginThrottle: LoginThrottleConfig;
+  /** Exact origins (`scheme://host[:port]`) whose pages may call /graphql with credentials. */
+  corsOrigins: readonly string[];
 }
 
 export type RevocationStrategy = 'mirror' | 'database';
@@ -152,6 +154,29 @@ function loginThrottle(env: Env): LoginThrottleConfig {
   };
 }
 
+function exactOrigin(entry: string): string {
+  // A wildcard together with credentials would let every site act with the user's cookie.
+  if (entry === '*') throw new ConfigError('CORS_ORIGINS', 'must list exact origins; "*" is never allowed');
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry) {
+    throw new ConfigError(
+      'CORS_ORIGINS',
+      `has "${entry}", which is not an exact origin like https://app.example.com (scheme://host[:port], lower case, no path)`,
+    );
+  }
+  return entry;
+}
+
+function corsOrigins(env: Env): string[] {
+  const raw = optionalText(env, 'CORS_ORIGINS');
+  return raw === undefined ? [] : raw.split(',').map((entry) => exactOrigin(entry.trim()));
+}
+
 function graphqlLimits(env: Env): GraphQLLimits {
   return {
     maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
@@ -197,5 +222,6 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: optionalText(env, 'METRICS_TOKEN'),
     trustProxy: trustProxy(env),
     loginThrottle: loginThrottle(env),
+    corsOrigins: corsOrigins(env),
   };
 }

@@ -9,16 +9,16 @@ import type { DatabaseHandle } from './db/client';
 import { AppError, ErrorCode } from './errors';
 import { ConnectionDraining } from './connection-draining';
 import { createApollo } from './graphql/apollo';
+import { corsMiddleware } from './http/cors';
+import { healthRoutes } from './http/health.routes';
+import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { metricsRoute } from './observability/metrics.route';
 import { RequestTracking } from './observability/request-tracking';
 import { Telemetry } from './observability/telemetry';
 import { scheduleCleanup } from './revocation/cleanup';
-import { withTimeout } from './timeout';
 import { createServices, type Services } from './services';
-
-const READINESS_TIMEOUT_MS = 2000;
 
 export interface ServerDeps {
   config: Config;
@@ -87,31 +87,19 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    if (!services.revocationCheck.status().synced) {
-      res.status(503).json({ status: 'unavailable', reason: 'revocation mirror not in sync' });
-      return;
-    }
-    try {
-      await withTimeout(database.ping(), READINESS_TIMEOUT_MS, 'readiness ping');
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
-    }
-  });
+  app.use(healthRoutes(services.revocationCheck, database));
   app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
+  const listedOrigins: ReadonlySet<string> = new Set(config.corsOrigins);
   app.use(
     '/graphql',
+    corsMiddleware(config.corsOrigins),
     tracking.middleware,
     express.json({ limit: config.graphql.maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const record = tracking.recordOf(req);
         try {
-          return await buildContext(req.headers, record);
+          return await buildContext(req.headers, record, refreshCookieOf(req, res, listedOrigins));
         } catch (error) {
           // Apollo answers a failed context without running request plugins; record the outcome here.
           if (error instanceof AppError) record.outcome = error.code;

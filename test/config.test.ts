@@ -65,3 +65,40 @@ it.each([
   };
   expect(() => loadConfig(env)).toThrow(expect.objectContaining({ variable }) as Error);
 });
+
+describe('CORS_ORIGINS', () => {
+  it('is empty when unset: no cross-origin grant', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).corsOrigins).toEqual([]);
+  });
+
+  it('takes a comma-separated list of exact origins', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      CORS_ORIGINS: 'https://app.example.com, http://127.0.0.1:5173 ,http://localhost:3000',
+    });
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://127.0.0.1:5173', 'http://localhost:3000']);
+  });
+
+  it.each([
+    ['*', /"\*" is never allowed/],
+    ['https://app.example.com,*', /"\*" is never allowed/],
+    ['app.example.com', /"app.example.com", which is not an exact origin/],
+    ['https://app.example.com/', /"https:\/\/app.example.com\/", which is not an exact origin/],
+    ['https://app.example.com/path', /not an exact origin/],
+    ['https://App.example.com', /not an exact origin/],
+    ['https://app.example.com:443', /not an exact origin/],
+    ['ftp://app.example.com', /not an exact origin/],
+    ['https://user@app.example.com', /not an exact origin/],
+    ['https://app.example.com,,http://127.0.0.1:5173', /"", which is not an exact origin/],
+  ])('refuses %p, naming CORS_ORIGINS', (value, problem) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ DATA_DIR: dataDir, CORS_ORIGINS: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe('CORS_ORIGINS');
+    expect((thrown as ConfigError).message).toMatch(problem);
+  });
+});

@@ -31,6 +31,8 @@ describe('a bad setting stops the start with one line naming the variable', () =
     ['JWT_SECRET', { NODE_ENV: 'production' }],
     ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'too-short' }],
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'root@example.com' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: '*' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com,app.example.com' }],
   ])('%s', async (variable, env) => {
     const service = runService({ DATA_DIR: dataDir, PORT: '0', ...env });
     expect(await service.exited).toBe(1);

@@ -3,6 +3,7 @@ import { invalidToken, serviceUnavailable, tokenExpired, tokenRevoked } from '..
 import type { RequestRecord } from '../observability/request-tracking';
 import type { RevocationCheck } from '../revocation/revocation.check';
 import type { Services } from '../services';
+import type { RefreshCookie } from '../sessions/refresh-cookie';
 import type { Role } from './role';
 import { looksLikeJwt, type TokenService } from './tokens';
 
@@ -19,6 +20,8 @@ export interface RequestContext {
   services: Services;
   /** This request's id, address and outcome, for the logs, the metrics and the login throttle. */
   record: RequestRecord;
+  /** The browser's refresh token cookie; null where the transport has no cookies. */
+  refreshCookie: RefreshCookie | null;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -46,10 +49,14 @@ export interface ContextDeps {
  */
 export function createContextBuilder(
   deps: ContextDeps,
-): (headers: IncomingHttpHeaders, record: RequestRecord) => Promise<RequestContext> {
-  return async (headers, record) => {
+): (
+  headers: IncomingHttpHeaders,
+  record: RequestRecord,
+  refreshCookie: RefreshCookie | null,
+) => Promise<RequestContext> {
+  return async (headers, record, refreshCookie) => {
     const header = headers.authorization;
-    if (header === undefined) return { viewer: null, services: deps.services, record };
+    if (header === undefined) return { viewer: null, services: deps.services, record, refreshCookie };
     const token = bearerToken(header);
     const unverified = deps.tokens.claimsForCheck(token);
     if (!unverified) throw invalidToken();
@@ -76,6 +83,7 @@ export function createContextBuilder(
       viewer: { userId: claims.sub, role: claims.role, sessionId: claims.sid, jti: claims.jti },
       services: deps.services,
       record,
+      refreshCookie,
     };
   };
 }

@@ -26,6 +26,8 @@ import {
 export interface SessionTokens {
   access: IssuedAccessToken;
   refreshToken: string;
+  /** When the refresh token lapses unless it is rotated first. */
+  refreshExpiresAt: Date;
   user: UserRow;
 }
 
@@ -44,7 +46,17 @@ export interface SessionRef {
 const refreshError = (
   code: typeof ErrorCode.INVALID_TOKEN | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.TOKEN_REVOKED,
   message: string,
-) => new AppError(code, message);
+  extensions: { superseded?: true; reason?: string | null } = {},
+) => new AppError(code, message, extensions);
+
+/** The refresh token of an ended session, with why it was ended, as a revoked access token carries it. */
+const sessionEnded = (reason: string | null) =>
+  refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.', { reason });
+
+/** A refresh token rotated away within the grace window: a newer one exists, and the session lives on. */
+export function isSupersededRefresh(error: unknown): boolean {
+  return error instanceof AppError && error.extensions.superseded === true;
+}
 
 type RefreshOutcome = { ok: true; tokens: SessionTokens } | { ok: false; error: AppError };
 
@@ -106,7 +118,7 @@ export class SessionService {
       expiresAt: this.refreshExpiry(now),
     });
     const access = await this.issueAccessToken(tx, user, session.id);
-    return { access, refreshToken, user };
+    return { access, refreshToken, refreshExpiresAt: session.expiresAt, user };
   }
 
   private refreshExpiry(now: Date): Date {
@@ -153,25 +165,27 @@ export class SessionService {
       if (!user) throw new Error(`session ${claimed.id} has no user`);
       if (user.disabled) return { ok: false, error: forbidden('This account is disabled.') };
       const access = await this.issueAccessToken(tx, user, claimed.id);
-      return { ok: true, tokens: { access, refreshToken: nextToken, user } };
+      return { ok: true, tokens: { access, refreshToken: nextToken, refreshExpiresAt: claimed.expiresAt, user } };
     }
 
     const current = await findSessionByRefreshHash(tx, presentedHash);
     if (current) {
       return current.revokedAt
-        ? { ok: false, error: refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.') }
+        ? { ok: false, error: sessionEnded(current.revokedReason) }
         : { ok: false, error: refreshError(ErrorCode.TOKEN_EXPIRED, 'The refresh token has expired.') };
     }
     const retired = await findRetiredRefreshToken(tx, presentedHash);
     if (!retired) return { ok: false, error: refreshError(ErrorCode.INVALID_TOKEN, 'The refresh token is not valid.') };
     if (retired.session.revokedAt) {
-      return { ok: false, error: refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.') };
+      return { ok: false, error: sessionEnded(retired.session.revokedReason) };
     }
     const sinceRetired = now.getTime() - retired.retiredAt.getTime();
     if (sinceRetired <= this.policy.refreshReuseGraceSeconds * 1000) {
       return {
         ok: false,
-        error: refreshError(ErrorCode.INVALID_TOKEN, 'The refresh token was just rotated; use the newest one.'),
+        error: refreshError(ErrorCode.INVALID_TOKEN, 'The refresh token was just rotated; use the newest one.', {
+          superseded: true,
+        }),
       };
     }
     const reason = 'refresh token reuse detected';
@@ -188,7 +202,9 @@ export class SessionService {
     });
     return {
       ok: false,
-      error: refreshError(ErrorCode.TOKEN_REVOKED, 'Refresh token reuse detected; the session has been ended.'),
+      error: refreshError(ErrorCode.TOKEN_REVOKED, 'Refresh token reuse detected; the session has been ended.', {
+        reason,
+      }),
     };
   }
 

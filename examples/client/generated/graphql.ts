@@ -63,11 +63,11 @@ export type AuditEventEdge = {
 /** A fresh pair of tokens and the user they belong to. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
-  /** Send as `Authorization: Bearer <accessToken>`. */
+  /** Send as `Authorization: Bearer <accessToken>`; keep it in memory. */
   accessToken: Scalars['String']['output'];
   accessTokenExpiresAt: Scalars['DateTime']['output'];
-  /** Single use: each refresh returns a new one. */
-  refreshToken: Scalars['String']['output'];
+  /** Single use: each refresh returns a new one. Null when it was delivered in the refresh cookie. */
+  refreshToken?: Maybe<Scalars['String']['output']>;
   user: User;
 };
 
@@ -100,13 +100,13 @@ export type BlacklistedTokenEdge = {
 export type Mutation = {
   __typename?: 'Mutation';
   login: AuthPayload;
-  /** Blacklists the current access token and ends its session. */
+  /** Blacklists the current access token, ends its session and clears the refresh cookie. */
   logout: BlacklistedToken;
-  /** Revokes all my tokens and sessions; returns how many sessions were ended. */
+  /** Revokes all my tokens and sessions and clears the refresh cookie; returns how many sessions were ended. */
   logoutAll: Scalars['Int']['output'];
   /** Deletes expired blacklist entries now; returns how many. */
   purgeExpiredTokens: Scalars['Int']['output'];
-  /** Trades a refresh token for new tokens; the old refresh token is spent. */
+  /** Trades a refresh token for new tokens; the old refresh token is spent. Without `refreshToken`, the refresh cookie is used and its successor goes back into the cookie. */
   refreshToken: AuthPayload;
   /** Creates an account and signs it in. */
   register: AuthPayload;
@@ -122,17 +122,20 @@ export type Mutation = {
 export type MutationLoginArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
 };
 
 
 export type MutationRefreshTokenArgs = {
-  refreshToken: Scalars['String']['input'];
+  refreshToken?: InputMaybe<Scalars['String']['input']>;
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
 };
 
 
 export type MutationRegisterArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
 };
 
 
@@ -184,6 +187,13 @@ export type QueryBlacklistedTokensArgs = {
   userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Where a sign-in or a refresh puts the new refresh token. */
+export type RefreshTokenDelivery =
+  /** In `AuthPayload.refreshToken`, for apps that keep it themselves. */
+  | 'BODY'
+  /** In an HttpOnly cookie that page scripts cannot read, sent back only to `refreshToken`; `AuthPayload.refreshToken` is null. For browser apps. */
+  | 'COOKIE';
+
 /** Names the token to revoke: exactly one of token or jti. */
 export type RevokeTokenInput = {
   jti?: InputMaybe<Scalars['String']['input']>;
@@ -214,7 +224,7 @@ export type RegisterMutationVariables = Exact<{
 }>;
 
 
-export type RegisterMutation = { __typename?: 'Mutation', register: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, accessTokenExpiresAt: string, user: { __typename?: 'User', id: string, email: string, role: Role } } };
+export type RegisterMutation = { __typename?: 'Mutation', register: { __typename?: 'AuthPayload', accessToken: string, refreshToken?: string | null, accessTokenExpiresAt: string, user: { __typename?: 'User', id: string, email: string, role: Role } } };
 
 export type LoginMutationVariables = Exact<{
   email: Scalars['EmailAddress']['input'];
@@ -222,7 +232,7 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, refreshToken: string, user: { __typename?: 'User', id: string, email: string } } };
+export type LoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, refreshToken?: string | null, user: { __typename?: 'User', id: string, email: string } } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 

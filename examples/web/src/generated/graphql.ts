@@ -1,0 +1,257 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** A field whose value conforms to the standard internet email address format as specified in HTML Spec: https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address. */
+  EmailAddress: { input: string; output: string; }
+};
+
+/** What an audit event records. */
+export type AuditAction =
+  | 'ADMIN_BOOTSTRAPPED'
+  | 'EXPIRED_TOKENS_PURGED'
+  | 'LOGGED_IN'
+  | 'LOGGED_OUT'
+  | 'LOGGED_OUT_EVERYWHERE'
+  | 'REFRESH_TOKEN_REUSED'
+  | 'REGISTERED'
+  | 'TOKEN_REVOKED'
+  | 'USER_CREATED'
+  | 'USER_TOKENS_REVOKED'
+  | 'USER_UPDATED';
+
+/** One entry of the append-only audit log. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  action: AuditAction;
+  /** Who did it; null for the service itself. */
+  actorId?: Maybe<Scalars['ID']['output']>;
+  at: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  targetJti?: Maybe<Scalars['String']['output']>;
+  targetUserId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  edges: Array<AuditEventEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEvent;
+};
+
+/** A fresh pair of tokens and the user they belong to. */
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  /** Send as `Authorization: Bearer <accessToken>`; keep it in memory. */
+  accessToken: Scalars['String']['output'];
+  accessTokenExpiresAt: Scalars['DateTime']['output'];
+  /** Single use: each refresh returns a new one. Null when it was delivered in the refresh cookie. */
+  refreshToken?: Maybe<Scalars['String']['output']>;
+  user: User;
+};
+
+/** A revoked access token, refused until it would have expired anyway. */
+export type BlacklistedToken = {
+  __typename?: 'BlacklistedToken';
+  createdAt: Scalars['DateTime']['output'];
+  /** The token's own expiry; the entry is purged after it. */
+  expiresAt: Scalars['DateTime']['output'];
+  jti: Scalars['String']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The user who revoked it. */
+  revokedBy?: Maybe<Scalars['ID']['output']>;
+  userId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type BlacklistedTokenConnection = {
+  __typename?: 'BlacklistedTokenConnection';
+  edges: Array<BlacklistedTokenEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type BlacklistedTokenEdge = {
+  __typename?: 'BlacklistedTokenEdge';
+  cursor: Scalars['String']['output'];
+  node: BlacklistedToken;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  login: AuthPayload;
+  /** Blacklists the current access token, ends its session and clears the refresh cookie. */
+  logout: BlacklistedToken;
+  /** Revokes all my tokens and sessions and clears the refresh cookie; returns how many sessions were ended. */
+  logoutAll: Scalars['Int']['output'];
+  /** Deletes expired blacklist entries now; returns how many. */
+  purgeExpiredTokens: Scalars['Int']['output'];
+  /** Trades a refresh token for new tokens; the old refresh token is spent. Without `refreshToken`, the refresh cookie is used and its successor goes back into the cookie. */
+  refreshToken: AuthPayload;
+  /** Creates an account and signs it in. */
+  register: AuthPayload;
+  /** Blacklists one access token. Revoking twice is harmless. */
+  revokeToken: BlacklistedToken;
+  /** Revokes every token the user holds now and ends their sessions; returns the cutoff. */
+  revokeUserTokens: Scalars['DateTime']['output'];
+  /** Changes a user's role or disabled flag; any change revokes all their tokens. */
+  updateUser: User;
+};
+
+
+export type MutationLoginArgs = {
+  email: Scalars['EmailAddress']['input'];
+  password: Scalars['String']['input'];
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRefreshTokenArgs = {
+  refreshToken?: InputMaybe<Scalars['String']['input']>;
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRegisterArgs = {
+  email: Scalars['EmailAddress']['input'];
+  password: Scalars['String']['input'];
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRevokeTokenArgs = {
+  input: RevokeTokenInput;
+};
+
+
+export type MutationRevokeUserTokensArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateUserArgs = {
+  disabled?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  role?: InputMaybe<Role>;
+};
+
+/** Relay page information. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** The audit log, newest first. */
+  auditEvents: AuditEventConnection;
+  /** Revoked tokens, newest first. */
+  blacklistedTokens: BlacklistedTokenConnection;
+  /** The signed-in user. */
+  me: User;
+};
+
+
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryBlacklistedTokensArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeExpired?: InputMaybe<Scalars['Boolean']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Where a sign-in or a refresh puts the new refresh token. */
+export type RefreshTokenDelivery =
+  /** In `AuthPayload.refreshToken`, for apps that keep it themselves. */
+  | 'BODY'
+  /** In an HttpOnly cookie that page scripts cannot read, sent back only to `refreshToken`; `AuthPayload.refreshToken` is null. For browser apps. */
+  | 'COOKIE';
+
+/** Names the token to revoke: exactly one of token or jti. */
+export type RevokeTokenInput = {
+  jti?: InputMaybe<Scalars['String']['input']>;
+  /** Shown to the holder when the token is refused (500 characters at most). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** The access token itself; its signature must verify. */
+  token?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What a user may do; ADMIN includes everything USER may. */
+export type Role =
+  | 'ADMIN'
+  | 'USER';
+
+/** An account that can sign in. */
+export type User = {
+  __typename?: 'User';
+  createdAt: Scalars['DateTime']['output'];
+  disabled: Scalars['Boolean']['output'];
+  email: Scalars['EmailAddress']['output'];
+  id: Scalars['ID']['output'];
+  role: Role;
+};
+
+export type SignInMutationVariables = Exact<{
+  email: Scalars['EmailAddress']['input'];
+  password: Scalars['String']['input'];
+}>;
+
+
+export type SignInMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string } };
+
+export type CreateAccountMutationVariables = Exact<{
+  email: Scalars['EmailAddress']['input'];
+  password: Scalars['String']['input'];
+}>;
+
+
+export type CreateAccountMutation = { __typename?: 'Mutation', register: { __typename?: 'AuthPayload', accessToken: string } };
+
+export type RefreshSessionMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RefreshSessionMutation = { __typename?: 'Mutation', refreshToken: { __typename?: 'AuthPayload', accessToken: string } };
+
+export type ProfileQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProfileQuery = { __typename?: 'Query', me: { __typename?: 'User', id: string, email: string, role: Role } };
+
+export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignOutMutation = { __typename?: 'Mutation', logout: { __typename?: 'BlacklistedToken', jti: string } };
+
+
+export const SignInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailAddress"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}},{"kind":"Argument","name":{"kind":"Name","value":"refreshTokenDelivery"},"value":{"kind":"EnumValue","value":"COOKIE"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}}]}}]}}]} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
+export const CreateAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailAddress"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"register"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}},{"kind":"Argument","name":{"kind":"Name","value":"refreshTokenDelivery"},"value":{"kind":"EnumValue","value":"COOKIE"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}}]}}]}}]} as unknown as DocumentNode<CreateAccountMutation, CreateAccountMutationVariables>;
+export const RefreshSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshToken"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}}]}}]}}]} as unknown as DocumentNode<RefreshSessionMutation, RefreshSessionMutationVariables>;
+export const ProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<ProfileQuery, ProfileQueryVariables>;
+export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignOut"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logout"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"jti"}}]}}]}}]} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;

@@ -1,0 +1,45 @@
+import type { Profile } from './session';
+
+function byTestId<TElement extends HTMLElement>(testId: string, kind: new () => TElement): TElement {
+  const element = document.querySelector(`[data-testid="${testId}"]`);
+  if (!(element instanceof kind)) throw new Error(`index.html has no ${kind.name} [data-testid="${testId}"]`);
+  return element;
+}
+
+export const elements = {
+  status: byTestId('status', HTMLElement),
+  notice: byTestId('notice', HTMLElement),
+  signInForm: byTestId('sign-in-form', HTMLFormElement),
+  email: byTestId('email', HTMLInputElement),
+  password: byTestId('password', HTMLInputElement),
+  user: byTestId('user', HTMLElement),
+  userEmail: byTestId('user-email', HTMLElement),
+  userRole: byTestId('user-role', HTMLElement),
+  refreshProfile: byTestId('refresh-profile', HTMLButtonElement),
+  signOut: byTestId('sign-out', HTMLButtonElement),
+};
+
+/** A message above the form or the profile; undefined hides it. */
+export function showNotice(text: string | undefined): void {
+  elements.notice.textContent = text ?? '';
+  elements.notice.hidden = text === undefined;
+}
+
+export function showProfile(profile: Profile): void {
+  elements.status.textContent = 'Signed in';
+  elements.userEmail.textContent = profile.email;
+  elements.userRole.textContent = profile.role;
+  elements.user.hidden = false;
+  elements.signInForm.hidden = true;
+  showNotice(undefined);
+}
+
+export function showSignIn(notice?: string): void {
+  elements.status.textContent = 'Signed out';
+  elements.userEmail.textContent = '';
+  elements.userRole.textContent = '';
+  elements.user.hidden = true;
+  elements.signInForm.hidden = false;
+  elements.password.value = '';
+  showNotice(notice);
+}

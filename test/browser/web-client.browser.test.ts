@@ -1,0 +1,265 @@
+import type { Browser, BrowserContext, Cookie, Page, Response, Route } from 'playwright-core';
+import { REVOKE_USER_TOKENS } from '../support/operations';
+import { waitFor } from '../support/wait';
+import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from '../support/test-server';
+import { launchChromium } from './support/chromium';
+import { fetchFromPage, postFormFromPage } from './support/cross-origin-requests';
+import { freePort } from './support/free-port';
+import { StepTimings } from './support/step-timings';
+import { serveUnlistedPage, type UnlistedPage } from './support/unlisted-page';
+import { buildAndServeWebApp, type WebApp } from './support/web-app';
+
+const COOKIE_NAME = '__Host-token-warden-refresh';
+const ACCESS_TOKEN_TTL_SECONDS = 60;
+const REFRESH_FROM_COOKIE = 'mutation { refreshToken { accessToken } }';
+/** How long the page may take to show what a step expects. */
+const UI_TIMEOUT_MS = 10_000;
+
+describe('the example web app in a real browser', () => {
+  const timings = new StepTimings();
+  let server: TestServer;
+  let app: WebApp;
+  let unlisted: UnlistedPage;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let user: { id: string; email: string };
+  const pageErrors: string[] = [];
+
+  /** What beforeAll started, closed in reverse order even when a later start failed. */
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    const appPort = await freePort();
+    server = await timings.measure('start the API (PGlite, migrations)', () =>
+      startTestServer({
+        env: {
+          CORS_ORIGINS: `http://127.0.0.1:${appPort}`,
+          ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_SECONDS),
+          // Two tabs refreshing at once present one cookie; the slower one is told `superseded`.
+          REFRESH_REUSE_GRACE_SECONDS: '10',
+          LOG_LEVEL: 'warn',
+        },
+      }),
+    );
+    closers.push(() => server.stop());
+    app = await timings.measure('build examples/web and serve it (vite build + preview)', () =>
+      buildAndServeWebApp(server.url, appPort),
+    );
+    closers.push(() => app.close());
+    console.log(`vite build ${app.buildMs.toFixed(0)} ms, vite preview ${app.previewMs.toFixed(0)} ms`);
+    unlisted = await serveUnlistedPage();
+    closers.push(() => unlisted.close());
+    browser = await timings.measure('launch Chromium', launchChromium);
+    closers.push(() => browser.close());
+    context = await browser.newContext();
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const registered = await server.register(uniqueEmail('browser'));
+    user = registered.user;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+    console.log(`browser test steps:\n${timings.summary()}`);
+  });
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
+  });
+
+  const refreshCookie = async (): Promise<Cookie | undefined> =>
+    (await context.cookies(server.baseUrl)).find((cookie) => cookie.name === COOKIE_NAME);
+
+  const refreshCookieValue = async (): Promise<string> => {
+    const cookie = await refreshCookie();
+    if (!cookie) throw new Error('the browser holds no refresh cookie');
+    return cookie.value;
+  };
+
+  const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
+
+  const waitForText = (testId: string, expected: string) =>
+    page.getByTestId(testId).filter({ hasText: expected }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+  /** Page scripts see no trace of the refresh token, whatever step the session is in. */
+  const expectRefreshTokenHidden = async () => {
+    const visible = await page.evaluate(() => document.cookie);
+    expect(visible).not.toContain(COOKIE_NAME);
+    const cookie = await refreshCookie();
+    if (cookie) expect(visible).not.toContain(cookie.value);
+  };
+
+  it('signs in through the form; the refresh token arrives in an HttpOnly cookie', async () => {
+    await timings.measure('open the app (no session yet)', async () => {
+      await page.goto(app.origin);
+      await waitForText('status', 'Signed out');
+    });
+    expect(await refreshCookie()).toBeUndefined();
+
+    await timings.measure('sign in and show me', async () => {
+      await page.getByTestId('email').fill(user.email);
+      await page.getByTestId('password').fill(USER_PASSWORD);
+      await page.getByTestId('sign-in').click();
+      await waitForText('user-email', user.email);
+    });
+    expect(await text('user-role')).toBe('USER');
+    expect(await refreshCookie()).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
+    await expectRefreshTokenHidden();
+  });
+
+  it('keeps the session across a reload through the cookie, which rotates', async () => {
+    const before = await refreshCookieValue();
+    await timings.measure('reload: refresh from the cookie, then me', async () => {
+      await page.reload();
+      await waitForText('user-email', user.email);
+    });
+    expect(await refreshCookieValue()).not.toBe(before);
+    await expectRefreshTokenHidden();
+  });
+
+  it('refreshes silently when a call answers TOKEN_EXPIRED, then sends the call again', async () => {
+    const profileStatuses: number[] = [];
+    const recordProfile = (response: Response) => {
+      if (response.request().postData()?.includes('query Profile')) profileStatuses.push(response.status());
+    };
+    page.on('response', recordProfile);
+    const before = await refreshCookieValue();
+    server.clock.advance((ACCESS_TOKEN_TTL_SECONDS + 1) * 1000);
+
+    await timings.measure('expired access token: refresh and retry me', async () => {
+      await page.getByTestId('refresh-profile').click();
+      await waitFor(() => profileStatuses.length >= 2, UI_TIMEOUT_MS, 'me, refused then retried', 10);
+    });
+    page.off('response', recordProfile);
+    expect(profileStatuses).toEqual([401, 200]);
+    expect(await text('user-email')).toBe(user.email);
+    expect(await refreshCookieValue()).not.toBe(before);
+    await expectRefreshTokenHidden();
+  });
+
+  it('keeps the session when two tabs refresh at the same moment', async () => {
+    const second = await context.newPage();
+    await second.goto(app.origin);
+    await second.getByTestId('user-email').filter({ hasText: user.email }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const refreshStatuses: number[] = [];
+    const recordRefresh = (response: Response) => {
+      if (response.request().postData()?.includes('mutation RefreshSession')) refreshStatuses.push(response.status());
+    };
+    context.on('response', recordRefresh);
+
+    // Hold each tab's refresh until both are on their way, so both present the same cookie.
+    const held: Route[] = [];
+    await context.route(server.url, async (route) => {
+      const isRefresh = route.request().postData()?.includes('mutation RefreshSession') === true;
+      if (!isRefresh || held.length === 2) return route.continue();
+      held.push(route);
+      if (held.length === 2) await Promise.all(held.map((each) => each.continue()));
+    });
+    try {
+      await timings.measure('two tabs refresh one cookie at once', async () => {
+        await Promise.all([page.reload(), second.reload()]);
+        await Promise.all(
+          [page, second].map((tab) =>
+            tab.getByTestId('user-email').filter({ hasText: user.email }).waitFor({ timeout: UI_TIMEOUT_MS }),
+          ),
+        );
+      });
+    } finally {
+      await context.unroute(server.url);
+      context.off('response', recordRefresh);
+      await second.close();
+    }
+    // One tab's cookie was spent by the other: it was answered `superseded`, and its retry succeeded.
+    console.log(`two tabs at once: refresh answers ${refreshStatuses.join(', ')}`);
+    expect([...refreshStatuses].sort()).toEqual([200, 200, 401]);
+    await expectRefreshTokenHidden();
+  });
+
+  describe('pages on origins that CORS_ORIGINS does not list', () => {
+    const unlistedOrigins = () => [`http://127.0.0.1:${unlisted.port}`, `http://localhost:${unlisted.port}`];
+
+    it('can read no answer, and do not spend the cookie', async () => {
+      const before = await refreshCookieValue();
+      const other = await context.newPage();
+      for (const origin of unlistedOrigins()) {
+        const outcome = await timings.measure(`fetch from unlisted ${origin}`, async () => {
+          await other.goto(origin);
+          return fetchFromPage(other, server.url, REFRESH_FROM_COOKIE);
+        });
+        expect(outcome).toEqual({ refused: 'TypeError' });
+      }
+      await other.close();
+      expect(await refreshCookieValue()).toBe(before);
+    });
+
+    it('cannot rotate the cookie with a form post, and the app still refreshes with it', async () => {
+      const before = await refreshCookieValue();
+      const other = await context.newPage();
+      for (const origin of unlistedOrigins()) {
+        const answer = await timings.measure(`form post from unlisted ${origin}`, async () => {
+          await other.goto(origin);
+          return postFormFromPage(other, server.url, REFRESH_FROM_COOKIE);
+        });
+        console.log(`form post from ${origin}: HTTP ${answer.status} ${answer.body.slice(0, 160)}`);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.body).not.toContain('accessToken":"');
+        expect(await refreshCookieValue()).toBe(before);
+      }
+      await other.close();
+
+      await timings.measure('reload the app after the form posts', async () => {
+        await page.reload();
+        await waitForText('user-email', user.email);
+      });
+      expect(await refreshCookieValue()).not.toBe(before);
+      await expectRefreshTokenHidden();
+    });
+  });
+
+  it("shows the reason when an administrator revokes the user's tokens", async () => {
+    const reason = 'laptop reported stolen';
+    const admin = await server.loginAdmin();
+    const revoked = await server.gql(REVOKE_USER_TOKENS, { userId: user.id, reason }, { token: admin.accessToken });
+    expect(revoked.errors).toBeUndefined();
+
+    await timings.measure('revoked: Refresh profile shows the reason', async () => {
+      await page.getByTestId('refresh-profile').click();
+      await waitForText('notice', `You were signed out: ${reason}`);
+    });
+    expect(await page.getByTestId('sign-in-form').isVisible()).toBe(true);
+    expect(await page.getByTestId('user').isVisible()).toBe(false);
+    await expectRefreshTokenHidden();
+
+    await timings.measure('reload after revocation: the refresh clears the cookie', async () => {
+      await page.reload();
+      await waitForText('notice', 'You were signed out');
+    });
+    expect(await refreshCookie()).toBeUndefined();
+  });
+
+  it('creates an account, then signs out, which clears the cookie', async () => {
+    const email = uniqueEmail('browser-new');
+    await timings.measure('create an account and show me', async () => {
+      await page.getByTestId('email').fill(email);
+      await page.getByTestId('password').fill(USER_PASSWORD);
+      await page.getByTestId('create-account').click();
+      await waitForText('user-email', email);
+    });
+    expect(await refreshCookie()).toBeDefined();
+    await expectRefreshTokenHidden();
+
+    await timings.measure('sign out', async () => {
+      await page.getByTestId('sign-out').click();
+      await waitForText('status', 'Signed out');
+    });
+    expect(await refreshCookie()).toBeUndefined();
+
+    await timings.measure('reload after sign-out: stays signed out', async () => {
+      await page.reload();
+      await waitForText('status', 'Signed out');
+    });
+    expect(await page.getByTestId('notice').isVisible()).toBe(false);
+    await expectRefreshTokenHidden();
+  });
+});
