@@ -42,6 +42,19 @@ export interface Config {
   loginThrottle: LoginThrottleConfig;
   /** Exact origins (`scheme://host[:port]`) whose pages may call /graphql with credentials. */
   corsOrigins: readonly string[];
+  websocket: WebSocketLimits;
+}
+
+/** Bounds on GraphQL subscriptions over WebSocket, each refused with its own close code or error. */
+export interface WebSocketLimits {
+  /** Open authenticated sockets per user on one instance; one more is closed with 1008. */
+  maxSocketsPerUser: number;
+  /** Subscriptions running at once on one socket; one more is answered TOO_MANY_REQUESTS. */
+  maxSubscriptionsPerSocket: number;
+  /** A socket that has not sent `connection_init` by then is closed with 4408. */
+  connectionInitTimeoutMs: number;
+  /** A larger message closes the socket with 1009. */
+  maxMessageBytes: number;
 }
 
 export type RevocationStrategy = 'mirror' | 'database';
@@ -177,6 +190,15 @@ function corsOrigins(env: Env): string[] {
   return raw === undefined ? [] : raw.split(',').map((entry) => exactOrigin(entry.trim()));
 }
 
+function websocketLimits(env: Env): WebSocketLimits {
+  return {
+    maxSocketsPerUser: integer(env, 'WS_MAX_SOCKETS_PER_USER', 1000, 1, 1_000_000),
+    maxSubscriptionsPerSocket: integer(env, 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1, 10_000),
+    connectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
+    maxMessageBytes: integer(env, 'WS_MAX_MESSAGE_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+  };
+}
+
 function graphqlLimits(env: Env): GraphQLLimits {
   return {
     maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
@@ -223,5 +245,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env),
     loginThrottle: loginThrottle(env),
     corsOrigins: corsOrigins(env),
+    websocket: websocketLimits(env),
   };
 }

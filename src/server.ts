@@ -9,8 +9,13 @@ import type { DatabaseHandle } from './db/client';
 import { AppError, ErrorCode } from './errors';
 import { ConnectionDraining } from './connection-draining';
 import { createApollo } from './graphql/apollo';
+import { createErrorFormatter } from './graphql/format-error';
+import { hardening } from './graphql/hardening';
+import { buildAppSchema } from './graphql/schema';
+import { attachWebSocketServer } from './graphql/ws';
 import { corsMiddleware } from './http/cors';
 import { healthRoutes } from './http/health.routes';
+import { isOwnOrigin } from './http/own-origin';
 import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -71,7 +76,35 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   app.use(draining.middleware);
   const httpServer = createHttpServer(app);
 
+  const buildContext = createContextBuilder({
+    tokens: services.tokens,
+    revocations: services.revocationCheck,
+    services,
+    onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
+  });
+  const schema = buildAppSchema();
+  const errorFormatter = createErrorFormatter((error) =>
+    telemetry.reportError('unexpected error in a GraphQL request', error),
+  );
+  const { validationRules, parseOptions } = hardening(config.graphql, config.production);
+  const listedOrigins: ReadonlySet<string> = new Set(config.corsOrigins);
+  const webSockets = attachWebSocketServer({
+    httpServer,
+    schema,
+    services,
+    limits: config.websocket,
+    production: config.production,
+    validationRules,
+    parseOptions,
+    originAllowed: (origin, request) => listedOrigins.has(origin) || isOwnOrigin(origin, request),
+    buildContext,
+    formatError: errorFormatter,
+    reportError: (message, error) => telemetry.reportError(message, error),
+  });
   const apollo = createApollo({
+    schema,
+    formatError: errorFormatter,
+    drainWebSockets: () => webSockets.dispose(),
     production: config.production,
     limits: config.graphql,
     httpServer,
@@ -80,16 +113,8 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   });
   await apollo.start();
 
-  const buildContext = createContextBuilder({
-    tokens: services.tokens,
-    revocations: services.revocationCheck,
-    services,
-    onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
-  });
-
   app.use(healthRoutes(services.revocationCheck, database));
   app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
-  const listedOrigins: ReadonlySet<string> = new Set(config.corsOrigins);
   app.use(
     '/graphql',
     corsMiddleware(config.corsOrigins),
@@ -117,6 +142,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     telemetry,
     start: async (port, host) => {
       await services.revocationCheck.start();
+      services.sockets.start();
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {

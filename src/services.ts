@@ -2,6 +2,8 @@ import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database, DatabaseHandle } from './db/client';
+import { RevocationFeedHub } from './live/revocation-feed.hub';
+import { SocketRegistry } from './live/socket-registry';
 import type { Telemetry } from './observability/telemetry';
 import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
@@ -22,6 +24,10 @@ export interface Services {
   revocations: RevocationService;
   telemetry: Telemetry;
   loginThrottle: LoginThrottle;
+  /** Open WebSockets, cut the moment their token is revoked. */
+  sockets: SocketRegistry;
+  /** The `revocations` subscribers. */
+  revocationFeed: RevocationFeedHub;
 }
 
 const MIRROR_SWEEP_INTERVAL_MS = 60_000;
@@ -41,6 +47,28 @@ function createRevocationCheck(
   });
 }
 
+/** Open sockets and the admin feed, fed by the revocation check as revocations take effect here. */
+function createLiveServices(config: Config, clock: Clock, revocationCheck: RevocationCheck, telemetry: Telemetry) {
+  const onError = (message: string, error: unknown) => telemetry.reportError(message, error);
+  const sockets = new SocketRegistry({
+    revocations: revocationCheck,
+    clock,
+    maxSocketsPerUser: config.websocket.maxSocketsPerUser,
+    onError,
+  });
+  const revocationFeed = new RevocationFeedHub();
+  revocationCheck.watch({
+    committed: (changes) => void sockets.cut(changes),
+    notified: (notice) => {
+      void sockets.cut(notice);
+      revocationFeed.publish(notice);
+    },
+    unsynced: () => sockets.closeAuthenticated('revocation state unsynced'),
+    synced: () => void sockets.recheckAll(),
+  });
+  return { sockets, revocationFeed };
+}
+
 export function createServices(config: Config, database: DatabaseHandle, clock: Clock, telemetry: Telemetry): Services {
   const { db } = database;
   const { metrics } = telemetry;
@@ -49,6 +77,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     telemetry.reportError(message, error),
   );
   metrics.watchRevocationCheck(() => revocationCheck.status());
+  const { sockets, revocationFeed } = createLiveServices(config, clock, revocationCheck, telemetry);
   const writer = new RevocationWriter(db, clock, (changes) => {
     revocationCheck.applyCommitted(changes);
     for (const change of changes) {
@@ -77,6 +106,8 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       loginThrottle,
     ),
     loginThrottle,
+    sockets,
+    revocationFeed,
     users: new UserService(db, writer, clock),
     revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
       metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });

@@ -10,9 +10,9 @@ it('matches the committed schema.graphql (run `npm run schema:emit` after changi
   expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(printAppSchema(schema));
 });
 
-it('guards every Query and Mutation field with @auth unless it is explicitly public', () => {
+it('guards every Query, Mutation and Subscription field with @auth unless it is explicitly public', () => {
   const unguarded: string[] = [];
-  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (!isObjectType(root)) continue;
     for (const field of Object.values(root.getFields())) {
       const guarded = (getDirective(schema, field, 'auth') ?? []).length > 0;

@@ -6,7 +6,6 @@ import {
   GraphQLSchema,
   isEnumType,
   type GraphQLFieldConfig,
-  type GraphQLResolveInfo,
 } from 'graphql';
 import { Directive } from 'type-graphql';
 import { forbidden, unauthenticated } from '../errors';
@@ -55,19 +54,20 @@ export function applyAuthDirective(schema: GraphQLSchema): GraphQLSchema {
       const type = declared.getType(typeName);
       const required = requiredRole(declared, field) ?? (type ? requiredRole(declared, type) : undefined);
       if (required === undefined) return field;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      return {
-        ...field,
-        resolve: (
-          source: unknown,
-          args: Record<string, unknown>,
-          context: RequestContext,
-          info: GraphQLResolveInfo,
-        ) => {
+      const guard =
+        <TArgs extends unknown[]>(
+          inner: (source: unknown, args: Record<string, unknown>, context: RequestContext, ...rest: TArgs) => unknown,
+        ) =>
+        (source: unknown, args: Record<string, unknown>, context: RequestContext, ...rest: TArgs) => {
           const viewer = requireViewer(context);
           if (!roleSatisfies(viewer.role, required)) throw forbidden(`This needs the ${required} role.`);
-          return resolve(source, args, context, info);
-        },
+          return inner(source, args, context, ...rest);
+        };
+      // A subscription is guarded where it starts, not only where each event is resolved.
+      return {
+        ...field,
+        resolve: guard(field.resolve ?? defaultFieldResolver),
+        ...(field.subscribe ? { subscribe: guard(field.subscribe) } : {}),
       };
     },
   });

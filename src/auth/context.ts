@@ -3,6 +3,7 @@ import { invalidToken, serviceUnavailable, tokenExpired, tokenRevoked } from '..
 import type { RequestRecord } from '../observability/request-tracking';
 import type { RevocationCheck } from '../revocation/revocation.check';
 import type { Services } from '../services';
+import type { LiveSocket } from '../live/live-socket';
 import type { RefreshCookie } from '../sessions/refresh-cookie';
 import type { Role } from './role';
 import { looksLikeJwt, type TokenService } from './tokens';
@@ -13,6 +14,8 @@ export interface Viewer {
   role: Role;
   sessionId: string;
   jti: string;
+  issuedAtMs: number;
+  expiresAtMs: number;
 }
 
 export interface RequestContext {
@@ -22,6 +25,8 @@ export interface RequestContext {
   record: RequestRecord;
   /** The browser's refresh token cookie; null where the transport has no cookies. */
   refreshCookie: RefreshCookie | null;
+  /** The WebSocket a subscription runs on; null over HTTP. */
+  socket: LiveSocket | null;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -56,7 +61,7 @@ export function createContextBuilder(
 ) => Promise<RequestContext> {
   return async (headers, record, refreshCookie) => {
     const header = headers.authorization;
-    if (header === undefined) return { viewer: null, services: deps.services, record, refreshCookie };
+    if (header === undefined) return { viewer: null, services: deps.services, record, refreshCookie, socket: null };
     const token = bearerToken(header);
     const unverified = deps.tokens.claimsForCheck(token);
     if (!unverified) throw invalidToken();
@@ -80,10 +85,18 @@ export function createContextBuilder(
     const { claims } = verified;
     record.userId = claims.sub;
     return {
-      viewer: { userId: claims.sub, role: claims.role, sessionId: claims.sid, jti: claims.jti },
+      viewer: {
+        userId: claims.sub,
+        role: claims.role,
+        sessionId: claims.sid,
+        jti: claims.jti,
+        issuedAtMs: Math.round(claims.iat * 1000),
+        expiresAtMs: claims.exp * 1000,
+      },
       services: deps.services,
       record,
       refreshCookie,
+      socket: null,
     };
   };
 }

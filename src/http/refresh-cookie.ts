@@ -1,6 +1,7 @@
 import { parse } from 'cookie';
 import type { Request, Response } from 'express';
 import type { RefreshCookie } from '../sessions/refresh-cookie';
+import { isOwnOrigin } from './own-origin';
 
 /**
  * The `__Host-` prefix makes the browser keep the cookie only when it is Secure, has Path=/ and no
@@ -29,7 +30,7 @@ export function refreshCookieOf(req: Request, res: Response, listedOrigins: Read
     originAllowed: () => {
       const origin = req.headers.origin;
       if (origin === undefined) return false;
-      return listedOrigins.has(origin) || origin === `${req.protocol}://${req.get('host') ?? ''}`;
+      return listedOrigins.has(origin) || isOwnOrigin(origin, req);
     },
   };
 }

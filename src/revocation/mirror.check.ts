@@ -7,6 +7,7 @@ import { readFeedVersion } from './revocation.feed';
 import { RevocationMirror } from './revocation.mirror';
 import { decodeNotice, REVOCATION_CHANNEL, type RevocationChanges } from './revocation.notice';
 import { loadSnapshot } from './mirror.snapshot';
+import { RevocationWatchers, type RevocationWatcher } from './revocation.watchers';
 
 export interface MirrorOptions {
   /** How often the feed version in the database is compared with the mirror's. */
@@ -29,6 +30,7 @@ const RETRY_MAX_MS = 5000;
  */
 export class MirrorRevocationCheck implements RevocationCheck {
   private readonly mirror = new RevocationMirror();
+  private readonly watchers = new RevocationWatchers();
   private synced = false;
   private stopped = false;
   /** The feed version the mirror holds every change up to. */
@@ -55,7 +57,14 @@ export class MirrorRevocationCheck implements RevocationCheck {
   }
 
   applyCommitted(changes: RevocationChanges[]): void {
-    for (const change of changes) this.apply(change);
+    for (const change of changes) {
+      this.apply(change);
+      this.watchers.committed(change);
+    }
+  }
+
+  watch(watcher: RevocationWatcher): () => void {
+    return this.watchers.add(watcher);
   }
 
   async start(): Promise<void> {
@@ -97,6 +106,7 @@ export class MirrorRevocationCheck implements RevocationCheck {
       return;
     }
     this.apply(notice);
+    this.watchers.notified(notice);
     this.lastLagMs = Math.max(0, this.clock() - notice.sentAtMs);
     if (this.arrivedWhileLoading) {
       this.arrivedWhileLoading.push(notice.version);
@@ -113,8 +123,11 @@ export class MirrorRevocationCheck implements RevocationCheck {
   /** From now on requests are checked in the database, until a fresh snapshot has loaded. */
   private fallBehind(why: string, error: unknown, dropListener = true): void {
     if (this.stopped) return;
-    if (this.synced) this.options.onError(`revocation mirror unsynced: ${why}`, error);
-    this.synced = false;
+    if (this.synced) {
+      this.options.onError(`revocation mirror unsynced: ${why}`, error);
+      this.synced = false;
+      this.watchers.unsynced();
+    }
     void this.resync(dropListener);
   }
 
@@ -168,6 +181,7 @@ export class MirrorRevocationCheck implements RevocationCheck {
     if (!this.isListening()) throw new Error('the listening connection was lost while loading');
     this.aheadAtLastReconcile = null;
     this.synced = true;
+    this.watchers.synced();
   }
 
   private isListening(): boolean {

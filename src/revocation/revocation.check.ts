@@ -4,6 +4,7 @@ import type { Database } from '../db/client';
 import { withTimeout } from '../timeout';
 import type { RevocationChanges } from './revocation.notice';
 import { findRevocationReason } from './revocation.store';
+import { RevocationWatchers, type RevocationWatcher } from './revocation.watchers';
 
 export interface Revoked {
   reason: string | null;
@@ -29,6 +30,8 @@ export interface RevocationCheck {
   isRevoked(claims: UnverifiedClaims): Promise<Revoked | null>;
   /** Changes this instance has just committed, applied before the revoking request answers. */
   applyCommitted(changes: RevocationChanges[]): void;
+  /** Tells `watcher` of revocations as they take effect here; returns a function that stops telling. */
+  watch(watcher: RevocationWatcher): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): RevocationCheckStatus;
@@ -39,6 +42,8 @@ export const CHECK_TIMEOUT_MS = 2000;
 
 /** One query per request against the source of truth. */
 export class DatabaseRevocationCheck implements RevocationCheck {
+  private readonly watchers = new RevocationWatchers();
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -57,8 +62,13 @@ export class DatabaseRevocationCheck implements RevocationCheck {
     return found ?? null;
   }
 
-  applyCommitted(): void {
-    // The database already holds every committed change.
+  /** The database already holds every committed change; only the watchers need telling. */
+  applyCommitted(changes: RevocationChanges[]): void {
+    for (const change of changes) this.watchers.committed(change);
+  }
+
+  watch(watcher: RevocationWatcher): () => void {
+    return this.watchers.add(watcher);
   }
 
   start(): Promise<void> {

@@ -7,6 +7,8 @@ const MAX_PAYLOAD_BYTES = 7000;
 /** What one revoking write changed, all for one reason. */
 export interface RevocationChanges {
   reason: string | null;
+  /** Who revoked: a user or administrator id, null for the service itself (reuse detection, cleanup). */
+  actorId?: string | null;
   /** Blacklisted jtis with the instant (ms) their token expires. */
   jtis: Array<[jti: string, expiresAtMs: number]>;
   /** Users whose tokens issued at or before the cutoff (ms) are revoked. */
@@ -70,5 +72,6 @@ export function decodeNotice(payload: string): RevocationNotice | null {
   if (!Array.isArray(notice.jtis) || !notice.jtis.every(isPair)) return null;
   if (!Array.isArray(notice.cutoffs) || !notice.cutoffs.every(isPair)) return null;
   if (notice.reason !== null && typeof notice.reason !== 'string') return null;
+  if (notice.actorId !== undefined && notice.actorId !== null && typeof notice.actorId !== 'string') return null;
   return value as RevocationNotice;
 }

@@ -26,13 +26,16 @@ export async function blacklistTokens(
   now: Date,
 ): Promise<BlacklistedTokenRow[]> {
   const inserted = await insertBlacklistEntries(tx.db, entries, now);
-  // One notice per reason: a write usually has a single one.
-  const reasons = new Set(inserted.map((row) => row.reason));
-  for (const reason of reasons) {
-    const jtis = inserted
-      .filter((row) => row.reason === reason)
-      .map((row): [string, number] => [row.jti, row.expiresAt.getTime()]);
-    tx.announce({ reason, jtis, cutoffs: [] });
+  // One notice per reason and actor: a write usually has a single one.
+  const groups = new Map<string, BlacklistedTokenRow[]>();
+  for (const row of inserted) {
+    const key = JSON.stringify([row.reason, row.revokedBy]);
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  for (const [first, ...rest] of groups.values()) {
+    if (!first) continue;
+    const jtis = [first, ...rest].map((row): [string, number] => [row.jti, row.expiresAt.getTime()]);
+    tx.announce({ reason: first.reason, actorId: first.revokedBy, jtis, cutoffs: [] });
   }
   return inserted;
 }
@@ -68,7 +71,7 @@ export async function revokeAllOfUser(
 ): Promise<{ cutoff: Date; sessionsEnded: number }> {
   const cutoff = await raiseTokensValidAfter(tx.db, userId, cause.now, cause.reason);
   if (!cutoff) throw new Error(`user ${userId} vanished while being revoked`);
-  tx.announce({ reason: cause.reason, jtis: [], cutoffs: [[userId, cutoff.getTime()]] });
+  tx.announce({ reason: cause.reason, actorId: cause.actorId, jtis: [], cutoffs: [[userId, cutoff.getTime()]] });
   const ended = await endSessions(tx.db, { userId }, { at: cause.now, reason: cause.reason });
   // A refresh that held a session while this transaction waited for it has committed a token
   // stamped after the cutoff. Ending its session does not refuse that token; blacklisting does.

@@ -194,6 +194,25 @@ export type RefreshTokenDelivery =
   /** In an HttpOnly cookie that page scripts cannot read, sent back only to `refreshToken`; `AuthPayload.refreshToken` is null. For browser apps. */
   | 'COOKIE';
 
+/** A revocation committed on any instance. */
+export type RevocationEvent = {
+  __typename?: 'RevocationEvent';
+  at: Scalars['DateTime']['output'];
+  jti?: Maybe<Scalars['String']['output']>;
+  kind: RevocationKind;
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The administrator or user who revoked; null for the service itself. */
+  revokedBy?: Maybe<Scalars['ID']['output']>;
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  userId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type RevocationKind =
+  /** One access token, by `jti`. */
+  | 'TOKEN'
+  /** Every token the user held at `at`: a logout everywhere, a revocation or an account change. */
+  | 'USER';
+
 /** Names the token to revoke: exactly one of token or jti. */
 export type RevokeTokenInput = {
   jti?: InputMaybe<Scalars['String']['input']>;
@@ -207,6 +226,27 @@ export type RevokeTokenInput = {
 export type Role =
   | 'ADMIN'
   | 'USER';
+
+/** Something that happened to the session of the subscribing token. */
+export type SessionEvent = {
+  __typename?: 'SessionEvent';
+  at: Scalars['DateTime']['output'];
+  kind: SessionEventKind;
+  /** Why, as `TOKEN_REVOKED` carries it in `extensions.reason`. */
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+export type SessionEventKind =
+  /** The token of this socket was revoked; the socket closes with 4403 next. */
+  | 'REVOKED';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every revocation committed on any instance, as it is announced. */
+  revocations: RevocationEvent;
+  /** Events of the calling token’s session, delivered the moment they happen: REVOKED, after which the socket closes with 4403. */
+  sessionEvents: SessionEvent;
+};
 
 /** An account that can sign in. */
 export type User = {

@@ -1,4 +1,6 @@
 import type { ApiError, Outcome } from './outcome';
+import { forgetAccessToken } from './access-token';
+import { stopWatchingSession, watchSession } from './live';
 import { createAccount, loadProfile, resumeSession, signIn, signOut, type Credentials } from './session';
 import { elements, showNotice, showProfile, showSignIn } from './view';
 
@@ -9,10 +11,21 @@ function showSignedOut(error: ApiError): void {
   else showSignIn(error.message);
 }
 
+/** The service ended this session: say why at once, without waiting for the next call. */
+function onRevoked(reason: string | null): void {
+  forgetAccessToken();
+  showSignIn(`You were signed out: ${reason ?? 'your session was ended'}`);
+}
+
 async function refreshProfile(): Promise<void> {
   const profile = await loadProfile();
-  if (profile.ok) showProfile(profile.data);
-  else showSignedOut(profile.error);
+  if (profile.ok) {
+    showProfile(profile.data);
+    watchSession(onRevoked, () => void refreshProfile());
+  } else {
+    stopWatchingSession();
+    showSignedOut(profile.error);
+  }
 }
 
 async function afterSignIn(started: Outcome<true>): Promise<void> {
@@ -30,6 +43,7 @@ elements.signInForm.addEventListener('submit', (event: SubmitEvent) => {
 elements.refreshProfile.addEventListener('click', () => void refreshProfile());
 
 elements.signOut.addEventListener('click', () => {
+  stopWatchingSession();
   void signOut().then((outcome) => {
     showSignIn(outcome.ok ? undefined : outcome.error.message);
   });

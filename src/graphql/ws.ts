@@ -1,0 +1,176 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import {
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  parse,
+  specifiedRules,
+  validate,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { RequestContext } from '../auth/context';
+import type { WebSocketLimits } from '../config';
+import { AppError, badUserInput, ErrorCode } from '../errors';
+import { CloseCode } from '../live/close-codes';
+import { LiveSocket } from '../live/live-socket';
+import { newRequestRecord, type RequestRecord } from '../observability/request-tracking';
+import type { Services } from '../services';
+
+export interface WebSocketDeps {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  services: Services;
+  limits: WebSocketLimits;
+  production: boolean;
+  /** The same refusals before execution as over HTTP. */
+  validationRules: ValidationRule[];
+  parseOptions: { maxTokens: number };
+  /** Whether a page on this origin may open a socket (the service's own and CORS_ORIGINS). */
+  originAllowed(origin: string, request: IncomingMessage): boolean;
+  buildContext(headers: IncomingHttpHeaders, record: RequestRecord, refreshCookie: null): Promise<RequestContext>;
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  reportError(message: string, error: unknown): void;
+}
+
+/** Coded as Apollo codes the same refusals over HTTP. */
+const { GRAPHQL_PARSE_FAILED: PARSE_FAILED, GRAPHQL_VALIDATION_FAILED: VALIDATION_FAILED } = ApolloServerErrorCode;
+
+const coded = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
+
+/** How a refused `connection_init` closes the socket: the stock client retries on 4403, not on 1008. */
+function refusal(error: unknown): { code: number; reason: string } | null {
+  if (!(error instanceof AppError)) return null;
+  if (error.code === ErrorCode.SERVICE_UNAVAILABLE) return { code: CloseCode.TRY_AGAIN_LATER, reason: error.message };
+  if (error.code !== ErrorCode.TOKEN_REVOKED) return { code: CloseCode.FORBIDDEN, reason: error.code };
+  const reason = error.extensions.reason;
+  return { code: CloseCode.FORBIDDEN, reason: `${error.code}: ${typeof reason === 'string' ? reason : 'revoked'}` };
+}
+
+/**
+ * GraphQL subscriptions over the graphql-transport-ws protocol on the HTTP server's /graphql
+ * path. `connection_init` runs the HTTP request pipeline on `connectionParams.authorization`;
+ * each socket is then registered so that a revocation can cut it.
+ */
+export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<void> } {
+  const { services, limits } = deps;
+  const live = new WeakMap<WebSocket, LiveSocket>();
+  const wss = new WebSocketServer({
+    server: deps.httpServer,
+    path: '/graphql',
+    maxPayload: limits.maxMessageBytes,
+    verifyClient: ({ origin, req }, done) => {
+      // Browsers always send Origin on an upgrade; other clients carry no ambient credentials.
+      if (!origin || deps.originAllowed(origin, req)) done(true);
+      else done(false, 403, 'Origin not allowed');
+    },
+  });
+
+  const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((error) => {
+      // The HTTP status and headers Apollo reads from `extensions.http` mean nothing on a socket.
+      const formatted = error.toJSON();
+      const extensions = { ...formatted.extensions };
+      delete extensions.http;
+      return deps.formatError({ ...formatted, extensions }, error);
+    });
+
+  const recordFor = (request: IncomingMessage) =>
+    newRequestRecord(randomUUID(), () => request.socket.remoteAddress ?? 'unknown');
+
+  const cleanup = useServer<Record<string, unknown>>(
+    {
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
+      isProd: deps.production,
+      onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
+        const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        // Anything but a string there is refused as a malformed header would be, never ignored.
+        const headers =
+          authorization === undefined ? {} : { authorization: typeof authorization === 'string' ? authorization : '' };
+        let context: RequestContext;
+        try {
+          context = await deps.buildContext(headers, recordFor(request), null);
+        } catch (error) {
+          const refused = refusal(error);
+          if (!refused) deps.reportError('WebSocket connection_init failed', error);
+          socket.close(refused?.code ?? 1011, refused?.reason ?? 'Internal server error');
+          return false;
+        }
+        const liveSocket = new LiveSocket(context.viewer, { close: (code, reason) => socket.close(code, reason) });
+        const admitted = await services.sockets.admit(liveSocket);
+        if (admitted !== 'ok') {
+          socket.close(
+            admitted === 'too-many' ? CloseCode.TOO_MANY_SOCKETS : CloseCode.FORBIDDEN,
+            admitted === 'too-many' ? 'Too many sockets for this user' : 'TOKEN_REVOKED',
+          );
+          return false;
+        }
+        live.set(socket, liveSocket);
+        return true;
+      },
+      onClose: (ctx) => {
+        const liveSocket = live.get(ctx.extra.socket);
+        if (liveSocket) services.sockets.remove(liveSocket);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const liveSocket = live.get(ctx.extra.socket);
+        if (!liveSocket) return [badUserInput('The connection is not initialised.')];
+        // graphql-ws has already counted this one.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
+          return [
+            new AppError(
+              ErrorCode.TOO_MANY_REQUESTS,
+              `A socket runs at most ${limits.maxSubscriptionsPerSocket} subscriptions at once (WS_MAX_SUBSCRIPTIONS_PER_SOCKET).`,
+            ),
+          ];
+        }
+        let document;
+        try {
+          document = parse(payload.query, deps.parseOptions);
+        } catch (error) {
+          return [
+            coded(error instanceof GraphQLError ? error.message : 'The document cannot be parsed.', PARSE_FAILED),
+          ];
+        }
+        const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+        if (errors.length > 0) return errors.map((error) => coded(error.message, VALIDATION_FAILED));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [badUserInput('Name the operation to run: the document holds several.')];
+        if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return [badUserInput('This socket runs subscriptions; send queries and mutations over HTTP.')];
+        }
+        const contextValue: RequestContext = {
+          viewer: liveSocket.viewer,
+          services,
+          record: recordFor(ctx.extra.request),
+          refreshCookie: null,
+          socket: liveSocket,
+        };
+        return {
+          schema: deps.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
+    },
+    wss,
+  );
+
+  return {
+    dispose: async () => {
+      services.sockets.stop();
+      await cleanup.dispose();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum RevocationKind {
+  TOKEN = 'TOKEN',
+  USER = 'USER',
+}
+
+registerEnumType(RevocationKind, {
+  name: 'RevocationKind',
+  valuesConfig: {
+    TOKEN: { description: 'One access token, by `jti`.' },
+    USER: { description: 'Every token the user held at `at`: a logout everywhere, a revocation or an account change.' },
+  },
+});
+
+@ObjectType({ description: 'A revocation committed on any instance.' })
+export class RevocationEvent {
+  @Field(() => RevocationKind)
+  kind!: RevocationKind;
+
+  @Field(() => String, { nullable: true })
+  jti!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  userId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  sessionId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The administrator or user who revoked; null for the service itself.',
+  })
+  revokedBy!: string | null;
+
+  @Field(() => DateTimeResolver)
+  at!: Date;
+}

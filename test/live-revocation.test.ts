@@ -1,0 +1,265 @@
+import { claimsOf } from './support/instances';
+import {
+  LOGOUT,
+  LOGOUT_ALL,
+  REFRESH,
+  REVOKE_TOKEN,
+  REVOKE_USER_TOKENS,
+  UPDATE_USER,
+  type AuthPayloadData,
+} from './support/operations';
+import { startTestServer, type TestServer } from './support/test-server';
+import { connectLive, type LiveClient } from './support/ws-client';
+
+const SESSION_EVENTS = 'subscription { sessionEvents { kind reason at } }';
+const REVOCATIONS = 'subscription { revocations { kind jti userId sessionId reason revokedBy at } }';
+
+interface SessionEventData {
+  sessionEvents: { kind: string; reason: string | null; at: string };
+}
+
+interface RevocationEventData {
+  revocations: {
+    kind: string;
+    jti: string | null;
+    userId: string | null;
+    reason: string | null;
+    revokedBy: string | null;
+  };
+}
+
+/** A connected socket with a `sessionEvents` subscription running. */
+async function watchSession(server: TestServer, token: string) {
+  const live = connectLive(server.url, { token });
+  await live.connected;
+  const events = live.subscribe<SessionEventData>(SESSION_EVENTS);
+  // The subscription has started once the server answers a ping-free round trip: wait for it to be registered.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { live, events };
+}
+
+const stillOpen = async (live: LiveClient, ms = 150) =>
+  Promise.race([live.closed.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]);
+
+describe('subscriptions over WebSocket end the moment their token is revoked', () => {
+  let server: TestServer;
+  let admin: AuthPayloadData;
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await server.loginAdmin();
+  });
+  afterAll(() => server.stop());
+
+  type Revoke = (user: AuthPayloadData & { password: string }) => Promise<unknown>;
+  const revocations: Array<[string, Revoke, string]> = [
+    ['logout', (user) => server.gql(LOGOUT, {}, { token: user.accessToken }), 'logged out'],
+    ['logoutAll', (user) => server.gql(LOGOUT_ALL, {}, { token: user.accessToken }), 'logged out everywhere'],
+    [
+      'revokeToken by jti',
+      (user) =>
+        server.gql(
+          REVOKE_TOKEN,
+          { input: { jti: claimsOf(user.accessToken).jti, reason: 'leaked in a log' } },
+          { token: admin.accessToken },
+        ),
+      'leaked in a log',
+    ],
+    [
+      'revokeUserTokens',
+      (user) =>
+        server.gql(REVOKE_USER_TOKENS, { userId: user.user.id, reason: 'device lost' }, { token: admin.accessToken }),
+      'device lost',
+    ],
+    [
+      'updateUser (disabled)',
+      (user) => server.gql(UPDATE_USER, { id: user.user.id, disabled: true }, { token: admin.accessToken }),
+      'account changed: disabled',
+    ],
+    [
+      'refresh token reuse',
+      async (user) => {
+        await server.gql(REFRESH, { refreshToken: user.refreshToken });
+        return server.gql(REFRESH, { refreshToken: user.refreshToken });
+      },
+      'refresh token reuse detected',
+    ],
+  ];
+
+  it.each(revocations)(
+    '%s: sessionEvents says REVOKED with the reason, then the socket closes with 4403',
+    async (_name, revoke, reason) => {
+      const user = await server.register();
+      const { live, events } = await watchSession(server, user.accessToken);
+      const bystander = await server.register();
+      const other = await watchSession(server, bystander.accessToken);
+
+      await revoke(user);
+      const event = await events.nth(0);
+      expect(event.data?.sessionEvents).toMatchObject({ kind: 'REVOKED', reason });
+      const closed = await live.closed;
+      expect(closed.code).toBe(4403);
+      expect(closed.reason).toMatch(/^TOKEN_REVOKED/);
+      expect(await stillOpen(other.live)).toBe(true);
+      await other.live.dispose();
+    },
+  );
+
+  it('closes a socket without subscriptions too', async () => {
+    const user = await server.register();
+    const live = connectLive(server.url, { token: user.accessToken });
+    await live.connected;
+    await server.gql(LOGOUT, {}, { token: user.accessToken });
+    expect((await live.closed).code).toBe(4403);
+  });
+
+  it('leaves the user’s other sessions open when one token is revoked', async () => {
+    const user = await server.register();
+    const second = await server.login(user.user.email, user.password);
+    const revoked = await watchSession(server, user.accessToken);
+    const kept = await watchSession(server, second.accessToken);
+    await server.gql(LOGOUT, {}, { token: user.accessToken });
+    expect((await revoked.live.closed).code).toBe(4403);
+    expect(await stillOpen(kept.live)).toBe(true);
+    await kept.live.dispose();
+  });
+});
+
+describe('connection_init runs the request pipeline on connectionParams.authorization', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('refuses a forged token with 4403 INVALID_TOKEN', async () => {
+    const user = await server.register();
+    const [header, payload] = user.accessToken.split('.');
+    const live = connectLive(server.url, { token: `${header}.${payload}.${'A'.repeat(43)}` });
+    expect(await live.closed).toEqual({ code: 4403, reason: 'INVALID_TOKEN' });
+  });
+
+  it('refuses a revoked token with 4403 and its reason', async () => {
+    const user = await server.register();
+    await server.gql(LOGOUT, {}, { token: user.accessToken });
+    const live = connectLive(server.url, { token: user.accessToken });
+    expect(await live.closed).toEqual({ code: 4403, reason: 'TOKEN_REVOKED: logged out' });
+  });
+
+  it('refuses an expired token with 4403 TOKEN_EXPIRED', async () => {
+    const user = await server.register();
+    server.clock.advance(server.config.jwt.accessTokenTtlSeconds * 1000 + 1000);
+    try {
+      const live = connectLive(server.url, { token: user.accessToken });
+      expect(await live.closed).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
+    } finally {
+      server.clock.advance(-(server.config.jwt.accessTokenTtlSeconds * 1000 + 1000));
+    }
+  });
+
+  it('refuses a malformed authorization with 4403', async () => {
+    const live = connectLive(server.url, { connectionParams: { authorization: 'Basic dXNlcjpwYXNz' } });
+    expect((await live.closed).code).toBe(4403);
+  });
+
+  it('accepts an anonymous socket; @auth subscriptions answer UNAUTHENTICATED', async () => {
+    const live = connectLive(server.url);
+    await live.connected;
+    const events = live.subscribe<SessionEventData>(SESSION_EVENTS);
+    await events.done;
+    expect(events.results[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(events.results)).not.toContain('"http"');
+    expect(await stillOpen(live)).toBe(true);
+    await live.dispose();
+  });
+
+  it('answers FORBIDDEN to a USER subscribing to the administrators’ feed', async () => {
+    const user = await server.register();
+    const live = connectLive(server.url, { token: user.accessToken });
+    await live.connected;
+    const feed = live.subscribe<RevocationEventData>(REVOCATIONS);
+    await feed.done;
+    expect(feed.results[0]?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await live.dispose();
+  });
+
+  it('runs subscriptions only: a query over the socket is refused with BAD_USER_INPUT', async () => {
+    const live = connectLive(server.url);
+    await live.connected;
+    const query = live.subscribe('{ __typename }');
+    await query.done;
+    expect(query.results).toEqual([]);
+    expect(query.refusal()?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await live.dispose();
+  });
+});
+
+describe('the administrators’ revocations feed', () => {
+  let server: TestServer;
+  let admin: AuthPayloadData;
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await server.loginAdmin();
+  });
+  afterAll(() => server.stop());
+
+  it('streams every committed revocation with its kind, target, reason and actor', async () => {
+    const live = connectLive(server.url, { token: admin.accessToken });
+    await live.connected;
+    const feed = live.subscribe<RevocationEventData>(REVOCATIONS);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const user = await server.register();
+    await server.gql(LOGOUT, {}, { token: user.accessToken });
+    const other = await server.register();
+    await server.gql(REVOKE_USER_TOKENS, { userId: other.user.id, reason: 'offboarded' }, { token: admin.accessToken });
+
+    const token = await feed.nth(0);
+    expect(token.data?.revocations).toMatchObject({
+      kind: 'TOKEN',
+      jti: claimsOf(user.accessToken).jti,
+      reason: 'logged out',
+      revokedBy: user.user.id,
+    });
+    const userCutoff = await feed.nth(1);
+    expect(userCutoff.data?.revocations).toMatchObject({
+      kind: 'USER',
+      userId: other.user.id,
+      reason: 'offboarded',
+      revokedBy: admin.user.id,
+    });
+    await live.dispose();
+  });
+});
+
+describe('fan-out: one logoutAll cuts every socket of the user and no other', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('closes 300 sockets of one user with 4403 and leaves 20 bystanders open', async () => {
+    const user = await server.register();
+    const sockets = Array.from({ length: 300 }, () => connectLive(server.url, { token: user.accessToken }));
+    await Promise.all(sockets.map((socket) => socket.connected));
+    const bystanders = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const other = await server.register();
+        const live = connectLive(server.url, { token: other.accessToken });
+        await live.connected;
+        return live;
+      }),
+    );
+    expect(server.server.services.sockets.size).toBe(320);
+
+    const started = performance.now();
+    const answer = await server.gql(LOGOUT_ALL, {}, { token: user.accessToken });
+    expect(answer.errors).toBeUndefined();
+    const closes = await Promise.all(sockets.map((socket) => socket.closed));
+    const lastCloseMs = performance.now() - started;
+    expect(closes.every((closed) => closed.code === 4403)).toBe(true);
+    for (const bystander of bystanders) expect(await stillOpen(bystander, 10)).toBe(true);
+    console.log(`fan-out: 300 sockets closed ${lastCloseMs.toFixed(0)} ms after logoutAll was sent`);
+    await Promise.all(bystanders.map((bystander) => bystander.dispose()));
+  });
+});
