@@ -11,6 +11,7 @@ import { measurePropagation } from './propagation';
 import { evaluateTargets, renderMarkdown, type BenchReport } from './report';
 import { inRunOrder, startScalePair, startSlowPair, startStrategyPair, type StrategyPair } from './setup';
 import { measureThroughput, type Configuration } from './throughput';
+import { measureFanOut, measureSocketCuts, openIdleSockets } from './sockets';
 import { signIn } from './tokens';
 
 const SLOW_DATABASE_DELAY_MS = 5;
@@ -55,6 +56,21 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     configurations.push(...(await startSlowPair(fleet, postgresPair.shared, SLOW_DATABASE_DELAY_MS)));
   }
 
+  log(`opening ${options.idleSockets} idle authenticated WebSockets on a server of their own`);
+  const socketsServer = await fleet.startServer('embedded-mirror-idle-sockets', fleet.embeddedDatabase(), 'mirror');
+  const idle = await openIdleSockets(socketsServer, options.idleSockets);
+  configurations.push({
+    id: 'embedded/mirror-idle-sockets',
+    label: `mirror, valid token, ${options.idleSockets} idle sockets open`,
+    database: 'embedded',
+    server: socketsServer,
+    url: socketsServer.url,
+    token: (await signIn(socketsServer, fleet.adminPassword)).accessToken,
+    expectStatus: 200,
+    baselineId: 'embedded/baseline',
+    authenticated: true,
+  });
+
   log(`${configurations.length} configurations × ${options.rounds} rounds × ${options.durationSeconds} s`);
   const throughput = await measureThroughput(
     inRunOrder(configurations),
@@ -62,12 +78,21 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     log,
   );
 
+  for (const socket of idle.sockets) socket.terminate();
+
+  const embeddedMirror = pairs.find((pair) => pair.kind === 'embedded')?.mirror ?? socketsServer;
+  log(`fan-out: logoutAll of one user with ${options.fanOutSockets} open sockets`);
+  const fanOut = await measureFanOut(embeddedMirror, options.fanOutSockets);
+
   let propagation;
+  let socketCuts;
   if (postgresPair?.shared) {
     log(`propagation: ${options.propagationRevocations} revocations between two instances`);
     const b = await fleet.startServer('postgres-mirror-b', postgresPair.shared, 'mirror');
     const admin = await signIn(postgresPair.mirror, fleet.adminPassword);
     propagation = await measurePropagation(postgresPair.mirror, b, admin.accessToken, options.propagationRevocations);
+    log(`socket cuts: ${options.socketCuts} revocations on A, each cutting a socket on B`);
+    socketCuts = await measureSocketCuts(postgresPair.mirror, b, admin.accessToken, options.socketCuts);
   }
 
   const plainMirror = pairs.find((pair) => pair.kind === scaleKind)?.mirror;
@@ -85,6 +110,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
       emptyHeapMb: (plainMirror?.ready.heapUsedBytes ?? Number.NaN) / MB,
     },
     propagation,
+    live: { idle: idle.result, fanOut, socketCuts },
     slowDelayMs: SLOW_DATABASE_DELAY_MS,
     context,
   };

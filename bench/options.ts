@@ -11,6 +11,12 @@ export interface BenchOptions {
   scaleRevocations: number;
   /** Revocations timed from one instance to another. */
   propagationRevocations: number;
+  /** Idle authenticated WebSockets held open on one server while its throughput is measured. */
+  idleSockets: number;
+  /** Sockets of one user cut by one logoutAll. */
+  fanOutSockets: number;
+  /** Revocations whose socket cut is timed between two instances. */
+  socketCuts: number;
   /** Milliseconds each context-builder case runs. */
   contextBenchMs: number;
   /** Unrecorded load before each measured run (off in the tiny mode). */
@@ -28,6 +34,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections <n>   concurrent connections (default 32)
   --revocations <n>   active revocations seeded for the scale runs (default 1000000)
   --propagation <n>   revocations timed between two instances (default 500)
+  --sockets <n>       idle authenticated WebSockets held open during a throughput run (default 10000)
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 
@@ -52,6 +59,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       connections: { type: 'string' },
       revocations: { type: 'string' },
       propagation: { type: 'string' },
+      sockets: { type: 'string' },
       tiny: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -68,6 +76,9 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     connections: positive('connections', values.connections, tiny ? 8 : 32),
     scaleRevocations: positive('revocations', values.revocations, tiny ? 5_000 : 1_000_000),
     propagationRevocations: positive('propagation', values.propagation, tiny ? 20 : 500),
+    idleSockets: positive('sockets', values.sockets, tiny ? 200 : 10_000),
+    fanOutSockets: tiny ? 50 : 1000,
+    socketCuts: tiny ? 20 : 200,
     contextBenchMs: tiny ? 100 : 500,
     leadIn: !tiny,
     postgresUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,

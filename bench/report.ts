@@ -1,6 +1,7 @@
 import { cpus, release, totalmem, type } from 'node:os';
 import type { ContextCase } from './context-builder.bench';
 import type { PropagationResult } from './propagation';
+import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
 import { pairedRatio, type ConfigurationResult } from './throughput';
 
 export interface ScaleReport {
@@ -20,6 +21,7 @@ export interface BenchReport {
   throughput: ConfigurationResult[];
   scale: ScaleReport;
   propagation: PropagationResult | undefined;
+  live: { idle: IdleSocketsResult; fanOut: FanOutResult; socketCuts: SocketCutResult | undefined };
   slowDelayMs: number;
   context: ContextCase[];
 }
@@ -89,6 +91,31 @@ export function evaluateTargets(report: BenchReport): Target[] {
       met: Math.abs(change) < 0.05,
     });
   }
+  const idleSockets = find(report, 'embedded/mirror-idle-sockets');
+  const withoutSockets = find(report, 'embedded/mirror');
+  const { live } = report;
+  targets.push(
+    {
+      goal: `HTTP throughput with ${live.idle.sockets} idle sockets open ≥ 0.9 × without (embedded, valid token)`,
+      measured: idleSockets && withoutSockets ? `${fixed(pairedRatio(idleSockets, withoutSockets), 2)} ×` : 'not run',
+      met: idleSockets && withoutSockets ? pairedRatio(idleSockets, withoutSockets) >= 0.9 : undefined,
+    },
+    {
+      goal: '≤ 20 KB of server heap per idle socket',
+      measured: `${fixed(live.idle.heapPerSocketBytes / 1024, 1)} KB`,
+      met: live.idle.heapPerSocketBytes <= 20 * 1024,
+    },
+    {
+      goal: `Fan-out of ${live.fanOut.sockets} sockets ≤ 1 s (target set for 1000)`,
+      measured: `${fixed(live.fanOut.lastCloseMs)} ms`,
+      met: live.fanOut.lastCloseMs <= 1000,
+    },
+    {
+      goal: 'Socket cut between instances p99 ≤ 100 ms',
+      measured: live.socketCuts ? `${fixed(live.socketCuts.p99Ms, 1)} ms` : 'not run (needs DATABASE_URL)',
+      met: live.socketCuts ? live.socketCuts.p99Ms <= 100 : undefined,
+    },
+  );
   targets.push({
     goal: 'Propagation p99 ≤ 100 ms',
     measured: report.propagation ? `${fixed(report.propagation.p99Ms, 1)} ms` : 'not run (needs DATABASE_URL)',
@@ -197,6 +224,16 @@ ${
       )}`
     : 'Not run: it needs `DATABASE_URL` (two instances share a PostgreSQL server).'
 }
+
+## Live sockets
+
+- ${report.live.idle.sockets} idle authenticated WebSockets on one instance: ${fixed(report.live.idle.heapPerSocketBytes / 1024, 1)} KB of server heap each (after a full collection, before and after opening them); their throughput row is above.
+- Fan-out: one \`logoutAll\` of a user with ${report.live.fanOut.sockets} open sockets closed the last of them with 4403 ${fixed(report.live.fanOut.lastCloseMs)} ms after it was sent.
+- ${
+    report.live.socketCuts
+      ? `Socket cut between two instances on PostgreSQL, over ${report.live.socketCuts.revocations} revocations on A, each timed from A's answer to the 4403 of a socket on B: p50 ${fixed(report.live.socketCuts.p50Ms, 1)} ms, p99 ${fixed(report.live.socketCuts.p99Ms, 1)} ms, max ${fixed(report.live.socketCuts.maxMs, 1)} ms.`
+      : 'Socket cut between two instances: not run (needs `DATABASE_URL`).'
+  }
 
 ## Context builder alone (no HTTP)
 

@@ -52,6 +52,16 @@ export class ServerChild {
     });
   }
 
+  /** The server's heap after a full collection. */
+  heapUsedBytes(): Promise<number> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message: ServerMessage) => {
+        if (message.type === 'heap') resolve(message.heapUsedBytes);
+      });
+      this.command({ type: 'heap' });
+    });
+  }
+
   stop(): Promise<void> {
     if (this.child.exitCode !== null) return Promise.resolve();
     return new Promise((resolve) => {

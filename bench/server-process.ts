@@ -41,6 +41,10 @@ async function serve(): Promise<void> {
       send({ type: 'stats', statements, cpuMicros: cpu.user + cpu.system });
       return;
     }
+    if (command.type === 'heap') {
+      send({ type: 'heap', heapUsedBytes: heapUsedAfterGc() });
+      return;
+    }
     void server
       .stop()
       .then(() => database.close())

@@ -11,6 +11,7 @@ export type DatabaseKind = 'embedded' | 'postgres';
 const RUN_ORDER = [
   'baseline',
   'mirror',
+  'mirror-idle-sockets',
   'mirror-scale',
   'mirror-slow-db',
   'revoked',
