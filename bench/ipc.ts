@@ -8,3 +8,8 @@ export type ServerMessage =
 export type BenchCommand = { type: 'stats' } | { type: 'heap' } | { type: 'stop' };
 
 export type ProxyMessage = { type: 'listening'; port: number };
+
+/** To the process holding idle sockets: one token per socket to open, then close them all. */
+export type SocketHolderCommand = { type: 'open'; url: string; tokens: string[] } | { type: 'close' };
+
+export type SocketHolderMessage = { type: 'opened'; count: number } | { type: 'failed'; message: string };

@@ -78,7 +78,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     log,
   );
 
-  for (const socket of idle.sockets) socket.terminate();
+  idle.close();
 
   const embeddedMirror = pairs.find((pair) => pair.kind === 'embedded')?.mirror ?? socketsServer;
   log(`fan-out: logoutAll of one user with ${options.fanOutSockets} open sockets`);

@@ -1,9 +1,12 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { postGraphQL } from '../test/support/graphql-client';
 import { claimsOf, mintAccessTokens } from '../test/support/instances';
 import { LOGOUT_ALL, REGISTER, REVOKE_TOKEN, type AuthPayloadData } from '../test/support/operations';
 import { uniqueEmail, USER_PASSWORD } from '../test/support/test-server';
 import { percentile } from '../test/support/wait';
+import type { SocketHolderCommand, SocketHolderMessage } from './ipc';
 import type { ServerChild } from './server-child';
 
 export interface SocketCutResult {
@@ -105,26 +108,40 @@ export async function measureFanOut(server: ServerChild, count: number): Promise
   return { sockets: count, lastCloseMs };
 }
 
+/** Idle sockets held open by a child process, closed by `close`. */
+export interface IdleSockets {
+  result: IdleSocketsResult;
+  close(): void;
+}
+
 /**
- * Opens `count` authenticated sockets on `server` and leaves them idle; returns them with the
- * server's heap growth per socket, measured after a full collection before and after.
+ * Opens `count` authenticated sockets on `server` from a process of their own and leaves them
+ * idle; measures the server's heap growth per socket, after a full collection before and after.
  */
-export async function openIdleSockets(
-  server: ServerChild,
-  count: number,
-): Promise<{ result: IdleSocketsResult; sockets: WebSocket[] }> {
+export async function openIdleSockets(server: ServerChild, count: number): Promise<IdleSockets> {
   const perUser = 500;
   const users = await Promise.all(Array.from({ length: Math.ceil(count / perUser) }, () => registerUser(server)));
+  const tokens = Array.from({ length: count }, (_, index) => users[Math.floor(index / perUser)]?.accessToken ?? '');
   const before = await server.heapUsedBytes();
-  const sockets: WebSocket[] = [];
-  for (let opened = 0; opened < count; opened += 250) {
-    const batch = Array.from({ length: Math.min(250, count - opened) }, (_, index) => {
-      const user = users[Math.floor((opened + index) / perUser)];
-      if (!user) throw new Error('no user for a socket');
-      return openSocket(server.url, user.accessToken);
+  const holder = fork(join(__dirname, 'socket-holder-process.js'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    holder.once('message', (message: SocketHolderMessage) => {
+      if (message.type === 'opened') resolve();
+      else reject(new Error(`the socket holder failed: ${message.message}`));
     });
-    sockets.push(...(await Promise.all(batch)));
-  }
+    holder.once('exit', (code) => reject(new Error(`the socket holder exited with ${code}`)));
+  });
+  const command: SocketHolderCommand = { type: 'open', url: server.url, tokens };
+  holder.send(command);
+  await opened;
   const after = await server.heapUsedBytes();
-  return { result: { sockets: count, heapPerSocketBytes: (after - before) / count }, sockets };
+  return {
+    result: { sockets: count, heapPerSocketBytes: (after - before) / count },
+    close: () => {
+      const close: SocketHolderCommand = { type: 'close' };
+      holder.send(close);
+    },
+  };
 }
