@@ -7,7 +7,9 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
 import { DatabaseUnavailableMiddleware } from './database-unavailable.middleware';
 import { RevocationResolver } from '../revocation/revocation.resolver';
+import { SessionManagementResolver } from '../sessions/session-management.resolver';
 import { SessionResolver } from '../sessions/session.resolver';
+import { UserDirectoryResolver } from '../users/user-directory.resolver';
 import { UserResolver } from '../users/user.resolver';
 
 /** Mutations anyone may call; every other Query and Mutation field must carry @auth. */
@@ -15,7 +17,14 @@ export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set(['register', 'logi
 
 export function buildAppSchema(): GraphQLSchema {
   const schema = buildSchemaSync({
-    resolvers: [SessionResolver, UserResolver, RevocationResolver, AuditResolver],
+    resolvers: [
+      SessionResolver,
+      SessionManagementResolver,
+      UserResolver,
+      UserDirectoryResolver,
+      RevocationResolver,
+      AuditResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     globalMiddlewares: [DatabaseUnavailableMiddleware],
     validate: false,

@@ -3,11 +3,10 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/client';
 import { withTimeout } from '../timeout';
 import type { RevocationChanges } from './revocation.notice';
-import { findRevocationReason } from './revocation.store';
+import { revocationOf, type Revoked } from './revocation.rule';
+import { findRevocationFacts } from './revocation.store';
 
-export interface Revoked {
-  reason: string | null;
-}
+export type { Revoked } from './revocation.rule';
 
 /** What the metrics and the readiness probe read from a check. */
 export interface RevocationCheckStatus {
@@ -17,6 +16,7 @@ export interface RevocationCheckStatus {
   /** Active blacklisted jtis held in memory (0 for the database strategy). */
   size: number;
   usersWithCutoff: number;
+  sessionsWithCutoff: number;
   /** Milliseconds from sending the last notification received to applying it. */
   lastNotificationLagMs: number | null;
 }
@@ -45,16 +45,12 @@ export class DatabaseRevocationCheck implements RevocationCheck {
   ) {}
 
   async isRevoked(claims: UnverifiedClaims): Promise<Revoked | null> {
-    const found = await withTimeout(
-      findRevocationReason(
-        this.db,
-        { jti: claims.jti, userId: claims.sub, issuedAt: new Date(claims.issuedAtMs) },
-        new Date(this.clock()),
-      ),
+    const facts = await withTimeout(
+      findRevocationFacts(this.db, { jti: claims.jti, userId: claims.sub, sessionId: claims.sid }),
       CHECK_TIMEOUT_MS,
       'revocation check',
     );
-    return found ?? null;
+    return revocationOf(claims, facts, this.clock());
   }
 
   applyCommitted(): void {
@@ -70,6 +66,13 @@ export class DatabaseRevocationCheck implements RevocationCheck {
   }
 
   status(): RevocationCheckStatus {
-    return { strategy: 'database', synced: true, size: 0, usersWithCutoff: 0, lastNotificationLagMs: null };
+    return {
+      strategy: 'database',
+      synced: true,
+      size: 0,
+      usersWithCutoff: 0,
+      sessionsWithCutoff: 0,
+      lastNotificationLagMs: null,
+    };
   }
 }

@@ -8,7 +8,7 @@ import { CredentialsArgs } from './credentials.args';
 import type { SessionTokens } from './session.service';
 
 /** The answer of a sign-in; the request's log line learns whose session it is. */
-function toPayload(tokens: SessionTokens, context: RequestContext): AuthPayload {
+export function toPayload(tokens: SessionTokens, context: RequestContext): AuthPayload {
   context.record.userId = tokens.user.id;
   return {
     accessToken: tokens.access.token,
@@ -25,7 +25,7 @@ export class SessionResolver {
     @Args(() => CredentialsArgs) { email, password }: CredentialsArgs,
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
-    return toPayload(await context.services.sessions.register(email, password), context);
+    return toPayload(await context.services.sessions.register(email, password, context.record), context);
   }
 
   @Mutation(() => AuthPayload)
@@ -33,7 +33,7 @@ export class SessionResolver {
     @Args(() => CredentialsArgs) { email, password }: CredentialsArgs,
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
-    return toPayload(await context.services.sessions.login(email, password, context.record.clientAddress), context);
+    return toPayload(await context.services.sessions.login(email, password, context.record), context);
   }
 
   @Mutation(() => AuthPayload, {
