@@ -162,12 +162,13 @@ export class SessionService {
       () => Promise.resolve(known),
     );
     const passwordHash = await hashPassword(passwords.next);
-    const outcome = await this.writer.run(async (revoking): Promise<RefreshOutcome> => {
+    // Thrown errors roll the whole change back: no new password without the sessions it ends.
+    return this.writer.run(async (revoking): Promise<SessionTokens> => {
       const tx = revoking.db;
       const now = new Date(this.clock());
       // Compared with the hash just checked: of two changes racing, the second is refused.
       if (!(await replacePasswordHash(tx, user.id, user.passwordHash, passwordHash))) {
-        return { ok: false, error: unauthenticated(WRONG_CURRENT_PASSWORD) };
+        throw unauthenticated(WRONG_CURRENT_PASSWORD);
       }
       const cause = { now, actorId: user.id, reason: 'password changed' };
       const ended = await revokeSessions(revoking, { userId: user.id, exceptSessionId: ref.sessionId }, cause);
@@ -177,7 +178,7 @@ export class SessionService {
         now,
         expiresAt: this.refreshExpiry(now),
       });
-      if (!rotated) return { ok: false, error: refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.') };
+      if (!rotated) throw refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.');
       const own = await findAccessToken(tx, ref.jti);
       if (own) await blacklistTokens(revoking, toBlacklistEntries([own], cause), now);
       await recordAudit(tx, {
@@ -190,10 +191,8 @@ export class SessionService {
       });
       const current = (await findUserById(tx, user.id)) ?? user;
       const access = await this.issueAccessToken(tx, current, ref.sessionId);
-      return { ok: true, tokens: { access, refreshToken: nextToken, user: current } };
+      return { access, refreshToken: nextToken, user: current };
     });
-    if (!outcome.ok) throw outcome.error;
-    return outcome.tokens;
   }
 
   private async startSession(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<SessionTokens> {

@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import { decodeJwtPart } from '../support/forge';
 import { errorCode } from '../support/graphql-client';
 import { Instances } from '../support/instances';
-import { ME, REFRESH, REVOKE_SESSION, type AuthPayloadData } from '../support/operations';
+import { CHANGE_PASSWORD, LOGIN, ME, REFRESH, REVOKE_SESSION, type AuthPayloadData } from '../support/operations';
 import { holdInTransaction, openSideConnection, waitForBlockedBackends } from '../support/side-connection';
 import { TestClock } from '../support/test-clock';
 import type { TestServer } from '../support/test-server';
@@ -77,12 +77,34 @@ it('a refresh that holds the session first gets a token that the revocation then
 it('a refresh queued behind the revocation is refused and issues nothing', async () => {
   const { refreshed, revoked, phone } = await race('revoke');
   expect(revoked?.errors).toBeUndefined();
-  expect(errorCode(refreshed ?? { errors: undefined, status: 0, headers: new Headers(), data: null, text: '' })).toBe(
-    'TOKEN_REVOKED',
-  );
+  expect(refreshed && errorCode(refreshed)).toBe('TOKEN_REVOKED');
   const [issued] = await side<Array<{ count: number }>>`
     select count(*)::int as count from access_tokens
     where session_id = ${String(decodeJwtPart(phone.accessToken, 1).sid)}`;
   expect(issued?.count).toBe(1);
   expect(errorCode(await revoker.gql(ME, {}, { token: phone.accessToken }))).toBe('TOKEN_REVOKED');
+});
+
+it('a sign-in whose old password checked out while the password was being changed is refused', async () => {
+  const user = await revoker.register();
+  const row = await holdInTransaction(side, (tx) => tx`select id from users where id = ${user.user.id} for update`);
+  let changing: ReturnType<typeof revoker.gql> | undefined;
+  let signingIn: ReturnType<typeof revoker.gql<{ login: AuthPayloadData }>> | undefined;
+  try {
+    changing = revoker.gql(
+      CHANGE_PASSWORD,
+      { currentPassword: user.password, newPassword: 'the new passphrase, changed' },
+      { token: user.accessToken },
+    );
+    await waitForBlockedBackends(side, 1);
+    signingIn = revoker.gql<{ login: AuthPayloadData }>(LOGIN, { email: user.user.email, password: user.password });
+    await waitForBlockedBackends(side, 2);
+  } finally {
+    row.release();
+    await row.done;
+  }
+  expect((await changing).errors).toBeUndefined();
+  const signIn = await signingIn;
+  expect(signIn.status).toBe(401);
+  expect(errorCode(signIn)).toBe('UNAUTHENTICATED');
 });

@@ -131,6 +131,7 @@ export interface AuditEventData {
   actorId: string | null;
   targetUserId: string | null;
   targetJti: string | null;
-  targetSessionId: string | null;
+  /** Asked for by AUDIT_EVENTS_OF only. */
+  targetSessionId?: string | null;
   reason: string | null;
 }
