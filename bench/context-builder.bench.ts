@@ -38,8 +38,13 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
   const services = createServices(config, database, systemClock, telemetry);
   await services.revocationCheck.start();
   const password = randomBytes(12).toString('base64url');
-  const live = await services.sessions.register(`bench-${randomBytes(4).toString('hex')}@example.com`, password);
-  const doomed = await services.sessions.login(live.user.email, password, '127.0.0.1');
+  const origin = { clientAddress: '127.0.0.1', userAgent: 'bench' };
+  const live = await services.sessions.register(
+    `bench-${randomBytes(4).toString('hex')}@example.com`,
+    password,
+    origin,
+  );
+  const doomed = await services.sessions.login(live.user.email, password, origin);
   await services.revocations.revokeToken({ token: doomed.access.token }, live.user.id);
   const stranger = new TokenService({ ...config.jwt, secret: randomBytes(48) }, systemClock);
   const forged = stranger.signAccessToken(

@@ -10,6 +10,7 @@ import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revo
 import { RevocationWriter } from './revocation/revocation.feed';
 import { RevocationService } from './revocation/revocation.service';
 import { LoginThrottle } from './sessions/login-throttle';
+import { SessionManagementService } from './sessions/session-management.service';
 import { SessionService } from './sessions/session.service';
 import { UserService } from './users/user.service';
 
@@ -20,6 +21,7 @@ export interface Services {
   tokens: TokenService;
   revocationCheck: RevocationCheck;
   sessions: SessionService;
+  sessionManagement: SessionManagementService;
   users: UserService;
   revocations: RevocationService;
   telemetry: Telemetry;
@@ -83,6 +85,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     for (const change of changes) {
       metrics.revocations.inc({ kind: 'token' }, change.jtis.length);
       metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
+      metrics.revocations.inc({ kind: 'session' }, change.sessions.length);
     }
   });
   const loginThrottle = new LoginThrottle(db, clock, config.loginThrottle, (scope) =>
@@ -108,6 +111,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     loginThrottle,
     sockets,
     revocationFeed,
+    sessionManagement: new SessionManagementService(db, writer, clock),
     users: new UserService(db, writer, clock),
     revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
       metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });

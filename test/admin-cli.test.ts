@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeJwtPart } from './support/forge';
 import { errorCode } from './support/graphql-client';
 import { ME } from './support/operations';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -60,6 +61,8 @@ describe('usage', () => {
     [['create-user', '--email'], /--email/],
     [['list-revoked', '--limit', 'lots'], /--limit must be 1 to 100/],
     [['purge', '--force'], /Unknown option '--force'/],
+    [['list-sessions'], /give exactly one of --user-id or --email/],
+    [['revoke-session'], /--id is required/],
   ])('%j exits 2 with the reason and the usage text', async (args, reason) => {
     const result = await admin(args);
     expect(result.code).toBe(2);
@@ -71,6 +74,47 @@ describe('usage', () => {
     const result = await admin(['help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('revoke-user');
+    expect(result.stdout).toContain('list-sessions');
+    expect(result.stdout).toContain('revoke-session');
+  });
+});
+
+describe('sessions from the command line', () => {
+  it('lists a user’s sessions by email or id and ends one; the service refuses its tokens', async () => {
+    let server: TestServer = await startServer();
+    const user = await server.register();
+    const other = await server.login(user.user.email, user.password);
+    const sid = String(decodeJwtPart(other.accessToken, 1).sid);
+    if (embedded()) await server.stop({ drop: false });
+
+    const listed = await admin(['list-sessions', '--email', user.user.email]);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(sid);
+    expect(listed.stdout).toContain(`2 live sessions of user ${user.user.id}`);
+    const json = await admin(['list-sessions', '--user-id', user.user.id, '--json']);
+    const parsed = JSON.parse(json.stdout) as { sessions: Array<{ id: string; ipAddress: string }> };
+    expect(parsed.sessions.map((s) => s.id)).toContain(sid);
+    expect(parsed.sessions[0]?.ipAddress).toBe('127.0.0.1');
+
+    const ended = await admin(['revoke-session', '--id', sid, '--reason', 'device lost']);
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toBe(`ended session ${sid} of user ${user.user.id} (device lost)\n`);
+    expect((await admin(['revoke-session', '--id', 'nope'])).stderr).toMatch(/not a valid session id/);
+    const missing = await admin(['revoke-session', '--id', '00000000-0000-4000-8000-000000000000']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/No session with id/);
+    expect((await admin(['list-sessions', '--user-id', user.user.id])).stdout).toContain('1 live sessions');
+
+    if (embedded()) server = await startServer();
+    try {
+      const me = await server.gql(ME, {}, { token: other.accessToken });
+      expect(errorCode(me)).toBe('TOKEN_REVOKED');
+      expect(me.errors?.[0]?.extensions?.reason).toBe('device lost');
+      expect((await server.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
+    } finally {
+      await server.stop({ drop: false });
+    }
   });
 });
 

@@ -1,18 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { errorCode } from './support/graphql-client';
-import { AUDIT_EVENTS, REVOKE_TOKEN, type Connection } from './support/operations';
+import { AUDIT_EVENTS, REVOKE_TOKEN, type AuditEventData, type Connection } from './support/operations';
 import { decodeJwtPart } from './support/forge';
 import { useServerWithAdmin } from './support/shared-server';
 
-interface AuditEventData {
-  id: string;
-  at: string;
-  action: string;
-  actorId: string | null;
-  targetUserId: string | null;
-  targetJti: string | null;
-  reason: string | null;
-}
 type AuditListing = { auditEvents: Connection<AuditEventData> };
 
 const shared = useServerWithAdmin();

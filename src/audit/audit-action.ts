@@ -12,6 +12,8 @@ export enum AuditAction {
   USER_UPDATED = 'USER_UPDATED',
   REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
   EXPIRED_TOKENS_PURGED = 'EXPIRED_TOKENS_PURGED',
+  SESSION_REVOKED = 'SESSION_REVOKED',
+  PASSWORD_CHANGED = 'PASSWORD_CHANGED',
 }
 
 registerEnumType(AuditAction, { name: 'AuditAction', description: 'What an audit event records.' });

@@ -23,6 +23,9 @@ export class AuditEvent {
   @Field(() => String, { nullable: true })
   targetJti!: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The session it ended or changed, if one.' })
+  targetSessionId!: string | null;
+
   @Field(() => String, { nullable: true })
   reason!: string | null;
 }

@@ -1,11 +1,8 @@
-import { ArgsType, Field, Int } from 'type-graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/connection';
+import { ArgsType, Field, ID } from 'type-graphql';
+import { PageArgs } from '../graphql/connection';
 
 @ArgsType()
-export class AuditEventsArgs {
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `At most ${MAX_PAGE_SIZE}.` })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
+export class AuditEventsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Only events this user did or that were done to them.' })
+  userId?: string | null;
 }

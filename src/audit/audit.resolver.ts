@@ -4,6 +4,7 @@ import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import type { AuditEventRow } from '../db/schema';
 import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../graphql/connection';
+import { checkUserId } from '../ids';
 import { AuditEvent, AuditEventConnection } from './audit-event.type';
 import { AuditEventsArgs } from './audit.args';
 import { countAuditEvents, listAuditEvents } from './audit.store';
@@ -20,10 +21,11 @@ export class AuditResolver {
   ): Promise<ConnectionShape<AuditEventRow>> {
     const limit = checkPageSize(args.first);
     const afterId = args.after ? decodeCursor(args.after, isAuditCursor) : undefined;
+    const filter = args.userId == null ? {} : { userId: checkUserId(args.userId, 'userId') };
     const { db } = context.services;
     const [rows, totalCount] = await Promise.all([
-      listAuditEvents(db, { limit: limit + 1, afterId }),
-      countAuditEvents(db),
+      listAuditEvents(db, filter, { limit: limit + 1, afterId }),
+      countAuditEvents(db, filter),
     ]);
     return toConnection(
       rows,

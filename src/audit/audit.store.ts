@@ -1,4 +1,4 @@
-import { count, desc, lt } from 'drizzle-orm';
+import { and, count, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { auditEvents, type AuditEventRow } from '../db/schema';
 import type { AuditAction } from './audit-action';
@@ -9,6 +9,7 @@ export interface AuditEntry {
   actorId?: string | null;
   targetUserId?: string | null;
   targetJti?: string | null;
+  targetSessionId?: string | null;
   reason?: string | null;
 }
 
@@ -17,20 +18,31 @@ export async function recordAudit(db: Database, ...entries: AuditEntry[]): Promi
   await db.insert(auditEvents).values(entries);
 }
 
+export interface AuditFilter {
+  /** Events this user did or that were done to them. */
+  userId?: string;
+}
+
+function auditWhere(filter: AuditFilter): SQL | undefined {
+  if (filter.userId === undefined) return undefined;
+  return or(eq(auditEvents.actorId, filter.userId), eq(auditEvents.targetUserId, filter.userId));
+}
+
 /** Newest first, keyset-paginated on the id. */
 export async function listAuditEvents(
   db: Database,
+  filter: AuditFilter,
   page: { limit: number; afterId?: number },
 ): Promise<AuditEventRow[]> {
   return db
     .select()
     .from(auditEvents)
-    .where(page.afterId === undefined ? undefined : lt(auditEvents.id, page.afterId))
+    .where(and(auditWhere(filter), page.afterId === undefined ? undefined : lt(auditEvents.id, page.afterId)))
     .orderBy(desc(auditEvents.id))
     .limit(page.limit);
 }
 
-export async function countAuditEvents(db: Database): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(auditEvents);
+export async function countAuditEvents(db: Database, filter: AuditFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(auditEvents).where(auditWhere(filter));
   return row?.n ?? 0;
 }

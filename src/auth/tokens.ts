@@ -25,6 +25,7 @@ export interface AccessClaims {
 export interface UnverifiedClaims {
   jti: string;
   sub: string;
+  sid: string;
   issuedAtMs: number;
 }
 
@@ -49,7 +50,7 @@ export function newJti(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Reads jti/sub/iat from the payload segment without checking anything; null when unreadable. */
+/** Reads jti/sub/sid/iat from the payload segment without checking anything; null when unreadable. */
 export function readUnverifiedClaims(token: string): UnverifiedClaims | null {
   const payloadSegment = token.split('.')[1];
   if (payloadSegment === undefined) return null;
@@ -60,11 +61,10 @@ export function readUnverifiedClaims(token: string): UnverifiedClaims | null {
     return null;
   }
   if (typeof payload !== 'object' || payload === null) return null;
-  const { jti, sub, iat } = payload as Record<string, unknown>;
-  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof iat !== 'number' || !Number.isFinite(iat)) {
-    return null;
-  }
-  return { jti, sub, issuedAtMs: Math.round(iat * 1000) };
+  const { jti, sub, sid, iat } = payload as Record<string, unknown>;
+  if (typeof jti !== 'string' || typeof sub !== 'string' || typeof sid !== 'string') return null;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return null;
+  return { jti, sub, sid, issuedAtMs: Math.round(iat * 1000) };
 }
 
 /**

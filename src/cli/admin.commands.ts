@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Role } from '../auth/role';
 import { badUserInput } from '../errors';
 import type { Services } from '../services';
+import { toSession } from '../sessions/session.type';
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
        token-warden-admin <command> [options]
@@ -19,6 +20,10 @@ Commands:
         Blacklist one access token until it expires.
   revoke-user (--user-id <id> | --email <email>) [--reason <text>]
         Revoke every token the user holds now and end all their sessions.
+  list-sessions (--email <email> | --user-id <id>) [--json]
+        The user's live sessions, newest first: id, signed in, last refreshed, address, user agent.
+  revoke-session --id <session id> [--reason <text>]
+        End one session: its refresh token stops working and its access tokens are refused.
   list-revoked [--user-id <id>] [--limit <n>] [--include-expired] [--json]
         Blacklisted tokens, newest first (default limit 20, at most 100).
   purge
@@ -102,6 +107,43 @@ export const COMMANDS: Record<string, Command> = {
       const reason = values.reason ?? 'all tokens revoked with the admin CLI';
       const cutoff = await services.revocations.revokeUserTokens(userId, reason, null);
       io.out(`revoked every token of user ${userId} issued up to ${cutoff.toISOString()}`);
+    };
+  },
+
+  'list-sessions': (args) => {
+    const values = parse(args, { 'user-id': { type: 'string' }, email: { type: 'string' }, json: { type: 'boolean' } });
+    exactlyOne(values, 'user-id', 'email');
+    return async (services, io) => {
+      const userId = values['user-id'] ?? (await services.users.getUserByEmail(checkEmail(values.email ?? ''))).id;
+      const sessions = await services.sessionManagement.liveSessionsOf(userId);
+      if (values.json) {
+        io.out(JSON.stringify({ userId, sessions: sessions.map((row) => toSession(row, null)) }));
+        return;
+      }
+      for (const row of sessions) {
+        const session = toSession(row, null);
+        io.out(
+          [
+            session.id,
+            session.createdAt.toISOString(),
+            session.lastRefreshedAt.toISOString(),
+            session.ipAddress ?? '-',
+            session.userAgent ?? '-',
+          ].join('\t'),
+        );
+      }
+      io.out(`${sessions.length} live sessions of user ${userId}`);
+    };
+  },
+
+  'revoke-session': (args) => {
+    const values = parse(args, { id: { type: 'string' }, ...REASON });
+    if (values.id === undefined) throw new UsageError('--id is required');
+    const id = values.id;
+    return async (services, io) => {
+      const reason = values.reason ?? 'session revoked with the admin CLI';
+      const session = await services.sessionManagement.revoke(id, reason, null);
+      io.out(`ended session ${session.id} of user ${session.userId} (${session.revokedReason ?? reason})`);
     };
   },
 

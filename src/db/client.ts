@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -8,6 +8,13 @@ import postgres from 'postgres';
 import { lockEmbeddedDatabase } from './embedded-lock';
 import { migratePglite, migratePostgres } from './migrate';
 import * as schema from './schema';
+
+/**
+ * pg_trgm backs the users' email search index (migration 0004). Its package exports give CommonJS
+ * no typings, so it is required by hand and typed as the extension it is.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -119,7 +126,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(target.dataDir);
+    client = await PGlite.create(target.dataDir, { extensions: { pg_trgm } });
   } catch (error) {
     unlock();
     throw error;

@@ -19,18 +19,23 @@ const moment = (name: string) => timestamp(name, { precision: 3, withTimezone: t
 
 export const roleEnum = pgEnum('role', ROLES);
 
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  email: text('email').notNull().unique(),
-  passwordHash: text('password_hash').notNull(),
-  role: roleEnum('role').notNull().default(Role.USER),
-  disabled: boolean('disabled').notNull().default(false),
-  /** Every access token issued at or before this instant is revoked. */
-  tokensValidAfter: moment('tokens_valid_after'),
-  /** Why the cutoff was last raised, shown to a client whose token it revokes. */
-  tokensRevokedReason: text('tokens_revoked_reason'),
-  createdAt: moment('created_at').notNull().defaultNow(),
-});
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull().unique(),
+    passwordHash: text('password_hash').notNull(),
+    role: roleEnum('role').notNull().default(Role.USER),
+    disabled: boolean('disabled').notNull().default(false),
+    /** Every access token issued at or before this instant is revoked. */
+    tokensValidAfter: moment('tokens_valid_after'),
+    /** Why the cutoff was last raised, shown to a client whose token it revokes. */
+    tokensRevokedReason: text('tokens_revoked_reason'),
+    createdAt: moment('created_at').notNull().defaultNow(),
+  },
+  // Trigrams let `email ilike '%part%'` use an index: a substring search stays fast at a million users.
+  (table) => [index('users_email_trgm_idx').using('gin', table.email.op('gin_trgm_ops'))],
+);
 
 /** One login: a refresh-token family whose current token is stored only as a hash. */
 export const sessions = pgTable(
@@ -47,8 +52,20 @@ export const sessions = pgTable(
     expiresAt: moment('expires_at').notNull(),
     revokedAt: moment('revoked_at'),
     revokedReason: text('revoked_reason'),
+    /** The User-Agent of the sign-in request, cut to 200 characters. */
+    userAgent: text('user_agent'),
+    /** The client address of the sign-in request, as the `trust proxy` setting resolves it. */
+    ipAddress: text('ip_address'),
+    /** Set when this session alone is revoked: its access tokens issued at or before it are refused. */
+    tokensValidAfter: moment('tokens_valid_after'),
+    /** When every token the cutoff refuses has expired; the cutoff is enforced until then. */
+    cutoffExpiresAt: moment('cutoff_expires_at'),
   },
-  (table) => [index('sessions_user_id_idx').on(table.userId), index('sessions_expires_at_idx').on(table.expiresAt)],
+  (table) => [
+    index('sessions_user_id_idx').on(table.userId),
+    index('sessions_expires_at_idx').on(table.expiresAt),
+    index('sessions_cutoff_expires_at_idx').on(table.cutoffExpiresAt),
+  ],
 );
 
 /** Refresh tokens already rotated away: presenting one again is reuse, a sign of theft. */
@@ -112,9 +129,13 @@ export const auditEvents = pgTable(
     action: text('action').notNull(),
     targetUserId: uuid('target_user_id'),
     targetJti: text('target_jti'),
+    targetSessionId: uuid('target_session_id'),
     reason: text('reason'),
   },
-  (table) => [index('audit_events_target_user_id_idx').on(table.targetUserId)],
+  (table) => [
+    index('audit_events_target_user_id_idx').on(table.targetUserId),
+    index('audit_events_actor_id_idx').on(table.actorId),
+  ],
 );
 
 /**

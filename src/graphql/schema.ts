@@ -8,7 +8,9 @@ import { applyAuthDirective } from '../auth/auth.directive';
 import { DatabaseUnavailableMiddleware } from './database-unavailable.middleware';
 import { SessionEventsResolver } from '../live/session-events.resolver';
 import { RevocationResolver } from '../revocation/revocation.resolver';
+import { SessionManagementResolver } from '../sessions/session-management.resolver';
 import { SessionResolver } from '../sessions/session.resolver';
+import { UserDirectoryResolver } from '../users/user-directory.resolver';
 import { UserResolver } from '../users/user.resolver';
 
 /** Mutations anyone may call; every other Query and Mutation field must carry @auth. */
@@ -29,7 +31,15 @@ const NO_TOPICS: PubSub = {
 
 export function buildAppSchema(): GraphQLSchema {
   const schema = buildSchemaSync({
-    resolvers: [SessionResolver, UserResolver, RevocationResolver, AuditResolver, SessionEventsResolver],
+    resolvers: [
+      SessionResolver,
+      SessionManagementResolver,
+      UserResolver,
+      UserDirectoryResolver,
+      RevocationResolver,
+      AuditResolver,
+      SessionEventsResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     globalMiddlewares: [DatabaseUnavailableMiddleware],
     validate: false,

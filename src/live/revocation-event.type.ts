@@ -3,6 +3,7 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum RevocationKind {
   TOKEN = 'TOKEN',
+  SESSION = 'SESSION',
   USER = 'USER',
 }
 
@@ -10,6 +11,7 @@ registerEnumType(RevocationKind, {
   name: 'RevocationKind',
   valuesConfig: {
     TOKEN: { description: 'One access token, by `jti`.' },
+    SESSION: { description: 'Every access token of one session, by `sessionId`: a logout or a revoked session.' },
     USER: { description: 'Every token the user held at `at`: a logout everywhere, a revocation or an account change.' },
   },
 });

@@ -2,7 +2,7 @@ import type { RevocationNotice } from '../revocation/revocation.notice';
 import { EventStream } from './event-stream';
 import { RevocationKind, type RevocationEvent } from './revocation-event.type';
 
-/** The events one notice stands for: one per jti and one per user cutoff. */
+/** The events one notice stands for: one per jti, session cutoff and user cutoff. */
 export function revocationEventsOf(notice: RevocationNotice): RevocationEvent[] {
   const at = new Date(notice.sentAtMs);
   const common = { reason: notice.reason, revokedBy: notice.actorId ?? null, at };
@@ -13,6 +13,13 @@ export function revocationEventsOf(notice: RevocationNotice): RevocationEvent[] 
       jti,
       userId: null,
       sessionId: null,
+    })),
+    ...notice.sessions.map(([sessionId]) => ({
+      ...common,
+      kind: RevocationKind.SESSION,
+      jti: null,
+      userId: null,
+      sessionId,
     })),
     ...notice.cutoffs.map(([userId, cutoffMs]) => ({
       ...common,

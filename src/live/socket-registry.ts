@@ -40,6 +40,7 @@ const EMPTY: ReadonlySet<LiveSocket> = new Set();
 const claimsOf = (viewer: Viewer): UnverifiedClaims => ({
   jti: viewer.jti,
   sub: viewer.userId,
+  sid: viewer.sessionId,
   issuedAtMs: viewer.issuedAtMs,
 });
 
@@ -134,6 +135,9 @@ export class SocketRegistry {
     const candidates = new Set<LiveSocket>();
     for (const [jti] of changes.jtis) for (const socket of this.byJti.get(jti)) candidates.add(socket);
     for (const [userId] of changes.cutoffs) for (const socket of this.byUser.get(userId)) candidates.add(socket);
+    for (const [sessionId] of changes.sessions) {
+      for (const socket of this.bySession.get(sessionId)) candidates.add(socket);
+    }
     await this.cutThoseRevoked(candidates);
   }
 

@@ -23,7 +23,7 @@ export class Metrics {
 
   readonly revocations = new Counter({
     name: `${PREFIX}revocations_total`,
-    help: 'Revocations committed by this instance: kind "token" per blacklisted jti, "user" per cutoff.',
+    help: 'Revocations committed by this instance: kind "token" per blacklisted jti, "user" per user cutoff, "session" per session cutoff.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
@@ -78,6 +78,11 @@ export class Metrics {
       'revocation_mirror_users_with_cutoff',
       'Users with a revocation cutoff held in memory.',
       (s) => s.usersWithCutoff,
+    );
+    gauge(
+      'revocation_mirror_sessions_with_cutoff',
+      'Revoked sessions whose cutoff is held in memory until their last token expires.',
+      (s) => s.sessionsWithCutoff,
     );
     gauge('revocation_mirror_synced', '1 when the mirror is known to hold every revocation; 0 while it is not.', (s) =>
       s.synced ? 1 : 0,

@@ -16,8 +16,10 @@ export interface RequestRecord {
   /** `ok`, or the `extensions.code` of the first error. */
   outcome: string | null;
   userId: string | null;
-  /** The client's address, as Express reads it under the `trust proxy` setting; read only by logins. */
+  /** The client's address, as Express reads it under the `trust proxy` setting; read only by sign-ins. */
   readonly clientAddress: string;
+  /** The User-Agent header, kept with a session started by this request; null when absent. */
+  readonly userAgent: string | null;
 }
 
 const AUTH_REJECTION_CODES: ReadonlySet<string> = new Set([
@@ -33,7 +35,11 @@ const AUTH_REJECTION_CODES: ReadonlySet<string> = new Set([
 const CALLER_REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 /** The address is read when asked for: parsing X-Forwarded-For is work only a login needs. */
-export function newRequestRecord(requestId: string, readClientAddress: () => string): RequestRecord {
+export function newRequestRecord(
+  requestId: string,
+  readClientAddress: () => string,
+  readUserAgent: () => string | null = () => null,
+): RequestRecord {
   return {
     requestId,
     operationName: null,
@@ -42,6 +48,9 @@ export function newRequestRecord(requestId: string, readClientAddress: () => str
     userId: null,
     get clientAddress() {
       return readClientAddress();
+    },
+    get userAgent() {
+      return readUserAgent();
     },
   };
 }
@@ -62,14 +71,25 @@ export class RequestTracking {
 
   /** The record the middleware opened; a stand-in when the middleware did not run. */
   recordOf(req: IncomingMessage): RequestRecord {
-    return this.records.get(req) ?? newRequestRecord(randomUUID(), () => req.socket.remoteAddress ?? 'unknown');
+    return (
+      this.records.get(req) ??
+      newRequestRecord(
+        randomUUID(),
+        () => req.socket.remoteAddress ?? 'unknown',
+        () => req.headers['user-agent'] ?? null,
+      )
+    );
   }
 
   /** Express middleware: opens the record, echoes the request id, reports when the response is sent. */
   readonly middleware: RequestHandler = (req, res, next) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
-    const record = newRequestRecord(requestId, () => req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const record = newRequestRecord(
+      requestId,
+      () => req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      () => req.headers['user-agent'] ?? null,
+    );
     this.records.set(req, record);
     res.setHeader('x-request-id', record.requestId);
     const started = performance.now();

@@ -90,6 +90,7 @@ export class MirrorRevocationCheck implements RevocationCheck {
       synced: this.synced,
       size: this.mirror.size,
       usersWithCutoff: this.mirror.usersWithCutoff,
+      sessionsWithCutoff: this.mirror.sessionsWithCutoff,
       lastNotificationLagMs: this.lastLagMs,
     };
   }

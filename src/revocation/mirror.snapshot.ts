@@ -1,20 +1,14 @@
-import { gt, isNotNull, sql } from 'drizzle-orm';
+import { and, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { epochMs } from '../db/epoch-ms';
 import { rawRows } from '../db/raw-rows';
-import { blacklistedTokens, users } from '../db/schema';
+import { blacklistedTokens, sessions, users } from '../db/schema';
 import { readFeedVersion } from './revocation.feed';
 import type { RevocationMirror } from './revocation.mirror';
 
 /** Rows per fetch while loading: bounds the memory a load needs beside the mirror itself. */
 const PAGE_SIZE = 50_000;
 const CURSOR = sql.identifier('revocation_snapshot');
-
-/**
- * Milliseconds since the epoch, exact for our millisecond-precision columns. `date_part` is float
- * arithmetic; `extract` is numeric and cost PGlite 1.4 s per million rows.
- */
-const epochMs = (column: typeof blacklistedTokens.expiresAt | typeof users.tokensValidAfter) =>
-  sql<number>`round(date_part('epoch', ${column}) * 1000)`.mapWith(Number);
 
 interface JtiRow extends Record<string, unknown> {
   jti: string;
@@ -52,12 +46,23 @@ export async function loadSnapshot(db: Database, mirror: RevocationMirror, nowMs
   return db.transaction(
     async (tx) => {
       const version = await readFeedVersion(tx);
-      await loadJtis(tx, mirror, new Date(nowMs));
+      const now = new Date(nowMs);
+      await loadJtis(tx, mirror, now);
       const cutoffs = await tx
         .select({ id: users.id, cutoffMs: epochMs(users.tokensValidAfter), reason: users.tokensRevokedReason })
         .from(users)
         .where(isNotNull(users.tokensValidAfter));
       for (const row of cutoffs) mirror.raiseCutoff(row.id, row.cutoffMs, row.reason);
+      const sessionCutoffs = await tx
+        .select({
+          id: sessions.id,
+          cutoffMs: epochMs(sessions.tokensValidAfter),
+          untilMs: epochMs(sessions.cutoffExpiresAt),
+          reason: sessions.revokedReason,
+        })
+        .from(sessions)
+        .where(and(isNotNull(sessions.tokensValidAfter), gt(sessions.cutoffExpiresAt, now)));
+      for (const row of sessionCutoffs) mirror.raiseSessionCutoff(row.id, row.cutoffMs, row.untilMs, row.reason);
       return version;
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

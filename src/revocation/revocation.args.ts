@@ -1,15 +1,9 @@
-import { ArgsType, Field, ID, Int } from 'type-graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/connection';
+import { ArgsType, Field, ID } from 'type-graphql';
+import { PageArgs } from '../graphql/connection';
 import { MAX_REASON_LENGTH } from './revocation.limits';
 
 @ArgsType()
-export class BlacklistedTokensArgs {
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `At most ${MAX_PAGE_SIZE}.` })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
-
+export class BlacklistedTokensArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: "Only this user's tokens." })
   userId?: string | null;
 

@@ -3,12 +3,11 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/client';
 import { withTimeout } from '../timeout';
 import type { RevocationChanges } from './revocation.notice';
-import { findRevocationReason } from './revocation.store';
+import { revocationOf, type Revoked } from './revocation.rule';
+import { findRevocationFacts } from './revocation.store';
 import { RevocationWatchers, type RevocationWatcher } from './revocation.watchers';
 
-export interface Revoked {
-  reason: string | null;
-}
+export type { Revoked } from './revocation.rule';
 
 /** What the metrics and the readiness probe read from a check. */
 export interface RevocationCheckStatus {
@@ -18,6 +17,7 @@ export interface RevocationCheckStatus {
   /** Active blacklisted jtis held in memory (0 for the database strategy). */
   size: number;
   usersWithCutoff: number;
+  sessionsWithCutoff: number;
   /** Milliseconds from sending the last notification received to applying it. */
   lastNotificationLagMs: number | null;
 }
@@ -50,16 +50,12 @@ export class DatabaseRevocationCheck implements RevocationCheck {
   ) {}
 
   async isRevoked(claims: UnverifiedClaims): Promise<Revoked | null> {
-    const found = await withTimeout(
-      findRevocationReason(
-        this.db,
-        { jti: claims.jti, userId: claims.sub, issuedAt: new Date(claims.issuedAtMs) },
-        new Date(this.clock()),
-      ),
+    const facts = await withTimeout(
+      findRevocationFacts(this.db, { jti: claims.jti, userId: claims.sub, sessionId: claims.sid }),
       CHECK_TIMEOUT_MS,
       'revocation check',
     );
-    return found ?? null;
+    return revocationOf(claims, facts, this.clock());
   }
 
   /** The database already holds every committed change; only the watchers need telling. */
@@ -80,6 +76,13 @@ export class DatabaseRevocationCheck implements RevocationCheck {
   }
 
   status(): RevocationCheckStatus {
-    return { strategy: 'database', synced: true, size: 0, usersWithCutoff: 0, lastNotificationLagMs: null };
+    return {
+      strategy: 'database',
+      synced: true,
+      size: 0,
+      usersWithCutoff: 0,
+      sessionsWithCutoff: 0,
+      lastNotificationLagMs: null,
+    };
   }
 }

@@ -1,6 +1,6 @@
 import type { UnverifiedClaims } from '../auth/tokens';
 import type { RevocationChanges } from './revocation.notice';
-import type { Revoked } from './revocation.check';
+import { revocationOf, type Revoked } from './revocation.rule';
 
 /** Packed as one object per entry, its reason shared with every entry revoked for the same reason. */
 interface Entry {
@@ -8,14 +8,19 @@ interface Entry {
   reason: string | null;
 }
 
+interface SessionEntry extends Entry {
+  cutoffMs: number;
+}
+
 /**
- * The revocation state held in memory: unexpired blacklisted jtis and every user's cutoff.
- * Applying changes is idempotent and order-free (a jti is only ever added, a cutoff only ever
- * raised), so a snapshot and notifications may be applied in any order and still agree.
+ * The revocation state held in memory: unexpired blacklisted jtis, unexpired session cutoffs and
+ * every user's cutoff. Applying changes is idempotent and order-free (a jti is only ever added, a
+ * cutoff only ever raised), so a snapshot and notifications may be applied in any order and still agree.
  */
 export class RevocationMirror {
   private readonly jtis = new Map<string, Entry>();
   private readonly cutoffs = new Map<string, Entry>();
+  private readonly sessions = new Map<string, SessionEntry>();
   private readonly reasons = new Map<string, string>();
 
   get size(): number {
@@ -24,6 +29,10 @@ export class RevocationMirror {
 
   get usersWithCutoff(): number {
     return this.cutoffs.size;
+  }
+
+  get sessionsWithCutoff(): number {
+    return this.sessions.size;
   }
 
   private intern(reason: string | null): string | null {
@@ -45,27 +54,47 @@ export class RevocationMirror {
     }
   }
 
+  raiseSessionCutoff(sessionId: string, cutoffMs: number, untilMs: number, reason: string | null): void {
+    const current = this.sessions.get(sessionId);
+    if (current === undefined || cutoffMs >= current.cutoffMs) {
+      this.sessions.set(sessionId, {
+        cutoffMs,
+        untilMs: Math.max(untilMs, current?.untilMs ?? 0),
+        reason: this.intern(reason),
+      });
+    }
+  }
+
   apply(changes: RevocationChanges): void {
     for (const [jti, expiresAtMs] of changes.jtis) this.addJti(jti, expiresAtMs, changes.reason);
     for (const [userId, cutoffMs] of changes.cutoffs) this.raiseCutoff(userId, cutoffMs, changes.reason);
+    for (const [sessionId, cutoffMs, untilMs] of changes.sessions) {
+      this.raiseSessionCutoff(sessionId, cutoffMs, untilMs, changes.reason);
+    }
   }
 
-  /** The same rule as the database check: a blacklisted unexpired jti, or issued at or before the cutoff. */
   lookup(claims: UnverifiedClaims, nowMs: number): Revoked | null {
-    const entry = this.jtis.get(claims.jti);
-    if (entry !== undefined && entry.untilMs > nowMs) return { reason: entry.reason };
-    const cutoff = this.cutoffs.get(claims.sub);
-    if (cutoff !== undefined && claims.issuedAtMs <= cutoff.untilMs) return { reason: cutoff.reason };
-    return null;
+    const user = this.cutoffs.get(claims.sub);
+    return revocationOf(
+      claims,
+      {
+        jti: this.jtis.get(claims.jti),
+        session: this.sessions.get(claims.sid),
+        user: user && { cutoffMs: user.untilMs, reason: user.reason },
+      },
+      nowMs,
+    );
   }
 
-  /** Forgets expired jtis; returns how many. */
+  /** Forgets expired jtis and session cutoffs; returns how many. */
   dropExpired(nowMs: number): number {
     let dropped = 0;
-    for (const [jti, entry] of this.jtis) {
-      if (entry.untilMs <= nowMs) {
-        this.jtis.delete(jti);
-        dropped += 1;
+    for (const entries of [this.jtis, this.sessions]) {
+      for (const [key, entry] of entries) {
+        if (entry.untilMs <= nowMs) {
+          entries.delete(key);
+          dropped += 1;
+        }
       }
     }
     if (dropped > 0) this.reasons.clear();
@@ -75,6 +104,7 @@ export class RevocationMirror {
   clear(): void {
     this.jtis.clear();
     this.cutoffs.clear();
+    this.sessions.clear();
     this.reasons.clear();
   }
 }

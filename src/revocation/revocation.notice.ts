@@ -13,6 +13,8 @@ export interface RevocationChanges {
   jtis: Array<[jti: string, expiresAtMs: number]>;
   /** Users whose tokens issued at or before the cutoff (ms) are revoked. */
   cutoffs: Array<[userId: string, cutoffMs: number]>;
+  /** Sessions whose tokens issued at or before the cutoff (ms) are revoked until `untilMs`. */
+  sessions: Array<[sessionId: string, cutoffMs: number, untilMs: number]>;
   /** Expired entries were purged from the database; mirrors may drop theirs now. */
   purged?: boolean;
 }
@@ -25,28 +27,25 @@ export interface RevocationNotice extends RevocationChanges {
 
 /** Splits changes so that each part's payload fits in one NOTIFY. */
 export function splitChanges(changes: RevocationChanges): RevocationChanges[] {
-  const base = Buffer.byteLength(JSON.stringify({ ...changes, jtis: [], cutoffs: [] })) + 64;
+  const empty = (): RevocationChanges => ({ ...changes, jtis: [], cutoffs: [], sessions: [] });
+  const base = Buffer.byteLength(JSON.stringify(empty())) + 64;
   const parts: RevocationChanges[] = [];
-  let current: RevocationChanges = { ...changes, jtis: [], cutoffs: [] };
+  let current = empty();
   let size = base;
-  const flushIfFull = (entrySize: number) => {
-    if (size + entrySize <= MAX_PAYLOAD_BYTES || current.jtis.length + current.cutoffs.length === 0) return;
-    parts.push(current);
-    current = { ...changes, jtis: [], cutoffs: [] };
-    size = base;
+  const add = <K extends 'jtis' | 'cutoffs' | 'sessions'>(list: K, entry: RevocationChanges[K][number]) => {
+    const entrySize = Buffer.byteLength(JSON.stringify(entry)) + 1;
+    const entries = current.jtis.length + current.cutoffs.length + current.sessions.length;
+    if (size + entrySize > MAX_PAYLOAD_BYTES && entries > 0) {
+      parts.push(current);
+      current = empty();
+      size = base;
+    }
+    (current[list] as Array<typeof entry>).push(entry);
+    size += entrySize;
   };
-  for (const entry of changes.jtis) {
-    const entrySize = Buffer.byteLength(JSON.stringify(entry)) + 1;
-    flushIfFull(entrySize);
-    current.jtis.push(entry);
-    size += entrySize;
-  }
-  for (const entry of changes.cutoffs) {
-    const entrySize = Buffer.byteLength(JSON.stringify(entry)) + 1;
-    flushIfFull(entrySize);
-    current.cutoffs.push(entry);
-    size += entrySize;
-  }
+  for (const entry of changes.jtis) add('jtis', entry);
+  for (const entry of changes.cutoffs) add('cutoffs', entry);
+  for (const entry of changes.sessions) add('sessions', entry);
   parts.push(current);
   return parts;
 }
@@ -57,6 +56,13 @@ export function encodeNotice(notice: RevocationNotice): string {
 
 const isPair = (value: unknown): value is [string, number] =>
   Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isFinite(value[1]);
+
+const isSessionCutoff = (value: unknown): value is [string, number, number] =>
+  Array.isArray(value) &&
+  value.length === 3 &&
+  typeof value[0] === 'string' &&
+  Number.isFinite(value[1]) &&
+  Number.isFinite(value[2]);
 
 /** Null for a payload this version of the service did not write. */
 export function decodeNotice(payload: string): RevocationNotice | null {
@@ -73,5 +79,8 @@ export function decodeNotice(payload: string): RevocationNotice | null {
   if (!Array.isArray(notice.cutoffs) || !notice.cutoffs.every(isPair)) return null;
   if (notice.reason !== null && typeof notice.reason !== 'string') return null;
   if (notice.actorId !== undefined && notice.actorId !== null && typeof notice.actorId !== 'string') return null;
-  return value as RevocationNotice;
+  // Notices from instances older than session cutoffs carry none.
+  const sessions = notice.sessions ?? [];
+  if (!Array.isArray(sessions) || !sessions.every(isSessionCutoff)) return null;
+  return { ...(value as RevocationNotice), sessions };
 }

@@ -140,7 +140,7 @@ export class RevocationService {
     if (actorId !== null || counts.blacklistedTokens > 0) {
       await this.writer.run(async (tx) => {
         // Mirrors drop expired entries by themselves; the notice only lets them free the memory now.
-        tx.announce({ reason: null, jtis: [], cutoffs: [], purged: true });
+        tx.announce({ reason: null, jtis: [], cutoffs: [], sessions: [], purged: true });
         await recordAudit(tx.db, {
           at: now,
           action: AuditAction.EXPIRED_TOKENS_PURGED,

@@ -1,7 +1,9 @@
-import { and, count, desc, eq, gt, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { epochMsOrNull } from '../db/epoch-ms';
 import type { Database } from '../db/client';
 import { accessTokens, blacklistedTokens, sessions, users, type BlacklistedTokenRow } from '../db/schema';
 import { isUuid } from '../ids';
+import type { RevocationFacts } from './revocation.rule';
 
 export type NewBlacklistEntry = Omit<BlacklistedTokenRow, 'createdAt'>;
 
@@ -24,29 +26,64 @@ export async function findBlacklistEntry(db: Database, jti: string): Promise<Bla
   return row;
 }
 
+type FactKind = 'jti' | 'user' | 'session';
+
 /**
- * The reason a token is revoked, or undefined: its jti is blacklisted and unexpired, or it
- * was issued at or before its user's cutoff. One round trip for both rules.
+ * Everything recorded against the token's jti, user and session, in one round trip. Whether it
+ * revokes the token is left to `revocationOf`, the rule the mirror applies too.
  */
-export async function findRevocationReason(
+export async function findRevocationFacts(
   db: Database,
-  token: { jti: string; userId: string; issuedAt: Date },
-  now: Date,
-): Promise<{ reason: string | null } | undefined> {
-  const byJti = db
-    .select({ reason: blacklistedTokens.reason })
+  token: { jti: string; userId: string; sessionId: string },
+): Promise<RevocationFacts> {
+  const none = sql<number | null>`null::float8`;
+  const kind = (name: FactKind) => sql<FactKind>`${name}::text`.as('kind');
+  let query = db
+    .select({
+      kind: kind('jti'),
+      reason: blacklistedTokens.reason,
+      cutoffMs: none.as('cutoff_ms'),
+      untilMs: epochMsOrNull(blacklistedTokens.expiresAt).as('until_ms'),
+    })
     .from(blacklistedTokens)
-    .where(and(eq(blacklistedTokens.jti, token.jti), gt(blacklistedTokens.expiresAt, now)));
-  if (!isUuid(token.userId)) {
-    const [row] = await byJti.limit(1);
-    return row;
+    .where(eq(blacklistedTokens.jti, token.jti))
+    .$dynamic();
+  // Ids that are not UUIDs can name no row, and must not reach a uuid column as a cast error.
+  if (isUuid(token.userId)) {
+    query = query.unionAll(
+      db
+        .select({
+          kind: kind('user'),
+          reason: users.tokensRevokedReason,
+          cutoffMs: epochMsOrNull(users.tokensValidAfter),
+          untilMs: none,
+        })
+        .from(users)
+        .where(and(eq(users.id, token.userId), isNotNull(users.tokensValidAfter))),
+    );
   }
-  const byCutoff = db
-    .select({ reason: users.tokensRevokedReason })
-    .from(users)
-    .where(and(eq(users.id, token.userId), gte(users.tokensValidAfter, token.issuedAt)));
-  const [row] = await byJti.unionAll(byCutoff).limit(1);
-  return row;
+  if (isUuid(token.sessionId)) {
+    query = query.unionAll(
+      db
+        .select({
+          kind: kind('session'),
+          reason: sessions.revokedReason,
+          cutoffMs: epochMsOrNull(sessions.tokensValidAfter),
+          untilMs: epochMsOrNull(sessions.cutoffExpiresAt),
+        })
+        .from(sessions)
+        .where(and(eq(sessions.id, token.sessionId), isNotNull(sessions.tokensValidAfter))),
+    );
+  }
+  const facts: RevocationFacts = {};
+  for (const row of await query) {
+    const cutoffMs = Number(row.cutoffMs);
+    const untilMs = Number(row.untilMs);
+    if (row.kind === 'jti') facts.jti = { untilMs, reason: row.reason };
+    else if (row.kind === 'user') facts.user = { cutoffMs, reason: row.reason };
+    else facts.session = { cutoffMs, untilMs, reason: row.reason };
+  }
+  return facts;
 }
 
 export interface BlacklistFilter {
@@ -116,7 +153,13 @@ export async function deleteDeadSessionBatch(
   const batch = db
     .select({ id: sessions.id })
     .from(sessions)
-    .where(or(lte(sessions.expiresAt, now), lt(sessions.revokedAt, endedBefore)))
+    .where(
+      and(
+        or(lte(sessions.expiresAt, now), lt(sessions.revokedAt, endedBefore)),
+        // A session cutoff still in force is kept, so that the database answers as the mirrors do.
+        or(isNull(sessions.cutoffExpiresAt), lte(sessions.cutoffExpiresAt, now)),
+      ),
+    )
     .limit(limit);
   const rows = await db.delete(sessions).where(inArray(sessions.id, batch)).returning({ id: sessions.id });
   return rows.length;

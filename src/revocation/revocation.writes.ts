@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.store';
 import type { Database } from '../db/client';
 import type { AccessTokenRow, BlacklistedTokenRow } from '../db/schema';
 import type { RevokingTx } from './revocation.feed';
-import { accessTokensIssuedAfter, endSessions, liveAccessTokensOfSession } from '../sessions/session.store';
+import { accessTokensIssuedAfter, cutSessionTokens, endSessions } from '../sessions/session.store';
 import { raiseTokensValidAfter } from '../users/user.store';
 import { insertBlacklistEntries, type NewBlacklistEntry } from './revocation.store';
 
@@ -35,23 +35,42 @@ export async function blacklistTokens(
   for (const [first, ...rest] of groups.values()) {
     if (!first) continue;
     const jtis = [first, ...rest].map((row): [string, number] => [row.jti, row.expiresAt.getTime()]);
-    tx.announce({ reason: first.reason, actorId: first.revokedBy, jtis, cutoffs: [] });
+    tx.announce({ reason: first.reason, actorId: first.revokedBy, jtis, cutoffs: [], sessions: [] });
   }
   return inserted;
 }
 
-/** Ends one session and blacklists every access token it issued that is still alive. */
+/**
+ * Ends the user's sessions the filter names and gives each a session cutoff, announced to every
+ * instance; returns the ids it ended (none when they had ended already).
+ */
+export async function revokeSessions(
+  tx: RevokingTx,
+  filter: { userId: string; sessionId?: string; exceptSessionId?: string },
+  cause: RevocationCause,
+): Promise<string[]> {
+  const ended = await endSessions(tx.db, filter, { at: cause.now, reason: cause.reason });
+  const cut: Array<[string, number, number]> = [];
+  for (const sessionId of ended) {
+    const { cutoff, until } = await cutSessionTokens(tx.db, sessionId, cause.now);
+    cut.push([sessionId, cutoff.getTime(), until.getTime()]);
+  }
+  if (cut.length > 0)
+    tx.announce({ reason: cause.reason, actorId: cause.actorId, jtis: [], cutoffs: [], sessions: cut });
+  return ended;
+}
+
+/** Ends one session: its refresh token stops working and every access token it issued is refused. */
 export async function revokeSession(
   tx: RevokingTx,
   session: { userId: string; sessionId: string },
   cause: RevocationCause,
-): Promise<BlacklistedTokenRow[]> {
-  await endSessions(tx.db, session, { at: cause.now, reason: cause.reason });
-  const live = await liveAccessTokensOfSession(tx.db, session.sessionId, cause.now);
-  return blacklistTokens(tx, toBlacklistEntries(live, cause), cause.now);
+): Promise<boolean> {
+  const ended = await revokeSessions(tx, session, cause);
+  return ended.length > 0;
 }
 
-function toBlacklistEntries(tokens: AccessTokenRow[], cause: RevocationCause): NewBlacklistEntry[] {
+export function toBlacklistEntries(tokens: AccessTokenRow[], cause: RevocationCause): NewBlacklistEntry[] {
   return tokens.map((token) => ({
     jti: token.jti,
     userId: token.userId,
@@ -71,7 +90,13 @@ export async function revokeAllOfUser(
 ): Promise<{ cutoff: Date; sessionsEnded: number }> {
   const cutoff = await raiseTokensValidAfter(tx.db, userId, cause.now, cause.reason);
   if (!cutoff) throw new Error(`user ${userId} vanished while being revoked`);
-  tx.announce({ reason: cause.reason, actorId: cause.actorId, jtis: [], cutoffs: [[userId, cutoff.getTime()]] });
+  tx.announce({
+    reason: cause.reason,
+    actorId: cause.actorId,
+    jtis: [],
+    cutoffs: [[userId, cutoff.getTime()]],
+    sessions: [],
+  });
   const ended = await endSessions(tx.db, { userId }, { at: cause.now, reason: cause.reason });
   // A refresh that held a session while this transaction waited for it has committed a token
   // stamped after the cutoff. Ending its session does not refuse that token; blacklisting does.

@@ -15,7 +15,7 @@ import type { SessionTokens } from './session.service';
  * The answer of a sign-in, with the refresh token in the body or, when `cookie` is given, only in
  * the cookie. The request's log line learns whose session it is.
  */
-function toPayload(tokens: SessionTokens, context: RequestContext, cookie: RefreshCookie | null): AuthPayload {
+export function toPayload(tokens: SessionTokens, context: RequestContext, cookie: RefreshCookie | null): AuthPayload {
   context.record.userId = tokens.user.id;
   if (cookie) {
     const maxAgeMs = tokens.refreshExpiresAt.getTime() - context.services.clock();
@@ -41,7 +41,7 @@ export class SessionResolver {
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
     const cookie = cookieFor(refreshTokenDelivery, context);
-    return toPayload(await context.services.sessions.register(email, password), context, cookie);
+    return toPayload(await context.services.sessions.register(email, password, context.record), context, cookie);
   }
 
   @Mutation(() => AuthPayload)
@@ -50,7 +50,7 @@ export class SessionResolver {
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
     const cookie = cookieFor(refreshTokenDelivery, context);
-    const tokens = await context.services.sessions.login(email, password, context.record.clientAddress);
+    const tokens = await context.services.sessions.login(email, password, context.record);
     return toPayload(tokens, context, cookie);
   }
 

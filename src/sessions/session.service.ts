@@ -10,17 +10,32 @@ import type { BlacklistedTokenRow, UserRow } from '../db/schema';
 import { AppError, badUserInput, ErrorCode, forbidden, unauthenticated } from '../errors';
 import { findBlacklistEntry } from '../revocation/revocation.store';
 import type { RevocationWriter, RevokingTx } from '../revocation/revocation.feed';
-import { auditTokenRevocations, revokeAllOfUser, revokeSession } from '../revocation/revocation.writes';
+import {
+  auditTokenRevocations,
+  blacklistTokens,
+  revokeAllOfUser,
+  revokeSession,
+  revokeSessions,
+  toBlacklistEntries,
+} from '../revocation/revocation.writes';
 import { checkPasswordShape, MAX_PASSWORD_LENGTH, normalizeEmail } from '../users/credentials';
-import { findUserByEmail, findUserById, insertUser, lockUserForSession } from '../users/user.store';
+import {
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  lockUserForSession,
+  replacePasswordHash,
+} from '../users/user.store';
 import type { LoginThrottle } from './login-throttle';
 import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from './refresh-token';
 import {
   claimRefreshToken,
+  findAccessToken,
   findRetiredRefreshToken,
   findSessionByRefreshHash,
   insertAccessToken,
   insertSession,
+  rotateSessionById,
 } from './session.store';
 
 export interface SessionTokens {
@@ -35,6 +50,17 @@ export interface SessionPolicy {
   refreshTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
 }
+
+/** Where a sign-in came from, kept with its session. Read lazily: a request record fits. */
+export interface SignInOrigin {
+  readonly clientAddress: string;
+  readonly userAgent: string | null;
+}
+
+export const MAX_USER_AGENT_LENGTH = 200;
+
+const WRONG_CREDENTIALS = 'Invalid email or password.';
+const WRONG_CURRENT_PASSWORD = 'The current password is not correct.';
 
 /** The identity of a verified access token, as the resolvers see it. */
 export interface SessionRef {
@@ -70,7 +96,7 @@ export class SessionService {
     private readonly throttle: LoginThrottle,
   ) {}
 
-  async register(email: string, password: string): Promise<SessionTokens> {
+  async register(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
     const normalized = normalizeEmail(email);
     checkPasswordShape(password);
     const passwordHash = await hashPassword(password);
@@ -79,7 +105,7 @@ export class SessionService {
         const now = new Date(this.clock());
         const user = await insertUser(tx, { email: normalized, passwordHash, role: Role.USER, createdAt: now });
         await recordAudit(tx, { at: now, action: AuditAction.REGISTERED, actorId: user.id, targetUserId: user.id });
-        return this.startSession(tx, user, now);
+        return this.startSession(tx, user, now, origin);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw badUserInput('An account with this email already exists.');
@@ -91,31 +117,105 @@ export class SessionService {
    * Same answer, and about the same time, for an unknown email and for a wrong password. Repeated
    * failures for the email or from the client address are slowed, then refused, by the throttle.
    */
-  async login(email: string, password: string, clientAddress: string): Promise<SessionTokens> {
+  async login(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
     const normalized = normalizeEmail(email);
-    if (password.length > MAX_PASSWORD_LENGTH) throw unauthenticated('Invalid email or password.');
-    const attempt = await this.throttle.begin(normalized, clientAddress);
-    const user = await findUserByEmail(this.db, normalized);
-    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
-    if (!user || !passwordOk) throw unauthenticated('Invalid email or password.');
-    await attempt.succeeded();
+    const user = await this.checkPassword(normalized, password, origin.clientAddress, WRONG_CREDENTIALS, () =>
+      findUserByEmail(this.db, normalized),
+    );
     return this.db.transaction(async (tx) => {
       // Read again under lock: a revocation or a disabling may have landed since the password check.
       const current = await lockUserForSession(tx, user.id);
       if (!current || current.disabled) throw forbidden('This account is disabled.');
+      // A password change committed since the check: the old password must not open a session.
+      if (current.passwordHash !== user.passwordHash) throw unauthenticated(WRONG_CREDENTIALS);
       const now = new Date(this.clock());
       await recordAudit(tx, { at: now, action: AuditAction.LOGGED_IN, actorId: user.id, targetUserId: user.id });
-      return this.startSession(tx, current, now);
+      return this.startSession(tx, current, now, origin);
     });
   }
 
-  private async startSession(tx: Database, user: UserRow, now: Date): Promise<SessionTokens> {
+  /**
+   * The throttled, constant-time password check of a sign-in: the same answer, and about the same
+   * time, for an unknown account and for a wrong password.
+   */
+  private async checkPassword(
+    email: string,
+    password: string,
+    clientAddress: string,
+    wrong: string,
+    findUser: () => Promise<UserRow | undefined>,
+  ): Promise<UserRow> {
+    if (password.length > MAX_PASSWORD_LENGTH) throw unauthenticated(wrong);
+    const attempt = await this.throttle.begin(email, clientAddress);
+    const user = await findUser();
+    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+    if (!user || !passwordOk) throw unauthenticated(wrong);
+    await attempt.succeeded();
+    return user;
+  }
+
+  /**
+   * Checks the current password as a login does, stores the new one, ends every other session of
+   * the user and gives the calling session a fresh pair; its old access token is blacklisted.
+   */
+  async changePassword(
+    ref: SessionRef,
+    passwords: { current: string; next: string },
+    origin: SignInOrigin,
+  ): Promise<SessionTokens> {
+    checkPasswordShape(passwords.next);
+    if (passwords.next === passwords.current) throw badUserInput('The new password must differ from the current one.');
+    const known = await findUserById(this.db, ref.userId);
+    const user = await this.checkPassword(
+      known?.email ?? '',
+      passwords.current,
+      origin.clientAddress,
+      WRONG_CURRENT_PASSWORD,
+      () => Promise.resolve(known),
+    );
+    const passwordHash = await hashPassword(passwords.next);
+    // Thrown errors roll the whole change back: no new password without the sessions it ends.
+    return this.writer.run(async (revoking): Promise<SessionTokens> => {
+      const tx = revoking.db;
+      const now = new Date(this.clock());
+      // Compared with the hash just checked: of two changes racing, the second is refused.
+      if (!(await replacePasswordHash(tx, user.id, user.passwordHash, passwordHash))) {
+        throw unauthenticated(WRONG_CURRENT_PASSWORD);
+      }
+      const cause = { now, actorId: user.id, reason: 'password changed' };
+      const ended = await revokeSessions(revoking, { userId: user.id, exceptSessionId: ref.sessionId }, cause);
+      const nextToken = newRefreshToken();
+      const rotated = await rotateSessionById(tx, ref.sessionId, {
+        refreshTokenHash: hashRefreshToken(nextToken),
+        now,
+        expiresAt: this.refreshExpiry(now),
+      });
+      if (!rotated) throw refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.');
+      const own = await findAccessToken(tx, ref.jti);
+      if (own) await blacklistTokens(revoking, toBlacklistEntries([own], cause), now);
+      await recordAudit(tx, {
+        at: now,
+        action: AuditAction.PASSWORD_CHANGED,
+        actorId: user.id,
+        targetUserId: user.id,
+        targetSessionId: ref.sessionId,
+        reason: `${ended.length} other sessions ended`,
+      });
+      const current = (await findUserById(tx, user.id)) ?? user;
+      const access = await this.issueAccessToken(tx, current, ref.sessionId);
+      return { access, refreshToken: nextToken, refreshExpiresAt: rotated.expiresAt, user: current };
+    });
+  }
+
+  private async startSession(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<SessionTokens> {
     const refreshToken = newRefreshToken();
     const session = await insertSession(tx, {
       userId: user.id,
       refreshTokenHash: hashRefreshToken(refreshToken),
       createdAt: now,
       expiresAt: this.refreshExpiry(now),
+      userAgent: origin.userAgent ? origin.userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null,
+      ipAddress: origin.clientAddress,
     });
     const access = await this.issueAccessToken(tx, user, session.id);
     return { access, refreshToken, refreshExpiresAt: session.expiresAt, user };
@@ -189,7 +289,7 @@ export class SessionService {
       };
     }
     const reason = 'refresh token reuse detected';
-    const revoked = await revokeSession(
+    await revokeSession(
       revoking,
       { userId: retired.session.userId, sessionId: retired.session.id },
       { now, actorId: null, reason },
@@ -198,7 +298,8 @@ export class SessionService {
       at: now,
       action: AuditAction.REFRESH_TOKEN_REUSED,
       targetUserId: retired.session.userId,
-      reason: `session ${retired.session.id} ended, ${revoked.length} access tokens revoked`,
+      targetSessionId: retired.session.id,
+      reason: `session ${retired.session.id} ended, its access tokens revoked`,
     });
     return {
       ok: false,
@@ -208,14 +309,20 @@ export class SessionService {
     };
   }
 
-  /** Blacklists the caller's access token, and every other live one of its session, and ends the session. */
+  /**
+   * Ends the caller's session, which refuses every access token it issued, and blacklists the
+   * caller's own token so that the answer names it.
+   */
   async logout(ref: SessionRef): Promise<BlacklistedTokenRow> {
     return this.writer.run(async (tx) => {
-      const now = new Date(this.clock());
-      const revoked = await revokeSession(tx, ref, { now, actorId: ref.userId, reason: 'logged out' });
+      const cause = { now: new Date(this.clock()), actorId: ref.userId, reason: 'logged out' };
+      await revokeSession(tx, ref, cause);
+      const issued = await findAccessToken(tx.db, ref.jti);
+      if (!issued) throw new Error(`access token ${ref.jti} has no issue record`);
+      const revoked = await blacklistTokens(tx, toBlacklistEntries([issued], cause), cause.now);
       await auditTokenRevocations(tx.db, revoked, AuditAction.LOGGED_OUT);
-      const own = revoked.find((row) => row.jti === ref.jti) ?? (await findBlacklistEntry(tx.db, ref.jti));
-      if (!own) throw new Error(`access token ${ref.jti} has no issue record`);
+      const own = revoked[0] ?? (await findBlacklistEntry(tx.db, ref.jti));
+      if (!own) throw new Error(`access token ${ref.jti} was not blacklisted`);
       return own;
     });
   }

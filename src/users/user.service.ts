@@ -10,8 +10,17 @@ import { AppError, badUserInput, ErrorCode, notFound } from '../errors';
 import { checkUserId, isUuid } from '../ids';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { revokeAllOfUser } from '../revocation/revocation.writes';
-import { checkPasswordShape, normalizeEmail } from './credentials';
-import { countEnabledAdminsExcept, findUserByEmail, findUserById, insertUser, updateUserFields } from './user.store';
+import { isStorableText } from '../db/storable-text';
+import { checkPasswordShape, MAX_EMAIL_LENGTH, normalizeEmail } from './credentials';
+import {
+  countEnabledAdminsExcept,
+  countUsers,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers,
+  updateUserFields,
+} from './user.store';
 
 export interface UserChanges {
   role?: Role | null;
@@ -27,6 +36,14 @@ function describeChanges(before: UserRow, changes: { role?: Role; disabled?: boo
   return parts.length > 0 ? `account changed: ${parts.join(', ')}` : 'account updated';
 }
 
+/** Emails are stored lower-cased; a blank search is no search. */
+function checkSearch(search: string | undefined): string | undefined {
+  const part = search?.trim().toLowerCase() ?? '';
+  if (part.length > MAX_EMAIL_LENGTH) throw badUserInput(`search must be at most ${MAX_EMAIL_LENGTH} characters`);
+  if (!isStorableText(part)) throw badUserInput('search must not contain NUL characters or unpaired surrogates');
+  return part === '' ? undefined : part;
+}
+
 export class UserService {
   constructor(
     private readonly db: Database,
@@ -40,13 +57,32 @@ export class UserService {
     return user;
   }
 
-  /** Any change revokes the user's tokens, so no token keeps a role or access it no longer has. */
+  /** The account with this id or email, or null; a malformed id is the caller's mistake. */
+  async findUser(key: { id: string } | { email: string }): Promise<UserRow | null> {
+    const user =
+      'id' in key
+        ? await findUserById(this.db, checkUserId(key.id, 'id'))
+        : await findUserByEmail(this.db, normalizeEmail(key.email));
+    return user ?? null;
+  }
+
+  /** One page of accounts by email, with the total the search matches. */
+  async listUsers(
+    search: string | undefined,
+    page: { limit: number; afterEmail?: string },
+  ): Promise<{ rows: UserRow[]; totalCount: number }> {
+    const part = checkSearch(search);
+    const [rows, totalCount] = await Promise.all([listUsers(this.db, part, page), countUsers(this.db, part)]);
+    return { rows, totalCount };
+  }
+
   async getUserByEmail(email: string): Promise<UserRow> {
     const user = await findUserByEmail(this.db, normalizeEmail(email));
     if (!user) throw notFound(`No user with email ${email}.`);
     return user;
   }
 
+  /** Any change revokes the user's tokens, so no token keeps a role or access it no longer has. */
   async updateUser(id: string, changes: UserChanges, actorId: string): Promise<UserRow> {
     const wanted = {
       ...(changes.role != null && { role: changes.role }),

@@ -1,4 +1,4 @@
-import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, ne, sql, type SQL } from 'drizzle-orm';
 import { Role } from '../auth/role';
 import type { Database } from '../db/client';
 import { users, type UserRow } from '../db/schema';
@@ -64,5 +64,46 @@ export async function countEnabledAdminsExcept(db: Database, id: string): Promis
     .select({ n: count() })
     .from(users)
     .where(and(eq(users.role, Role.ADMIN), eq(users.disabled, false), ne(users.id, id)));
+  return row?.n ?? 0;
+}
+
+/** Swaps the password hash if it is still `previousHash`; false when it changed meanwhile. */
+export async function replacePasswordHash(
+  db: Database,
+  id: string,
+  previousHash: string,
+  passwordHash: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.id, id), eq(users.passwordHash, previousHash)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** `%`, `_` and the escape character itself match literally in the part searched for. */
+const likePattern = (part: string): string => `%${part.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** Served by the trigram index on email, so that it does not scan the table. */
+const emailContains = (part: string | undefined): SQL | undefined =>
+  part === undefined ? undefined : ilike(users.email, likePattern(part));
+
+/** Users by email, keyset-paginated on the email (unique); `search` is part of the email. */
+export async function listUsers(
+  db: Database,
+  search: string | undefined,
+  page: { limit: number; afterEmail?: string },
+): Promise<UserRow[]> {
+  return db
+    .select()
+    .from(users)
+    .where(and(emailContains(search), page.afterEmail === undefined ? undefined : gt(users.email, page.afterEmail)))
+    .orderBy(asc(users.email))
+    .limit(page.limit);
+}
+
+export async function countUsers(db: Database, search: string | undefined): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users).where(emailContains(search));
   return row?.n ?? 0;
 }

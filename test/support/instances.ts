@@ -45,10 +45,15 @@ export async function mintAccessTokens(graphqlUrl: string, first: AuthPayloadDat
 
 export function claimsOf(token: string): UnverifiedClaims {
   const payload = decodeJwtPart(token, 1);
-  return { jti: String(payload.jti), sub: String(payload.sub), issuedAtMs: Math.round(Number(payload.iat) * 1000) };
+  return {
+    jti: String(payload.jti),
+    sub: String(payload.sub),
+    sid: String(payload.sid),
+    issuedAtMs: Math.round(Number(payload.iat) * 1000),
+  };
 }
 
 /** Claims of a token nobody was issued, for checking a jti revoked by id alone. */
 export function claimsForJti(jti: string): UnverifiedClaims {
-  return { jti, sub: randomUUID(), issuedAtMs: Date.now() };
+  return { jti, sub: randomUUID(), sid: randomUUID(), issuedAtMs: Date.now() };
 }

@@ -80,3 +80,58 @@ export interface Connection<TNode> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   edges: Array<{ cursor: string; node: TNode }>;
 }
+
+export const SESSION_FIELDS = 'id createdAt lastRefreshedAt expiresAt userAgent ipAddress current';
+
+export const MY_SESSIONS = `query MySessions { mySessions { ${SESSION_FIELDS} } }`;
+
+export const SESSIONS_OF = `query Sessions($userId: ID!) { sessions(userId: $userId) { ${SESSION_FIELDS} } }`;
+
+export const REVOKE_SESSION = `mutation RevokeSession($id: ID!, $reason: String) {
+  revokeSession(id: $id, reason: $reason) { ${SESSION_FIELDS} }
+}`;
+
+export const CHANGE_PASSWORD = `mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {
+    accessToken refreshToken accessTokenExpiresAt user { ${USER_FIELDS} }
+  }
+}`;
+
+export const USERS = `query Users($first: Int, $after: String, $search: String) {
+  users(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { ${USER_FIELDS} } }
+  }
+}`;
+
+export const USER = `query User($id: ID, $email: EmailAddress) { user(id: $id, email: $email) { ${USER_FIELDS} } }`;
+
+export const AUDIT_EVENTS_OF = `query AuditOf($userId: ID, $first: Int) {
+  auditEvents(userId: $userId, first: $first) {
+    totalCount
+    edges { node { id at action actorId targetUserId targetJti targetSessionId reason } }
+  }
+}`;
+
+export interface SessionData {
+  id: string;
+  createdAt: string;
+  lastRefreshedAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  ipAddress: string | null;
+  current: boolean;
+}
+
+export interface AuditEventData {
+  id: string;
+  at: string;
+  action: string;
+  actorId: string | null;
+  targetUserId: string | null;
+  targetJti: string | null;
+  /** Asked for by AUDIT_EVENTS_OF only. */
+  targetSessionId?: string | null;
+  reason: string | null;
+}

@@ -27,8 +27,10 @@ export type AuditAction =
   | 'LOGGED_IN'
   | 'LOGGED_OUT'
   | 'LOGGED_OUT_EVERYWHERE'
+  | 'PASSWORD_CHANGED'
   | 'REFRESH_TOKEN_REUSED'
   | 'REGISTERED'
+  | 'SESSION_REVOKED'
   | 'TOKEN_REVOKED'
   | 'USER_CREATED'
   | 'USER_TOKENS_REVOKED'
@@ -44,6 +46,8 @@ export type AuditEvent = {
   id: Scalars['ID']['output'];
   reason?: Maybe<Scalars['String']['output']>;
   targetJti?: Maybe<Scalars['String']['output']>;
+  /** The session it ended or changed, if one. */
+  targetSessionId?: Maybe<Scalars['ID']['output']>;
   targetUserId?: Maybe<Scalars['ID']['output']>;
 };
 
@@ -99,6 +103,8 @@ export type BlacklistedTokenEdge = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Changes my password, ends every other session of mine, and gives this one a fresh pair. */
+  changePassword: AuthPayload;
   login: AuthPayload;
   /** Blacklists the current access token, ends its session and clears the refresh cookie. */
   logout: BlacklistedToken;
@@ -110,12 +116,20 @@ export type Mutation = {
   refreshToken: AuthPayload;
   /** Creates an account and signs it in. */
   register: AuthPayload;
+  /** Ends one session and refuses its tokens at once. My own sessions; an administrator's: anyone's. */
+  revokeSession: Session;
   /** Blacklists one access token. Revoking twice is harmless. */
   revokeToken: BlacklistedToken;
   /** Revokes every token the user holds now and ends their sessions; returns the cutoff. */
   revokeUserTokens: Scalars['DateTime']['output'];
   /** Changes a user's role or disabled flag; any change revokes all their tokens. */
   updateUser: User;
+};
+
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 
@@ -136,6 +150,12 @@ export type MutationRegisterArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
   refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRevokeSessionArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -171,12 +191,21 @@ export type Query = {
   blacklistedTokens: BlacklistedTokenConnection;
   /** The signed-in user. */
   me: User;
+  /** My live sessions, newest first. */
+  mySessions: Array<Session>;
+  /** A user's live sessions, newest first. */
+  sessions: Array<Session>;
+  /** The account with this id or this email (give exactly one). */
+  user?: Maybe<User>;
+  /** Every account, by email; `search` keeps those whose email contains it. */
+  users: UserConnection;
 };
 
 
 export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -185,6 +214,24 @@ export type QueryBlacklistedTokensArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   includeExpired?: InputMaybe<Scalars['Boolean']['input']>;
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QuerySessionsArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type QueryUserArgs = {
+  email?: InputMaybe<Scalars['EmailAddress']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Where a sign-in or a refresh puts the new refresh token. */
@@ -208,6 +255,8 @@ export type RevocationEvent = {
 };
 
 export type RevocationKind =
+  /** Every access token of one session, by `sessionId`: a logout or a revoked session. */
+  | 'SESSION'
   /** One access token, by `jti`. */
   | 'TOKEN'
   /** Every token the user held at `at`: a logout everywhere, a revocation or an account change. */
@@ -226,6 +275,23 @@ export type RevokeTokenInput = {
 export type Role =
   | 'ADMIN'
   | 'USER';
+
+/** One sign-in on one device, kept alive by refreshing its tokens. */
+export type Session = {
+  __typename?: 'Session';
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether the calling access token belongs to this session. */
+  current: Scalars['Boolean']['output'];
+  /** When its refresh token lapses. */
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The client address of the sign-in. */
+  ipAddress?: Maybe<Scalars['String']['output']>;
+  /** Its last refresh; the sign-in itself when never refreshed. */
+  lastRefreshedAt: Scalars['DateTime']['output'];
+  /** The User-Agent of the sign-in, at most 200 characters. */
+  userAgent?: Maybe<Scalars['String']['output']>;
+};
 
 /** Something that happened to the session of the subscribing token. */
 export type SessionEvent = {
@@ -256,6 +322,19 @@ export type User = {
   email: Scalars['EmailAddress']['output'];
   id: Scalars['ID']['output'];
   role: Role;
+};
+
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  edges: Array<UserEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  cursor: Scalars['String']['output'];
+  node: User;
 };
 
 export type RegisterMutationVariables = Exact<{

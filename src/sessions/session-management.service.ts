@@ -1,0 +1,64 @@
+import { AuditAction } from '../audit/audit-action';
+import { recordAudit } from '../audit/audit.store';
+import { Role } from '../auth/role';
+import type { Clock } from '../clock';
+import type { Database } from '../db/client';
+import type { SessionRow } from '../db/schema';
+import { badUserInput, notFound } from '../errors';
+import { checkUserId, isUuid } from '../ids';
+import type { RevocationWriter } from '../revocation/revocation.feed';
+import { normalizeReason } from '../revocation/revocation.limits';
+import { revokeSession } from '../revocation/revocation.writes';
+import { findUserById } from '../users/user.store';
+import { findSession, listLiveSessions } from './session.store';
+
+/** Who asks: a signed-in user, or the operator at the admin CLI (null). */
+export type SessionActor = { userId: string; role: Role } | null;
+
+/** Seeing one's sessions and ending one of them; administrators may do both for anyone. */
+export class SessionManagementService {
+  constructor(
+    private readonly db: Database,
+    private readonly writer: RevocationWriter,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Sessions neither ended nor lapsed, newest first. */
+  async liveSessionsOf(userId: string): Promise<SessionRow[]> {
+    if (!(await findUserById(this.db, checkUserId(userId, 'userId')))) throw notFound(`No user with id ${userId}.`);
+    return listLiveSessions(this.db, userId, new Date(this.clock()));
+  }
+
+  /**
+   * Ends one session: its refresh token stops working and its access tokens are refused on every
+   * instance. Revoking an ended session changes nothing and answers it as it is.
+   */
+  async revoke(id: string, reason: string | null | undefined, actor: SessionActor): Promise<SessionRow> {
+    if (!isUuid(id)) throw badUserInput('id is not a valid session id');
+    const session = await findSession(this.db, id);
+    // Someone else's session answers as a missing one, so that nothing tells that it exists.
+    const mayRevoke = session && (actor === null || actor.role === Role.ADMIN || actor.userId === session.userId);
+    if (!session || !mayRevoke) throw notFound(`No session with id ${id}.`);
+    const own = actor !== null && actor.userId === session.userId;
+    const why = normalizeReason(
+      reason,
+      own ? 'signed out from another session' : 'session revoked by an administrator',
+    );
+    if (session.revokedAt) return session;
+    return this.writer.run(async (tx) => {
+      const now = new Date(this.clock());
+      const cause = { now, actorId: actor?.userId ?? null, reason: why };
+      if (await revokeSession(tx, { userId: session.userId, sessionId: id }, cause)) {
+        await recordAudit(tx.db, {
+          at: now,
+          action: AuditAction.SESSION_REVOKED,
+          actorId: cause.actorId,
+          targetUserId: session.userId,
+          targetSessionId: id,
+          reason: why,
+        });
+      }
+      return (await findSession(tx.db, id)) ?? session;
+    });
+  }
+}

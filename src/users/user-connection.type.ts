@@ -1,0 +1,6 @@
+import { ObjectType } from 'type-graphql';
+import { ConnectionType } from '../graphql/connection';
+import { User } from './user.type';
+
+@ObjectType()
+export class UserConnection extends ConnectionType(User, 'User') {}

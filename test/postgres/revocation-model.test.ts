@@ -1,0 +1,269 @@
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type postgres from 'postgres';
+import type { UnverifiedClaims } from '../../src/auth/tokens';
+import { DatabaseRevocationCheck, type Revoked } from '../../src/revocation/revocation.check';
+import { errorCode } from '../support/graphql-client';
+import { claimsOf } from '../support/instances';
+import {
+  PURGE,
+  REFRESH,
+  REVOKE_SESSION,
+  REVOKE_TOKEN,
+  REVOKE_USER_TOKENS,
+  type AuthPayloadData,
+} from '../support/operations';
+import { openSideConnection } from '../support/side-connection';
+import { TestClock } from '../support/test-clock';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startTestServer, type TestServer } from '../support/test-server';
+import { waitFor } from '../support/wait';
+
+// Random sequences of revocations (token, session, user), sign-ins, refreshes, time passing,
+// purges, restarts and mirror resyncs, played through the API against one instance. After every
+// step, for every token issued so far, the mirror must answer as the database check does, and,
+// while the token has not expired, as a plain model of the rules does. (Key revocations join
+// the sequences when signing keys exist.)
+jest.setTimeout(600_000);
+
+const RUNS = 100;
+const USERS_PER_RUN = 2;
+
+type Action =
+  | { kind: 'login'; user: number }
+  | { kind: 'refresh'; session: number }
+  | { kind: 'revokeToken'; token: number }
+  | { kind: 'revokeSession'; session: number }
+  | { kind: 'revokeUser'; user: number }
+  | { kind: 'advance'; ms: number }
+  | { kind: 'purge' }
+  | { kind: 'restart' }
+  | { kind: 'resync' };
+
+const index = fc.nat({ max: 50 });
+const actions: fc.Arbitrary<Action[]> = fc.array(
+  fc.oneof(
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('login' as const), user: index }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('refresh' as const), session: index }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('revokeToken' as const), token: index }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('revokeSession' as const), session: index }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('revokeUser' as const), user: index }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 600_000 }) }),
+    },
+    { weight: 1, arbitrary: fc.constant({ kind: 'purge' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'resync' as const }) },
+  ),
+  { minLength: 1, maxLength: 20 },
+);
+
+/** The plain model: what each token has been revoked by, in the words of the rules. */
+interface ModelToken {
+  claims: UnverifiedClaims;
+  expMs: number;
+  user: number;
+  session: number;
+  byJti?: string;
+  bySession?: string;
+  byUser?: string;
+}
+interface ModelSession {
+  user: number;
+  refreshToken: string;
+  live: boolean;
+}
+interface ModelUser {
+  id: string;
+  email: string;
+  password: string;
+}
+
+/** The most specific revocation wins: the token itself, then its session, then its user. */
+const expected = (token: ModelToken): Revoked | null => {
+  const reason = token.byJti ?? token.bySession ?? token.byUser;
+  return reason === undefined ? null : { reason };
+};
+
+let database: TestDatabase;
+let server: TestServer;
+let side: postgres.Sql;
+let dataDir: string;
+const clock = new TestClock();
+let admin: AuthPayloadData;
+let adminExpiresAtMs = 0;
+
+const start = async () => {
+  server = await startTestServer({ testDatabase: database, dataDir, clock });
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dataDir = mkdtempSync(join(tmpdir(), 'token-warden-model-'));
+  side = openSideConnection(database);
+  await start();
+});
+afterAll(async () => {
+  await side.end();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** An administrator's token that has not expired, refreshed as time passes in the model. */
+async function adminToken(): Promise<string> {
+  if (adminExpiresAtMs === 0) admin = await server.loginAdmin();
+  else if (clock.now() >= adminExpiresAtMs - 30_000) {
+    const response = await server.gql<{ refreshToken: AuthPayloadData }>(REFRESH, { refreshToken: admin.refreshToken });
+    if (!response.data) throw new Error(`admin refresh failed: ${JSON.stringify(response.errors)}`);
+    admin = response.data.refreshToken;
+  }
+  adminExpiresAtMs = Date.parse(admin.accessTokenExpiresAt);
+  return admin.accessToken;
+}
+
+async function ok<T>(response: Promise<{ errors?: unknown; data?: T | null }>, what: string): Promise<T> {
+  const answer = await response;
+  if (answer.errors !== undefined || !answer.data) throw new Error(`${what} failed: ${JSON.stringify(answer.errors)}`);
+  return answer.data;
+}
+
+async function waitUntilSynced(): Promise<void> {
+  await waitFor(() => server.server.services.revocationCheck.status().synced, 10_000, 'mirror in sync');
+}
+
+let runs = 0;
+let steps = 0;
+
+it(`answers like the model and like the database after every step (${RUNS} runs)`, async () => {
+  await fc.assert(
+    fc.asyncProperty(actions, async (sequence) => {
+      runs += 1;
+      const users: ModelUser[] = [];
+      const sessions: ModelSession[] = [];
+      const tokens: ModelToken[] = [];
+      const issue = (payload: AuthPayloadData, user: number, session: number) => {
+        const claims = claimsOf(payload.accessToken);
+        tokens.push({ claims, expMs: Date.parse(payload.accessTokenExpiresAt), user, session });
+      };
+      for (let user = 0; user < USERS_PER_RUN; user += 1) {
+        const registered = await server.register();
+        users.push({ id: registered.user.id, email: registered.user.email, password: registered.password });
+        sessions.push({ user, refreshToken: registered.refreshToken, live: true });
+        issue(registered, user, sessions.length - 1);
+      }
+
+      const check = async (step: string) => {
+        steps += 1;
+        await waitUntilSynced();
+        const direct = new DatabaseRevocationCheck(server.database.db, clock.now);
+        for (const token of tokens) {
+          const fromMirror = await server.server.services.revocationCheck.isRevoked(token.claims);
+          const fromDatabase = await direct.isRevoked(token.claims);
+          const context = `after ${step}, token ${token.claims.jti} of session ${token.session}`;
+          if (JSON.stringify(fromMirror) !== JSON.stringify(fromDatabase)) {
+            throw new Error(
+              `${context}: mirror ${JSON.stringify(fromMirror)}, database ${JSON.stringify(fromDatabase)}`,
+            );
+          }
+          if (clock.now() < token.expMs && JSON.stringify(fromMirror) !== JSON.stringify(expected(token))) {
+            throw new Error(
+              `${context}: mirror ${JSON.stringify(fromMirror)}, model ${JSON.stringify(expected(token))}`,
+            );
+          }
+        }
+      };
+
+      for (const [at, action] of sequence.entries()) {
+        const reason = `${action.kind} ${runs}.${at}`;
+        switch (action.kind) {
+          case 'login': {
+            const user = action.user % users.length;
+            const { email, password } = users[user] as ModelUser;
+            const payload = await server.login(email, password);
+            sessions.push({ user, refreshToken: payload.refreshToken, live: true });
+            issue(payload, user, sessions.length - 1);
+            break;
+          }
+          case 'refresh': {
+            const index = action.session % sessions.length;
+            const session = sessions[index] as ModelSession;
+            const response = await server.gql<{ refreshToken: AuthPayloadData }>(REFRESH, {
+              refreshToken: session.refreshToken,
+            });
+            if (!session.live) {
+              expect(errorCode(response)).toBe('TOKEN_REVOKED');
+              break;
+            }
+            const payload = response.data?.refreshToken;
+            if (!payload) throw new Error(`refresh of a live session failed: ${JSON.stringify(response.errors)}`);
+            session.refreshToken = payload.refreshToken;
+            issue(payload, session.user, index);
+            break;
+          }
+          case 'revokeToken': {
+            const token = tokens[action.token % tokens.length] as ModelToken;
+            await ok(
+              server.gql(REVOKE_TOKEN, { input: { jti: token.claims.jti, reason } }, { token: await adminToken() }),
+              reason,
+            );
+            // Revoking a token twice keeps the first entry; an expired one is refused already.
+            if (clock.now() < token.expMs) token.byJti ??= reason;
+            break;
+          }
+          case 'revokeSession': {
+            const index = action.session % sessions.length;
+            const session = sessions[index] as ModelSession;
+            const sid = tokens.find((token) => token.session === index)?.claims.sid ?? '';
+            await ok(server.gql(REVOKE_SESSION, { id: sid, reason }, { token: await adminToken() }), reason);
+            if (session.live) {
+              for (const token of tokens) if (token.session === index) token.bySession = reason;
+            }
+            session.live = false;
+            break;
+          }
+          case 'revokeUser': {
+            const user = action.user % users.length;
+            await ok(
+              server.gql(
+                REVOKE_USER_TOKENS,
+                { userId: (users[user] as ModelUser).id, reason },
+                { token: await adminToken() },
+              ),
+              reason,
+            );
+            for (const token of tokens) if (token.user === user) token.byUser = reason;
+            for (const session of sessions) if (session.user === user) session.live = false;
+            break;
+          }
+          case 'advance':
+            clock.advance(action.ms);
+            break;
+          case 'purge':
+            await ok(server.gql(PURGE, {}, { token: await adminToken() }), reason);
+            break;
+          case 'restart':
+            await server.stop({ drop: false });
+            await start();
+            break;
+          case 'resync': {
+            // Drops the mirror's listening connection: it must notice, reload a snapshot and catch up.
+            await side`select pg_terminate_backend(pid) from pg_stat_activity
+              where datname = current_database() and query ilike 'listen %'`;
+            await waitFor(
+              () => !server.server.services.revocationCheck.status().synced,
+              5000,
+              'mirror notices the loss',
+            );
+            break;
+          }
+        }
+        await check(`${reason} (${JSON.stringify(action)})`);
+      }
+    }),
+    { numRuns: RUNS },
+  );
+  console.log(`revocation model: ${runs} runs (including any shrinking), ${steps} steps checked`);
+});
