@@ -252,6 +252,21 @@ describe('the refresh token in an HttpOnly cookie', () => {
     expect(isClearing(refreshCookieSet(after))).toBe(true);
   });
 
+  it('changePassword from a page that keeps its refresh token in the cookie rotates it back into the cookie', async () => {
+    const { cookie, payload } = await signInWithCookie();
+    const changed = await server.gql<{ changePassword: Payload }>(
+      `mutation ($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { ${PAYLOAD} } }`,
+      { current: USER_PASSWORD, next: 'a brand new passphrase for this account' },
+      { token: payload.accessToken, headers: { origin: APP_ORIGIN, cookie: `${COOKIE_NAME}=${cookie}` } },
+    );
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data?.changePassword.refreshToken).toBeNull();
+    const next = refreshCookieSet(changed)?.value;
+    expect(next).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(next).not.toBe(cookie);
+    expect((await refreshFromCookie(next ?? '')).status).toBe(200);
+  });
+
   it('clears a cookie holding no known token', async () => {
     const unknown = await refreshFromCookie('A'.repeat(43));
     expect(errorCode(unknown)).toBe('INVALID_TOKEN');
