@@ -11,6 +11,8 @@ import type { ProxyMessage } from './ipc';
 import { ServerChild } from './server-child';
 
 export const BENCH_ADMIN_EMAIL = 'bench-admin@token-warden.test';
+/** Listed so that CORS runs on every request, as it does in a deployment serving a browser app. */
+const BENCH_APP_ORIGIN = 'https://app.token-warden.test';
 
 /** Where a bench server keeps its data: a data directory of its own, or a PostgreSQL database. */
 export type BenchDatabase = { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
@@ -56,8 +58,16 @@ export class Fleet {
       ADMIN_EMAIL: BENCH_ADMIN_EMAIL,
       ADMIN_PASSWORD: this.adminPassword,
       REVOCATION_CHECK: strategy,
+      CORS_ORIGINS: BENCH_APP_ORIGIN,
       ...place,
     });
+    this.cleanups.push(() => server.stop());
+    return server;
+  }
+
+  /** Apollo Server on Express with the committed schema and nothing else: the framework's own limit. */
+  async startBareApollo(): Promise<ServerChild> {
+    const server = await ServerChild.start('bare-apollo', { NODE_ENV: 'production' }, 'bare-apollo-process.js');
     this.cleanups.push(() => server.stop());
     return server;
   }

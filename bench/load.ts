@@ -5,6 +5,8 @@ export interface LoadTarget {
   url: string;
   token?: string;
   expectStatus: number;
+  /** The GraphQL document sent; `PROBE_QUERY` when absent. */
+  query?: string;
 }
 
 export interface LoadSample {
@@ -21,7 +23,6 @@ export interface LoadSettings {
 
 /** The operation every configuration answers: no resolver work, so the check is what differs. */
 export const PROBE_QUERY = '{ __typename }';
-const PROBE_BODY = JSON.stringify({ query: PROBE_QUERY });
 
 /**
  * Drives one target for a fixed time. Any answer with another status, or any connection error,
@@ -34,7 +35,7 @@ export async function runLoad(target: LoadTarget, settings: LoadSettings): Promi
     url: target.url,
     method: 'POST',
     headers,
-    body: PROBE_BODY,
+    body: JSON.stringify({ query: target.query ?? PROBE_QUERY }),
     connections: settings.connections,
     duration: settings.durationSeconds,
   });

@@ -10,8 +10,9 @@ import { readOptions, type BenchOptions } from './options';
 import { measurePropagation } from './propagation';
 import { evaluateTargets, renderMarkdown, type BenchReport } from './report';
 import { inRunOrder, startScalePair, startSlowPair, startStrategyPair, type StrategyPair } from './setup';
-import { measureThroughput, type Configuration } from './throughput';
-import { measureFanOut, measureSocketCuts, openIdleSockets } from './sockets';
+import { frameworkConfiguration, ME_QUERY } from './overhead';
+import { measureThroughput, type Configuration, type ConfigurationResult } from './throughput';
+import { measureFanOut, measureSocketCuts, openIdleSockets, type SocketCutResult } from './sockets';
 import { signIn } from './tokens';
 
 const SLOW_DATABASE_DELAY_MS = 5;
@@ -31,77 +32,117 @@ async function postgresVersion(url: string): Promise<string> {
   }
 }
 
-async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
-  log('context builder alone');
-  const context = await benchContextBuilder(options.contextBenchMs);
-
+/** The throughput configurations of the parts asked for, with the servers the later parts reuse. */
+async function startConfigurations(options: BenchOptions, fleet: Fleet) {
+  const { parts } = options;
   log('starting servers on the embedded database');
-  const pairs: StrategyPair[] = [await startStrategyPair(fleet, 'embedded', !options.postgresUrl)];
-  if (options.postgresUrl) {
-    log('starting servers on PostgreSQL');
-    pairs.push(await startStrategyPair(fleet, 'postgres', true, options.postgresUrl));
-  } else {
-    log('DATABASE_URL is not set: PostgreSQL, slow-database and propagation runs skipped');
-  }
-  const configurations: Configuration[] = pairs.flatMap((pair) => pair.configurations);
+  const embedded = await startStrategyPair(fleet, 'embedded', !options.postgresUrl);
+  const [baseline, mirror, ...others] = embedded.configurations;
+  if (!baseline || !mirror) throw new Error('the embedded pair has no baseline or mirror configuration');
+  const configurations: Configuration[] = [baseline, mirror];
 
-  const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
-  log(`seeding ${options.scaleRevocations} revocations (${scaleKind})`);
-  const scale = await startScalePair(fleet, scaleKind, options.scaleRevocations, options.postgresUrl);
-  configurations.push(...scale.configurations);
-
-  const postgresPair = pairs.find((pair) => pair.kind === 'postgres');
-  if (postgresPair?.shared) {
-    log(`starting servers behind a proxy adding ${SLOW_DATABASE_DELAY_MS} ms each way`);
-    configurations.push(...(await startSlowPair(fleet, postgresPair.shared, SLOW_DATABASE_DELAY_MS)));
+  if (parts.has('overhead')) {
+    log('starting a bare Apollo Server beside them');
+    const bare = await fleet.startBareApollo();
+    configurations.push(frameworkConfiguration(bare), {
+      ...mirror,
+      id: 'embedded/me',
+      label: 'Mirror: valid token, `me { id email role }`',
+      query: ME_QUERY,
+    });
   }
 
-  log(`opening ${options.idleSockets} idle authenticated WebSockets on a server of their own`);
-  const socketsServer = await fleet.startServer('embedded-mirror-idle-sockets', fleet.embeddedDatabase(), 'mirror');
-  const idle = await openIdleSockets(socketsServer, options.idleSockets);
-  configurations.push({
-    id: 'embedded/mirror-idle-sockets',
-    label: `mirror, valid token, ${options.idleSockets} idle sockets open`,
-    database: 'embedded',
-    server: socketsServer,
-    url: socketsServer.url,
-    token: (await signIn(socketsServer, fleet.adminPassword)).accessToken,
-    expectStatus: 200,
-    baselineId: 'embedded/baseline',
-    authenticated: true,
-  });
+  let postgresPair: StrategyPair | undefined;
+  let scale;
+  if (parts.has('strategies')) {
+    configurations.push(...others);
+    if (options.postgresUrl) {
+      log('starting servers on PostgreSQL');
+      postgresPair = await startStrategyPair(fleet, 'postgres', true, options.postgresUrl);
+      configurations.push(...postgresPair.configurations);
+    } else {
+      log('DATABASE_URL is not set: PostgreSQL, slow-database and propagation runs skipped');
+    }
+    const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
+    log(`seeding ${options.scaleRevocations} revocations (${scaleKind})`);
+    scale = await startScalePair(fleet, scaleKind, options.scaleRevocations, options.postgresUrl);
+    configurations.push(...scale.configurations);
+    if (postgresPair?.shared) {
+      log(`starting servers behind a proxy adding ${SLOW_DATABASE_DELAY_MS} ms each way`);
+      configurations.push(...(await startSlowPair(fleet, postgresPair.shared, SLOW_DATABASE_DELAY_MS)));
+    }
+  }
 
-  log(`${configurations.length} configurations × ${options.rounds} rounds × ${options.durationSeconds} s`);
-  const throughput = await measureThroughput(
-    inRunOrder(configurations),
-    { ...options, durationSeconds: options.durationSeconds },
-    log,
-  );
+  let idle;
+  if (parts.has('live')) {
+    log(`opening ${options.idleSockets} idle authenticated WebSockets on a server of their own`);
+    const socketsServer = await fleet.startServer('embedded-mirror-idle-sockets', fleet.embeddedDatabase(), 'mirror');
+    idle = await openIdleSockets(socketsServer, options.idleSockets);
+    configurations.push({
+      id: 'embedded/mirror-idle-sockets',
+      label: `mirror, valid token, ${options.idleSockets} idle sockets open`,
+      database: 'embedded',
+      server: socketsServer,
+      url: socketsServer.url,
+      token: (await signIn(socketsServer, fleet.adminPassword)).accessToken,
+      expectStatus: 200,
+      baselineId: 'embedded/baseline',
+      authenticated: true,
+    });
+  }
+  return { embedded, postgresPair, scale, idle, configurations };
+}
 
-  idle.close();
+async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
+  const { parts } = options;
+  let context;
+  if (parts.has('context')) {
+    log('context builder alone');
+    context = await benchContextBuilder(options.contextBenchMs);
+  }
 
-  const embeddedMirror = pairs.find((pair) => pair.kind === 'embedded')?.mirror ?? socketsServer;
-  log(`fan-out: logoutAll of one user with ${options.fanOutSockets} open sockets`);
-  const fanOut = await measureFanOut(embeddedMirror, options.fanOutSockets);
+  let throughput: ConfigurationResult[] = [];
+  let started;
+  if (parts.has('overhead') || parts.has('strategies') || parts.has('live')) {
+    started = await startConfigurations(options, fleet);
+    log(`${started.configurations.length} configurations × ${options.rounds} rounds × ${options.durationSeconds} s`);
+    throughput = await measureThroughput(inRunOrder(started.configurations), options, log);
+    started.idle?.close();
+  }
+
+  let live;
+  if (parts.has('live') && started?.idle) {
+    log(`fan-out: logoutAll of one user with ${options.fanOutSockets} open sockets`);
+    const fanOut = await measureFanOut(started.embedded.mirror, options.fanOutSockets);
+    live = { idle: started.idle.result, fanOut, socketCuts: undefined as SocketCutResult | undefined };
+  }
 
   let propagation;
-  let socketCuts;
-  if (postgresPair?.shared) {
-    log(`propagation: ${options.propagationRevocations} revocations between two instances`);
+  if ((parts.has('propagation') || parts.has('live')) && options.postgresUrl) {
+    const postgresPair =
+      started?.postgresPair ?? (await startStrategyPair(fleet, 'postgres', false, options.postgresUrl));
+    if (!postgresPair.shared) throw new Error('the propagation runs need a shared PostgreSQL database');
     const b = await fleet.startServer('postgres-mirror-b', postgresPair.shared, 'mirror');
     const admin = await signIn(postgresPair.mirror, fleet.adminPassword);
-    propagation = await measurePropagation(postgresPair.mirror, b, admin.accessToken, options.propagationRevocations);
-    log(`socket cuts: ${options.socketCuts} revocations on A, each cutting a socket on B`);
-    socketCuts = await measureSocketCuts(postgresPair.mirror, b, admin.accessToken, options.socketCuts);
+    if (parts.has('propagation')) {
+      log(`propagation: ${options.propagationRevocations} revocations between two instances`);
+      propagation = await measurePropagation(postgresPair.mirror, b, admin.accessToken, options.propagationRevocations);
+    }
+    if (live) {
+      log(`socket cuts: ${options.socketCuts} revocations on A, each cutting a socket on B`);
+      live.socketCuts = await measureSocketCuts(postgresPair.mirror, b, admin.accessToken, options.socketCuts);
+    }
   }
 
-  const plainMirror = pairs.find((pair) => pair.kind === scaleKind)?.mirror;
+  const scale = started?.scale;
+  const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
+  const plainMirror = scaleKind === 'postgres' ? started?.postgresPair?.mirror : started?.embedded.mirror;
   return {
     date: new Date(),
     postgresVersion: options.postgresUrl ? await postgresVersion(options.postgresUrl) : undefined,
     settings: options,
     throughput,
-    scale: {
+    scale: scale && {
       database: scaleKind,
       revocations: scale.revocations,
       seedMs: scale.seedMs,
@@ -110,7 +151,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
       emptyHeapMb: (plainMirror?.ready.heapUsedBytes ?? Number.NaN) / MB,
     },
     propagation,
-    live: { idle: idle.result, fanOut, socketCuts },
+    live,
     slowDelayMs: SLOW_DATABASE_DELAY_MS,
     context,
   };

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+/** The parts of the bench, each runnable alone with `--only`. */
+export const BENCH_PARTS = ['context', 'overhead', 'strategies', 'live', 'propagation'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
 export interface BenchOptions {
+  /** Which parts run; all of them unless `--only` names some. */
+  parts: ReadonlySet<BenchPart>;
   /** Seconds of load per configuration and round. */
   durationSeconds: number;
   /** Rounds; each runs every configuration once, forward and backward in turn, so machine drift cancels out. */
@@ -35,11 +41,25 @@ const USAGE = `Usage: npm run bench -- [options]
   --revocations <n>   active revocations seeded for the scale runs (default 1000000)
   --propagation <n>   revocations timed between two instances (default 500)
   --sockets <n>       idle authenticated WebSockets held open during a throughput run (default 10000)
+  --only <parts>      comma-separated parts to run (default all): context (the context builder
+                      alone), overhead (the service against a bare Apollo Server), strategies
+                      (mirror against database, scale, slow database), live (WebSockets),
+                      propagation (two instances; needs DATABASE_URL)
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 
 Set DATABASE_URL to a PostgreSQL server to add the PostgreSQL, slow-database and propagation
 runs; the bench creates its own databases there and drops them afterwards.`;
+
+function parts(raw: string | undefined): ReadonlySet<BenchPart> {
+  if (raw === undefined) return new Set(BENCH_PARTS);
+  const named = raw.split(',').map((part) => part.trim());
+  const unknown = named.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0 || named.length === 0) {
+    throw new Error(`--only takes ${BENCH_PARTS.join(', ')}; got ${raw}\n\n${USAGE}`);
+  }
+  return new Set(named as BenchPart[]);
+}
 
 function positive(name: string, raw: string | undefined, fallback: number, whole = true): number {
   if (raw === undefined) return fallback;
@@ -60,6 +80,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       revocations: { type: 'string' },
       propagation: { type: 'string' },
       sockets: { type: 'string' },
+      only: { type: 'string' },
       tiny: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -71,6 +92,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   }
   const tiny = values.tiny;
   return {
+    parts: parts(values.only),
     durationSeconds: positive('duration', values.duration, tiny ? 1 : 1.5, false),
     rounds: positive('rounds', values.rounds, tiny ? 1 : 4),
     connections: positive('connections', values.connections, tiny ? 8 : 32),

@@ -2,6 +2,7 @@ import { cpus, release, totalmem, type } from 'node:os';
 import type { ContextCase } from './context-builder.bench';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
+import { FRAMEWORK_ID } from './overhead';
 import { pairedRatio, type ConfigurationResult } from './throughput';
 
 export interface ScaleReport {
@@ -19,11 +20,12 @@ export interface BenchReport {
   postgresVersion: string | undefined;
   settings: { durationSeconds: number; rounds: number; connections: number };
   throughput: ConfigurationResult[];
-  scale: ScaleReport;
+  /** Each part is absent when `--only` left it out. */
+  scale: ScaleReport | undefined;
   propagation: PropagationResult | undefined;
-  live: { idle: IdleSocketsResult; fanOut: FanOutResult; socketCuts: SocketCutResult | undefined };
+  live: { idle: IdleSocketsResult; fanOut: FanOutResult; socketCuts: SocketCutResult | undefined } | undefined;
   slowDelayMs: number;
-  context: ContextCase[];
+  context: ContextCase[] | undefined;
 }
 
 export interface Target {
@@ -50,9 +52,39 @@ function cpuRatio(report: BenchReport, result: ConfigurationResult): number {
   return baseline ? baseline.cpuMicrosPerRequest / result.cpuMicrosPerRequest : Number.NaN;
 }
 
-/** The targets of the benchmark issue, each with what this run measured. */
-export function evaluateTargets(report: BenchReport): Target[] {
+function frameworkRatio(report: BenchReport, result: ConfigurationResult): number {
+  const bare = find(report, FRAMEWORK_ID);
+  return bare ? pairedRatio(result, bare) : Number.NaN;
+}
+
+function frameworkCpuRatio(report: BenchReport, result: ConfigurationResult): number {
+  const bare = find(report, FRAMEWORK_ID);
+  return bare ? bare.cpuMicrosPerRequest / result.cpuMicrosPerRequest : Number.NaN;
+}
+
+/** The service with every production feature on, against Apollo Server alone. */
+function overheadTargets(report: BenchReport): Target[] {
   const targets: Target[] = [];
+  const cases: [string, string, number][] = [
+    ['embedded/baseline', 'No token', 0.9],
+    ['embedded/mirror', 'Valid token on the mirror', 0.85],
+  ];
+  for (const [id, name, floor] of cases) {
+    const result = find(report, id);
+    if (!result || !find(report, FRAMEWORK_ID)) continue;
+    const r = frameworkRatio(report, result);
+    targets.push({
+      goal: `${name} ≥ ${fixed(floor, 2)} × a bare Apollo Server`,
+      measured: `${fixed(r, 2)} × (by server CPU per request: ${fixed(frameworkCpuRatio(report, result), 2)} ×)`,
+      met: r >= floor,
+    });
+  }
+  return targets;
+}
+
+/** The targets of the benchmark issues, each with what this run measured. */
+export function evaluateTargets(report: BenchReport): Target[] {
+  const targets: Target[] = overheadTargets(report);
   for (const database of ['embedded', 'postgres']) {
     const mirror = find(report, `${database}/mirror`);
     if (!mirror) continue;
@@ -79,10 +111,10 @@ export function evaluateTargets(report: BenchReport): Target[] {
       met: change <= 0.1,
     });
   }
-  const scaleDatabase = report.scale.database;
+  const scaleDatabase = report.scale?.database;
   const plain = find(report, `${scaleDatabase}/mirror`);
   const scaled = find(report, `${scaleDatabase}/mirror-scale`);
-  if (plain && scaled) {
+  if (report.scale && plain && scaled) {
     const change = pairedRatio(scaled, plain) - 1;
     const cpuChange = plain.cpuMicrosPerRequest / scaled.cpuMicrosPerRequest - 1;
     targets.push({
@@ -91,10 +123,21 @@ export function evaluateTargets(report: BenchReport): Target[] {
       met: Math.abs(change) < 0.05,
     });
   }
+  targets.push(...liveTargets(report));
+  targets.push({
+    goal: 'Propagation p99 ≤ 100 ms',
+    measured: report.propagation ? `${fixed(report.propagation.p99Ms, 1)} ms` : 'not run (needs DATABASE_URL)',
+    met: report.propagation ? report.propagation.p99Ms <= 100 : undefined,
+  });
+  return targets;
+}
+
+function liveTargets(report: BenchReport): Target[] {
   const idleSockets = find(report, 'embedded/mirror-idle-sockets');
   const withoutSockets = find(report, 'embedded/mirror');
   const { live } = report;
-  targets.push(
+  if (!live) return [];
+  return [
     {
       goal: `HTTP throughput with ${live.idle.sockets} idle sockets open ≥ 0.9 × without (embedded, valid token)`,
       measured: idleSockets && withoutSockets ? `${fixed(pairedRatio(idleSockets, withoutSockets), 2)} ×` : 'not run',
@@ -115,13 +158,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
       measured: live.socketCuts ? `${fixed(live.socketCuts.p99Ms, 1)} ms` : 'not run (needs DATABASE_URL)',
       met: live.socketCuts ? live.socketCuts.p99Ms <= 100 : undefined,
     },
-  );
-  targets.push({
-    goal: 'Propagation p99 ≤ 100 ms',
-    measured: report.propagation ? `${fixed(report.propagation.p99Ms, 1)} ms` : 'not run (needs DATABASE_URL)',
-    met: report.propagation ? report.propagation.p99Ms <= 100 : undefined,
-  });
-  return targets;
+  ];
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -140,13 +177,80 @@ export function machineDescription(): string {
   );
 }
 
+const NOT_RUN = 'Not run in this bench (left out by `--only`).';
+
+function scaleSection(scale: ScaleReport | undefined): string {
+  if (!scale) return `## Scale\n\n${NOT_RUN}`;
+  return `## Scale: ${scale.revocations} active revocations (${scale.database})
+
+${table(
+  ['Seeded in', 'Mirror loaded in', 'Heap at ready', 'Heap with an empty blacklist'],
+  [
+    [
+      `${fixed(scale.seedMs / 1000, 1)} s`,
+      `${fixed(scale.mirrorLoadMs / 1000, 2)} s`,
+      `${fixed(scale.heapMb)} MB`,
+      `${fixed(scale.emptyHeapMb)} MB`,
+    ],
+  ],
+)}`;
+}
+
+function propagationSection(propagation: PropagationResult | undefined): string {
+  return `## Propagation between two instances
+
+${
+  propagation
+    ? `${propagation.revocations} revocations on instance A, each timed from A's answer to the first request instance B refuses (both separate processes on one PostgreSQL):\n\n${table(
+        ['p50', 'p95', 'p99', 'max'],
+        [
+          [propagation.p50Ms, propagation.p95Ms, propagation.p99Ms, propagation.maxMs].map(
+            (ms) => `${fixed(ms, 1)} ms`,
+          ),
+        ],
+      )}`
+    : 'Not run: it needs `DATABASE_URL` (two instances share a PostgreSQL server) and the propagation part.'
+}`;
+}
+
+function liveSection(live: BenchReport['live']): string {
+  if (!live) return `## Live sockets\n\n${NOT_RUN}`;
+  return `## Live sockets
+
+- ${live.idle.sockets} idle authenticated WebSockets on one instance: ${fixed(live.idle.heapPerSocketBytes / 1024, 1)} KB of server heap each (after a full collection, before and after opening them); their throughput row is above.
+- Fan-out: one \`logoutAll\` of a user with ${live.fanOut.sockets} open sockets closed the last of them with 4403 ${fixed(live.fanOut.lastCloseMs)} ms after it was sent.
+- ${
+    live.socketCuts
+      ? `Socket cut between two instances on PostgreSQL, over ${live.socketCuts.revocations} revocations on A, each timed from A's answer to the 4403 of a socket on B: p50 ${fixed(live.socketCuts.p50Ms, 1)} ms, p99 ${fixed(live.socketCuts.p99Ms, 1)} ms, max ${fixed(live.socketCuts.maxMs, 1)} ms.`
+      : 'Socket cut between two instances: not run (needs `DATABASE_URL`).'
+  }`;
+}
+
+function contextSection(context: ContextCase[] | undefined): string {
+  if (!context) return `## Context builder alone (no HTTP)\n\n${NOT_RUN}`;
+  return `## Context builder alone (no HTTP)
+
+${table(
+  ['Case', 'ops/s', 'mean µs', 'p99 µs'],
+  context.map((row) => [row.name, fixed(row.opsPerSecond), fixed(row.meanMicros, 1), fixed(row.p99Micros, 1)]),
+)}`;
+}
+
+/** Every round's figure beside the median, so the spread on this shared machine can be read. */
+function spread(result: ConfigurationResult): string {
+  const values = result.rounds.map((run) => run.requestsPerSecond);
+  return `${fixed(Math.min(...values))}–${fixed(Math.max(...values))}`;
+}
+
 export function renderMarkdown(report: BenchReport): string {
-  const { settings, scale, propagation } = report;
+  const { settings } = report;
   const throughputRows = report.throughput.map((result) => [
     result.configuration.label,
     result.configuration.database,
     fixed(result.requestsPerSecond),
+    spread(result),
     `${fixed(ratio(report, result), 2)} ×`,
+    `${fixed(frameworkRatio(report, result), 2)} ×`,
     fixed(result.p50Ms, 1),
     fixed(result.p99Ms, 1),
     fixed(result.cpuMicrosPerRequest),
@@ -165,13 +269,17 @@ Measured ${report.date.toISOString().slice(0, 10)} by \`npm run bench\` on ${mac
       : ''
   }.
 
-Every configuration answers the same request, \`POST /graphql {"query":"{ __typename }"}\`, from
-${settings.connections} connections over loopback (autocannon). Configurations alternate: ${settings.rounds} round${
+Every configuration answers the same request, \`POST /graphql {"query":"{ __typename }"}\` (the \`me\`
+row sends its own query), from ${settings.connections} connections over loopback (autocannon).
+Configurations alternate: ${settings.rounds} round${
     settings.rounds === 1 ? '' : 's'
   } of ${settings.durationSeconds} s each, in order in even rounds and in reverse in odd ones, so drift on the
-shared machine hits every configuration alike. Requests/s and latencies are the median round; a
-ratio compares a configuration with the baseline on the same database round by round (the median of
-those per-round ratios).
+shared machine hits every configuration alike. Requests/s and latencies are the median round, with
+the lowest and highest round beside them; a ratio compares a configuration with the baseline on the
+same database, or with the bare Apollo Server, round by round (the median of those per-round ratios).
+The bare Apollo Server is Apollo Server 5 on Express 5 serving the committed \`schema.graphql\` with
+no plugins, no logging and no context; every other server runs with production settings: JSON
+request log at \`info\`, metrics, limits and CORS.
 Server CPU per request is the CPU time the server process used while under load, divided by the
 requests it served: steadier than throughput here, since time other processes take from the
 machine is not counted. Statements per request counts every statement the server sent to its
@@ -185,7 +293,9 @@ ${table(
     'Configuration',
     'Database',
     'Requests/s',
+    'Rounds (min–max)',
     '× baseline',
+    '× bare Apollo',
     'p50 ms',
     'p99 ms',
     'Server CPU µs/request',
@@ -196,51 +306,13 @@ ${table(
 
 ![Throughput per configuration](throughput.png)
 
-## Scale: ${scale.revocations} active revocations (${scale.database})
+${scaleSection(report.scale)}
 
-${table(
-  ['Seeded in', 'Mirror loaded in', 'Heap at ready', 'Heap with an empty blacklist'],
-  [
-    [
-      `${fixed(scale.seedMs / 1000, 1)} s`,
-      `${fixed(scale.mirrorLoadMs / 1000, 2)} s`,
-      `${fixed(scale.heapMb)} MB`,
-      `${fixed(scale.emptyHeapMb)} MB`,
-    ],
-  ],
-)}
+${propagationSection(report.propagation)}
 
-## Propagation between two instances
+${liveSection(report.live)}
 
-${
-  propagation
-    ? `${propagation.revocations} revocations on instance A, each timed from A's answer to the first request instance B refuses (both separate processes on one PostgreSQL):\n\n${table(
-        ['p50', 'p95', 'p99', 'max'],
-        [
-          [propagation.p50Ms, propagation.p95Ms, propagation.p99Ms, propagation.maxMs].map(
-            (ms) => `${fixed(ms, 1)} ms`,
-          ),
-        ],
-      )}`
-    : 'Not run: it needs `DATABASE_URL` (two instances share a PostgreSQL server).'
-}
-
-## Live sockets
-
-- ${report.live.idle.sockets} idle authenticated WebSockets on one instance: ${fixed(report.live.idle.heapPerSocketBytes / 1024, 1)} KB of server heap each (after a full collection, before and after opening them); their throughput row is above.
-- Fan-out: one \`logoutAll\` of a user with ${report.live.fanOut.sockets} open sockets closed the last of them with 4403 ${fixed(report.live.fanOut.lastCloseMs)} ms after it was sent.
-- ${
-    report.live.socketCuts
-      ? `Socket cut between two instances on PostgreSQL, over ${report.live.socketCuts.revocations} revocations on A, each timed from A's answer to the 4403 of a socket on B: p50 ${fixed(report.live.socketCuts.p50Ms, 1)} ms, p99 ${fixed(report.live.socketCuts.p99Ms, 1)} ms, max ${fixed(report.live.socketCuts.maxMs, 1)} ms.`
-      : 'Socket cut between two instances: not run (needs `DATABASE_URL`).'
-  }
-
-## Context builder alone (no HTTP)
-
-${table(
-  ['Case', 'ops/s', 'mean µs', 'p99 µs'],
-  report.context.map((row) => [row.name, fixed(row.opsPerSecond), fixed(row.meanMicros, 1), fixed(row.p99Micros, 1)]),
-)}
+${contextSection(report.context)}
 
 ## Targets
 

@@ -17,8 +17,9 @@ export class ServerChild {
     return `http://127.0.0.1:${this.ready.port}/graphql`;
   }
 
-  static start(name: string, env: Record<string, string>): Promise<ServerChild> {
-    const child = fork(join(__dirname, 'server-process.js'), [], {
+  /** `script` is the process to run: the service by default, or the bare framework it is compared with. */
+  static start(name: string, env: Record<string, string>, script = 'server-process.js'): Promise<ServerChild> {
+    const child = fork(join(__dirname, script), [], {
       // Logs as in production: one JSON line per request (to /dev/null), not the development pretty-printer.
       env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
       execArgv: ['--expose-gc'],

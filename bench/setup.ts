@@ -9,8 +9,10 @@ export type DatabaseKind = 'embedded' | 'postgres';
 
 /** Run order within a database: the configurations the targets compare sit next to each other. */
 const RUN_ORDER = [
+  'bare',
   'baseline',
   'mirror',
+  'me',
   'mirror-idle-sockets',
   'mirror-scale',
   'mirror-slow-db',

@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import type { ServerResponse } from 'node:http';
 
 /**
@@ -8,15 +7,24 @@ import type { ServerResponse } from 'node:http';
 export class ConnectionDraining {
   private draining = false;
   private readonly open = new Set<ServerResponse>();
+  /** One listener for every response (`this` is the response), so that tracking one allocates nothing. */
+  private readonly forget: (this: ServerResponse) => void;
 
-  readonly middleware: RequestHandler = (_req, res, next) => {
+  constructor() {
+    const { open } = this;
+    this.forget = function (this: ServerResponse) {
+      open.delete(this);
+    };
+  }
+
+  /** Called for every request before anything else handles it. */
+  track(res: ServerResponse): void {
     if (this.draining) res.setHeader('connection', 'close');
     else {
       this.open.add(res);
-      res.once('close', () => this.open.delete(res));
+      res.on('close', this.forget);
     }
-    next();
-  };
+  }
 
   begin(): void {
     this.draining = true;

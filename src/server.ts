@@ -60,7 +60,7 @@ const requestErrorHandler =
           ? 'Internal server error'
           : 'The request body is not valid JSON.';
     const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST';
-    tracking.recordOf(req).outcome = code;
+    tracking.recordOf(req, res).outcome = code;
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
 
@@ -71,10 +71,14 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   const tracking = new RequestTracking(telemetry);
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are per caller and no-store; an ETag would hash every body for nothing.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const draining = new ConnectionDraining();
-  app.use(draining.middleware);
-  const httpServer = createHttpServer(app);
+  const httpServer = createHttpServer((req, res) => {
+    draining.track(res);
+    app(req, res);
+  });
 
   const buildContext = createContextBuilder({
     tokens: services.tokens,
@@ -83,10 +87,12 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
   });
   const schema = buildAppSchema();
-  const errorFormatter = createErrorFormatter((error) =>
-    telemetry.reportError('unexpected error in a GraphQL request', error),
+  const errorFormatter = createErrorFormatter(
+    (error) => telemetry.reportError('unexpected error in a GraphQL request', error),
+    config.production,
   );
-  const { validationRules, parseOptions } = hardening(config.graphql, config.production);
+  const limits = hardening(config.graphql);
+  const { validationRules, parseOptions } = limits;
   const listedOrigins: ReadonlySet<string> = new Set(config.corsOrigins);
   const webSockets = attachWebSocketServer({
     httpServer,
@@ -107,14 +113,14 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     drainWebSockets: () => webSockets.dispose(),
     production: config.production,
     limits: config.graphql,
+    hardening: limits,
     httpServer,
     tracking,
     telemetry,
   });
   await apollo.start();
 
-  app.use(healthRoutes(services.revocationCheck, database));
-  app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
+  // /graphql first: every route before it is one more match on each GraphQL request.
   app.use(
     '/graphql',
     corsMiddleware(config.corsOrigins),
@@ -122,7 +128,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     express.json({ limit: config.graphql.maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const record = tracking.recordOf(req);
+        const record = tracking.recordOf(req, res);
         try {
           return await buildContext(req.headers, record, refreshCookieOf(req, res, listedOrigins));
         } catch (error) {
@@ -133,6 +139,8 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
       },
     }),
   );
+  app.use(healthRoutes(services.revocationCheck, database));
+  app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
   app.use(requestErrorHandler(tracking, telemetry, config.graphql.maxBodyBytes));
 
   let stopCleanup: (() => void) | undefined;

@@ -22,8 +22,12 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
+// Label, database, requests/s, the rounds' spread, × baseline, × bare Apollo Server.
 const row = (label: string, database: string) =>
-  new RegExp(`^\\| ${label.replace(/[{}()+.]/g, '\\$&')} \\| ${database} \\| \\d+ \\| \\d+\\.\\d\\d × \\|`, 'm');
+  new RegExp(
+    `^\\| ${label.replace(/[{}()+.`]/g, '\\$&')} \\| ${database} \\| \\d+ \\| \\d+–\\d+ \\| \\d+\\.\\d\\d × \\| \\d+\\.\\d\\d × \\|`,
+    'm',
+  );
 
 it('runs every configuration and writes results.md and a PNG chart', async () => {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
@@ -35,6 +39,13 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
   );
   const markdown = readFileSync(join(outDir, 'results.md'), 'utf8');
   expect(stdout).toContain(markdown.split('\n')[0]);
+
+  expect(markdown).toMatch(row('Bare Apollo Server 5 + Express 5, same schema, `{ __typename }`', 'embedded'));
+  expect(markdown).toMatch(row('Mirror: valid token, `me { id email role }`', 'embedded'));
+  expect(markdown).toMatch(
+    /^\| No token ≥ 0\.90 × a bare Apollo Server \| \d\.\d\d × \(by server CPU per request: \d\.\d\d ×\) \| (met|missed) \|$/m,
+  );
+  expect(markdown).toMatch(/^\| Valid token on the mirror ≥ 0\.85 × a bare Apollo Server \| \d\.\d\d × /m);
 
   const kinds = postgresUrl ? ['embedded', 'postgres'] : ['embedded'];
   for (const kind of kinds) {

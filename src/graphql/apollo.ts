@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Server } from 'node:http';
 import type { RequestContext } from '../auth/context';
@@ -6,13 +7,14 @@ import type { GraphQLLimits } from '../config';
 import type { RequestTracking } from '../observability/request-tracking';
 import type { Telemetry } from '../observability/telemetry';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { hardening } from './hardening';
 import { landingPagePlugin } from './landing-page';
-import { hardening } from './hardening';
 
 export interface ApolloDeps {
   schema: GraphQLSchema;
   production: boolean;
   limits: GraphQLLimits;
+  hardening: ReturnType<typeof hardening>;
   httpServer: Server;
   tracking: RequestTracking;
   telemetry: Telemetry;
@@ -22,7 +24,7 @@ export interface ApolloDeps {
 }
 
 export function createApollo(deps: ApolloDeps): ApolloServer<RequestContext> {
-  const { plugins, validationRules, parseOptions } = hardening(deps.limits, deps.production);
+  const { validationRules, parseOptions } = deps.hardening;
   return new ApolloServer<RequestContext>({
     schema: deps.schema,
     introspection: !deps.production,
@@ -38,8 +40,9 @@ export function createApollo(deps: ApolloDeps): ApolloServer<RequestContext> {
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
       { serverWillStart: () => Promise.resolve({ drainServer: () => deps.drainWebSockets() }) },
       landingPagePlugin(deps.production),
+      // No field carries a cache hint; the default plugin would still visit every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
       deps.tracking.plugin(),
-      ...plugins,
     ],
   });
 }

@@ -6,10 +6,10 @@ import type { GraphQLLimits } from '../config';
  * own parser limit). Each answers 400 with GRAPHQL_VALIDATION_FAILED or GRAPHQL_PARSE_FAILED and a
  * message naming the limit.
  */
-export function hardening(limits: GraphQLLimits, production: boolean) {
+export function hardening(limits: GraphQLLimits) {
   const armor = new ApolloArmor({
-    // "Did you mean …" hints map the schema for whoever probes it; only development needs them.
-    blockFieldSuggestion: { enabled: production },
+    // Hidden by the error formatter instead, which serves both transports and costs no plugin per request.
+    blockFieldSuggestion: { enabled: false },
     maxDepth: { n: limits.maxDepth, exposeLimits: true },
     maxAliases: { n: limits.maxAliases, exposeLimits: true },
     costLimit: { maxCost: limits.maxCost, exposeLimits: true },
@@ -17,6 +17,6 @@ export function hardening(limits: GraphQLLimits, production: boolean) {
     // Counted by graphql-js itself through parseOptions, below.
     maxTokens: { enabled: false },
   });
-  const { plugins, validationRules } = armor.protect();
-  return { plugins, validationRules, parseOptions: { maxTokens: limits.maxTokens } };
+  const { validationRules } = armor.protect();
+  return { validationRules, parseOptions: { maxTokens: limits.maxTokens } };
 }

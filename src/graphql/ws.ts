@@ -19,7 +19,7 @@ import type { WebSocketLimits } from '../config';
 import { AppError, badUserInput, ErrorCode } from '../errors';
 import { CloseCode } from '../live/close-codes';
 import { LiveSocket } from '../live/live-socket';
-import { newRequestRecord, type RequestRecord } from '../observability/request-tracking';
+import { RequestRecord } from '../observability/request-tracking';
 import type { Services } from '../services';
 
 export interface WebSocketDeps {
@@ -87,8 +87,7 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
       return deps.formatError({ ...formatted, extensions }, error);
     });
 
-  const recordFor = (request: IncomingMessage) =>
-    newRequestRecord(randomUUID(), () => request.socket.remoteAddress ?? 'unknown');
+  const recordFor = (request: IncomingMessage) => new RequestRecord(randomUUID(), request);
 
   const cleanup = useServer<Record<string, unknown>>(
     {

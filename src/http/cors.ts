@@ -38,10 +38,14 @@ export function corsMiddleware(origins: readonly string[]): RequestHandler {
   });
   return (req, res, next) => {
     // Answers differ by Origin, so a shared cache must never hand one origin's answer to another.
-    res.vary('Origin');
-    grant(req, res, () => {
+    // Nothing has set Vary yet: this runs first on /graphql.
+    res.setHeader('Vary', 'Origin');
+    const afterGrant = () => {
       if (req.method === 'OPTIONS') res.status(204).end();
       else next();
-    });
+    };
+    // Without an Origin there is nothing to grant (a server-side caller, or a same-origin GET).
+    if (req.headers.origin === undefined) afterGrant();
+    else grant(req, res, afterGrant);
   };
 }

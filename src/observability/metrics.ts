@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { TalliedCounter } from './tallied-counter';
 import type { RevocationCheckStatus } from '../revocation/revocation.check';
 
 const PREFIX = 'token_warden_';
@@ -7,19 +8,25 @@ const PREFIX = 'token_warden_';
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly requests = new Counter({
-    name: `${PREFIX}graphql_requests_total`,
-    help: 'GraphQL requests by root field and outcome (ok or the first error code).',
-    labelNames: ['operation', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  /** Labels: operation (the root field), outcome. */
+  readonly requests = new TalliedCounter(
+    {
+      name: `${PREFIX}graphql_requests_total`,
+      help: 'GraphQL requests by root field and outcome (ok or the first error code).',
+      labelNames: ['operation', 'outcome'] as const,
+    },
+    this.registry,
+  );
 
-  readonly authRejections = new Counter({
-    name: `${PREFIX}auth_rejections_total`,
-    help: 'Requests refused for their credentials, by error code.',
-    labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
+  /** Labels: code. */
+  readonly authRejections = new TalliedCounter(
+    {
+      name: `${PREFIX}auth_rejections_total`,
+      help: 'Requests refused for their credentials, by error code.',
+      labelNames: ['code'] as const,
+    },
+    this.registry,
+  );
 
   readonly revocations = new Counter({
     name: `${PREFIX}revocations_total`,

@@ -1,25 +1,50 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../errors';
 import type { Telemetry } from './telemetry';
 
-/** What one HTTP request to /graphql did, filled in as it goes and reported when it finishes. */
-export interface RequestRecord {
-  requestId: string;
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      requestRecord?: RequestRecord;
+    }
+  }
+}
+
+/** What one GraphQL request did, filled in as it goes and reported when it finishes. */
+export class RequestRecord {
   /** The operation name the client sent, cut to a loggable length. */
-  operationName: string | null;
+  operationName: string | null = null;
   /** The root field asked for, `multiple` or `none`: a bounded label for the metrics. */
-  rootField: string;
+  rootField = 'none';
   /** `ok`, or the `extensions.code` of the first error. */
-  outcome: string | null;
-  userId: string | null;
-  /** The client's address, as Express reads it under the `trust proxy` setting; read only by sign-ins. */
-  readonly clientAddress: string;
+  outcome: string | null = null;
+  userId: string | null = null;
+  readonly startedMs = performance.now();
+
+  constructor(
+    readonly requestId: string,
+    private readonly request: IncomingMessage,
+  ) {}
+
+  /**
+   * The client's address: Express's reading under the `trust proxy` setting where Express
+   * handled the request, the socket's peer otherwise. Read only by sign-ins, so parsing
+   * X-Forwarded-For is left until one asks.
+   */
+  get clientAddress(): string {
+    const viaExpress = (this.request as Partial<Request>).ip;
+    return viaExpress ?? this.request.socket.remoteAddress ?? 'unknown';
+  }
+
   /** The User-Agent header, kept with a session started by this request; null when absent. */
-  readonly userAgent: string | null;
+  get userAgent(): string | null {
+    return this.request.headers['user-agent'] ?? null;
+  }
 }
 
 const AUTH_REJECTION_CODES: ReadonlySet<string> = new Set([
@@ -34,70 +59,51 @@ const AUTH_REJECTION_CODES: ReadonlySet<string> = new Set([
 /** A caller's own request id is kept when it is short and plain, so that logs join across services. */
 const CALLER_REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-/** The address is read when asked for: parsing X-Forwarded-For is work only a login needs. */
-export function newRequestRecord(
-  requestId: string,
-  readClientAddress: () => string,
-  readUserAgent: () => string | null = () => null,
-): RequestRecord {
-  return {
-    requestId,
-    operationName: null,
-    rootField: 'none',
-    outcome: null,
-    userId: null,
-    get clientAddress() {
-      return readClientAddress();
-    },
-    get userAgent() {
-      return readUserAgent();
-    },
-  };
-}
-
 function rootFieldLabel(operation: OperationDefinitionNode): string {
-  const names = operation.selectionSet.selections.flatMap((selection) =>
-    selection.kind === Kind.FIELD ? [selection.name.value] : [],
-  );
-  if (names.length > 1) return 'multiple';
-  return names[0] ?? 'none';
+  let label: string | null = null;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) continue;
+    if (label !== null) return 'multiple';
+    label = selection.name.value;
+  }
+  return label ?? 'none';
 }
 
 /** Records per request, and the hooks that fill them in and report them. */
 export class RequestTracking {
-  private readonly records = new WeakMap<IncomingMessage, RequestRecord>();
+  /**
+   * One listener shared by every response (`this` is the response), so that tracking a request
+   * allocates no closure: at tens of thousands of requests a second that garbage shows.
+   */
+  private readonly onFinish: (this: Response) => void;
 
-  constructor(private readonly telemetry: Telemetry) {}
+  constructor(private readonly telemetry: Telemetry) {
+    const report = (record: RequestRecord, status: number) => this.report(record, status);
+    this.onFinish = function (this: Response) {
+      const record = this.locals.requestRecord;
+      if (record) report(record, this.statusCode);
+    };
+  }
 
   /** The record the middleware opened; a stand-in when the middleware did not run. */
-  recordOf(req: IncomingMessage): RequestRecord {
-    return (
-      this.records.get(req) ??
-      newRequestRecord(
-        randomUUID(),
-        () => req.socket.remoteAddress ?? 'unknown',
-        () => req.headers['user-agent'] ?? null,
-      )
-    );
+  recordOf(req: IncomingMessage, res: Response): RequestRecord {
+    return res.locals.requestRecord ?? new RequestRecord(randomUUID(), req);
   }
 
   /** Express middleware: opens the record, echoes the request id, reports when the response is sent. */
   readonly middleware: RequestHandler = (req, res, next) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
-    const record = newRequestRecord(
-      requestId,
-      () => req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      () => req.headers['user-agent'] ?? null,
-    );
-    this.records.set(req, record);
-    res.setHeader('x-request-id', record.requestId);
-    const started = performance.now();
-    res.once('finish', () => this.report(record, res.statusCode, performance.now() - started));
+    res.locals.requestRecord = new RequestRecord(requestId, req);
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', this.onFinish);
     next();
   };
 
-  /** Apollo plugin: names the operation once resolved and takes the outcome from the answer. */
+  /**
+   * Apollo plugin: names the operation once resolved, takes the outcome from the answer and
+   * marks it uncacheable. One plugin for all three: each plugin costs a dispatch per hook per request.
+   */
   plugin(): ApolloServerPlugin<{ record: RequestRecord }> {
     // One listener for every request: the state lives in the request's record.
     const listener: GraphQLRequestListener<{ record: RequestRecord }> = {
@@ -109,6 +115,9 @@ export class RequestTracking {
         return Promise.resolve();
       },
       willSendResponse: ({ response, contextValue: { record } }) => {
+        // What Apollo's cache-control plugin, which this service turns off, would have said:
+        // answers are per caller and must never be stored by a shared cache.
+        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
         if (response.body.kind === 'single') {
           const code = response.body.singleResult.errors?.[0]?.extensions?.code;
           record.outcome = typeof code === 'string' ? code : 'ok';
@@ -119,12 +128,13 @@ export class RequestTracking {
     return { requestDidStart: () => Promise.resolve(listener) };
   }
 
-  private report(record: RequestRecord, status: number, ms: number): void {
+  private report(record: RequestRecord, status: number): void {
+    const ms = performance.now() - record.startedMs;
     const outcome = record.outcome ?? (status < 400 ? 'ok' : `HTTP_${status}`);
-    const { metrics, logger } = this.telemetry;
-    metrics.requests.inc({ operation: record.rootField, outcome });
-    if (AUTH_REJECTION_CODES.has(outcome)) metrics.authRejections.inc({ code: outcome });
-    logger.info(
+    const { metrics, requestLogger } = this.telemetry;
+    metrics.requests.inc(record.rootField, outcome);
+    if (AUTH_REJECTION_CODES.has(outcome)) metrics.authRejections.inc(outcome);
+    requestLogger.info(
       {
         reqId: record.requestId,
         operation: record.operationName ?? record.rootField,

@@ -4,10 +4,18 @@ import type { Metrics } from './metrics';
 
 /** Logs and metrics, handed to whatever reports on the service's work. */
 export class Telemetry {
+  /**
+   * For the one line per request. Its fields are fixed and never hold a secret, so it skips the
+   * redaction the general logger runs on every line: that was two thirds of a line's cost.
+   */
+  readonly requestLogger: Logger;
+
   constructor(
     readonly logger: Logger,
     readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.requestLogger = logger.child({}, { redact: [] });
+  }
 
   /** Logs a failure the client is not told about, and counts it when the database was behind it. */
   reportError(message: string, error: unknown, level: 'error' | 'warn' = 'error'): void {
