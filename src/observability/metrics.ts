@@ -57,7 +57,8 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    // Unprefixed: every Prometheus client exports these names, and the common dashboards query them.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Exports the revocation check's state, read at each scrape. */
