@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { metricsRoute } from './observability/metrics.route';
 import { RequestTracking } from './observability/request-tracking';
+import { SubscriptionTracking } from './observability/subscription-tracking';
 import { Telemetry } from './observability/telemetry';
 import { scheduleCleanup } from './revocation/cleanup';
 import { createServices, type Services } from './services';
@@ -100,6 +101,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     buildContext,
     formatError: errorFormatter,
     reportError: (message, error) => telemetry.reportError(message, error),
+    subscriptions: new SubscriptionTracking(telemetry.metrics),
   });
   const apollo = createApollo({
     schema,

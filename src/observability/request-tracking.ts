@@ -4,6 +4,7 @@ import { Kind, type OperationDefinitionNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../errors';
+import { SeriesCache } from './series-cache';
 import type { Telemetry } from './telemetry';
 
 /** What one HTTP request to /graphql did, filled in as it goes and reported when it finishes. */
@@ -55,7 +56,8 @@ export function newRequestRecord(
   };
 }
 
-function rootFieldLabel(operation: OperationDefinitionNode): string {
+/** The root field asked for, `multiple` or `none`: a label bounded by the schema. */
+export function rootFieldLabel(operation: OperationDefinitionNode): string {
   const names = operation.selectionSet.selections.flatMap((selection) =>
     selection.kind === Kind.FIELD ? [selection.name.value] : [],
   );
@@ -63,11 +65,25 @@ function rootFieldLabel(operation: OperationDefinitionNode): string {
   return names[0] ?? 'none';
 }
 
+interface RequestSeries {
+  requests: { inc(): void };
+  duration: { observe(seconds: number): void };
+  authRejection: { inc(): void } | null;
+}
+
 /** Records per request, and the hooks that fill them in and report them. */
 export class RequestTracking {
   private readonly records = new WeakMap<IncomingMessage, RequestRecord>();
+  private readonly series: SeriesCache<RequestSeries>;
 
-  constructor(private readonly telemetry: Telemetry) {}
+  constructor(private readonly telemetry: Telemetry) {
+    const { metrics } = telemetry;
+    this.series = new SeriesCache((operation, outcome) => ({
+      requests: metrics.requests.labels({ operation, outcome }),
+      duration: metrics.requestDuration.labels({ operation, outcome }),
+      authRejection: AUTH_REJECTION_CODES.has(outcome) ? metrics.authRejections.labels({ code: outcome }) : null,
+    }));
+  }
 
   /** The record the middleware opened; a stand-in when the middleware did not run. */
   recordOf(req: IncomingMessage): RequestRecord {
@@ -121,10 +137,11 @@ export class RequestTracking {
 
   private report(record: RequestRecord, status: number, ms: number): void {
     const outcome = record.outcome ?? (status < 400 ? 'ok' : `HTTP_${status}`);
-    const { metrics, logger } = this.telemetry;
-    metrics.requests.inc({ operation: record.rootField, outcome });
-    if (AUTH_REJECTION_CODES.has(outcome)) metrics.authRejections.inc({ code: outcome });
-    logger.info(
+    const series = this.series.get(record.rootField, outcome);
+    series.requests.inc();
+    series.duration.observe(ms / 1000);
+    series.authRejection?.inc();
+    this.telemetry.logger.info(
       {
         reqId: record.requestId,
         operation: record.operationName ?? record.rootField,
