@@ -4,6 +4,7 @@ import { Kind, type OperationDefinitionNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../errors';
+import type { RequestSpans } from './request-span';
 import { SeriesCache } from './series-cache';
 import type { Telemetry } from './telemetry';
 
@@ -76,7 +77,11 @@ export class RequestTracking {
   private readonly records = new WeakMap<IncomingMessage, RequestRecord>();
   private readonly series: SeriesCache<RequestSeries>;
 
-  constructor(private readonly telemetry: Telemetry) {
+  /** `spans` only when tracing is on: without it the middleware makes no tracing call at all. */
+  constructor(
+    private readonly telemetry: Telemetry,
+    private readonly spans?: RequestSpans,
+  ) {
     const { metrics } = telemetry;
     this.series = new SeriesCache((operation, outcome) => ({
       requests: metrics.requests.labels({ operation, outcome }),
@@ -109,8 +114,17 @@ export class RequestTracking {
     this.records.set(req, record);
     res.setHeader('x-request-id', record.requestId);
     const started = performance.now();
-    res.once('finish', () => this.report(record, res.statusCode, performance.now() - started));
-    next();
+    const { spans } = this;
+    if (spans === undefined) {
+      res.once('finish', () => this.report(record, res.statusCode, performance.now() - started));
+      next();
+      return;
+    }
+    res.once('finish', () => {
+      const outcome = this.report(record, res.statusCode, performance.now() - started);
+      spans.end(span, record, outcome, res.statusCode);
+    });
+    const span = spans.run(req, next);
   };
 
   /** Apollo plugin: names the operation once resolved and takes the outcome from the answer. */
@@ -135,7 +149,8 @@ export class RequestTracking {
     return { requestDidStart: () => Promise.resolve(listener) };
   }
 
-  private report(record: RequestRecord, status: number, ms: number): void {
+  /** Counts, times and logs the request; returns its outcome. */
+  private report(record: RequestRecord, status: number, ms: number): string {
     const outcome = record.outcome ?? (status < 400 ? 'ok' : `HTTP_${status}`);
     const series = this.series.get(record.rootField, outcome);
     series.requests.inc();
@@ -152,5 +167,6 @@ export class RequestTracking {
       },
       'graphql request',
     );
+    return outcome;
   }
 }
