@@ -43,6 +43,14 @@ export interface Config {
   /** Exact origins (`scheme://host[:port]`) whose pages may call /graphql with credentials. */
   corsOrigins: readonly string[];
   websocket: WebSocketLimits;
+  /** OpenTelemetry tracing; undefined (the default) loads none of its SDK. */
+  tracing: TracingConfig | undefined;
+}
+
+export interface TracingConfig {
+  /** Where spans are sent: OTLP over HTTP (JSON), `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. */
+  tracesUrl: string;
+  serviceName: string;
 }
 
 /** Bounds on GraphQL subscriptions over WebSocket, each refused with its own close code or error. */
@@ -95,20 +103,23 @@ export interface LoginThrottleConfig {
   address: ThrottleLimits;
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const raw = optionalText(env, 'DATABASE_URL');
+/** An optional URL whose scheme must be one of `schemes`; its value is never echoed, as it may hold a password. */
+function optionalUrl(env: Env, name: string, schemes: readonly string[]): string | undefined {
+  const raw = optionalText(env, name);
   if (raw === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+    throw new ConfigError(name, 'is not a valid URL');
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  if (!schemes.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`);
   }
   return raw;
 }
+
+const databaseUrl = (env: Env) => optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
 
 function jwtSecret(env: Env, production: boolean, dataDir: string): Buffer {
   const raw = env.JWT_SECRET;
@@ -211,6 +222,16 @@ function graphqlLimits(env: Env): GraphQLLimits {
   };
 }
 
+function tracing(env: Env): TracingConfig | undefined {
+  const endpoint = optionalUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  if (endpoint === undefined) return undefined;
+  // The variable names the collector's base URL; the signal's path is appended as the OTLP spec says.
+  return {
+    tracesUrl: `${endpoint.replace(/\/+$/, '')}/v1/traces`,
+    serviceName: text(env, 'OTEL_SERVICE_NAME', 'token-warden'),
+  };
+}
+
 /** Reads and validates every setting once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
@@ -246,5 +267,6 @@ export function loadConfig(env: Env = process.env): Config {
     loginThrottle: loginThrottle(env),
     corsOrigins: corsOrigins(env),
     websocket: websocketLimits(env),
+    tracing: tracing(env),
   };
 }

@@ -3,7 +3,7 @@ import { systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, targetFor } from './db/client';
 import { createLogger } from './observability/logger';
-import { createServer } from './server';
+import { startTracing, type Tracing } from './observability/tracing';
 
 function readConfig(): Config {
   try {
@@ -26,11 +26,15 @@ async function main(): Promise<void> {
   });
 
   try {
+    const tracing: Tracing | undefined = config.tracing && (await startTracing(config.tracing));
+    // Imported after tracing has started, so that its GraphQL instrumentation sees graphql load.
+    const { createServer } = await import('./server.js');
     const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
       statementTimeoutMs: config.databaseStatementTimeoutMs,
+      tracer: tracing?.tracer,
     });
     await database.migrate();
-    const server = await createServer({ config, database, clock: systemClock, logger });
+    const server = await createServer({ config, database, clock: systemClock, logger, tracer: tracing?.tracer });
     if (config.admin) {
       const outcome = await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
       if (outcome === 'created') logger.info({ email: config.admin.email }, 'created administrator');
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
       {
         url: `http://${address.address}:${address.port}/graphql`,
         database: config.databaseUrl ? 'postgresql' : 'embedded',
+        tracesUrl: config.tracing?.tracesUrl,
         dataDir: config.databaseUrl ? undefined : config.dataDir,
         revocationCheck: config.revocationCheck,
       },
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
       server
         .stop()
         .then(() => database.close())
+        .then(() => tracing?.shutdown())
         .then(
           () => {
             logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');

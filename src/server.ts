@@ -1,4 +1,5 @@
 import { expressMiddleware } from '@as-integrations/express5';
+import type { Tracer } from '@opentelemetry/api';
 import express, { type ErrorRequestHandler } from 'express';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +21,11 @@ import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { metricsRoute } from './observability/metrics.route';
+import { RequestSpans } from './observability/request-span';
 import { RequestTracking } from './observability/request-tracking';
+import { SubscriptionTracking } from './observability/subscription-tracking';
 import { Telemetry } from './observability/telemetry';
+import { tracedRevocationCheck } from './observability/traced-revocation-check';
 import { scheduleCleanup } from './revocation/cleanup';
 import { createServices, type Services } from './services';
 
@@ -31,6 +35,8 @@ export interface ServerDeps {
   clock: Clock;
   /** Defaults to one built from `config.log`, writing to stdout. */
   logger?: Logger;
+  /** From `startTracing`, when tracing is on; without it the request path makes no tracing call. */
+  tracer?: Tracer;
 }
 
 export interface TokenWardenServer {
@@ -65,10 +71,10 @@ const requestErrorHandler =
   };
 
 export async function createServer(deps: ServerDeps): Promise<TokenWardenServer> {
-  const { config, database, clock } = deps;
+  const { config, database, clock, tracer } = deps;
   const telemetry = new Telemetry(deps.logger ?? createLogger(config.log), new Metrics());
   const services = createServices(config, database, clock, telemetry);
-  const tracking = new RequestTracking(telemetry);
+  const tracking = new RequestTracking(telemetry, tracer && new RequestSpans(tracer));
   const app = express();
   app.disable('x-powered-by');
   // GraphQL answers are per caller and no-store; an ETag would hash every body for nothing.
@@ -82,7 +88,9 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
 
   const buildContext = createContextBuilder({
     tokens: services.tokens,
-    revocations: services.revocationCheck,
+    revocations: tracer
+      ? tracedRevocationCheck(services.revocationCheck, tracer, config.revocationCheck)
+      : services.revocationCheck,
     services,
     onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
   });
@@ -106,6 +114,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     buildContext,
     formatError: errorFormatter,
     reportError: (message, error) => telemetry.reportError(message, error),
+    subscriptions: new SubscriptionTracking(telemetry.metrics),
   });
   const apollo = createApollo({
     schema,

@@ -10,12 +10,15 @@ describe('GET /metrics', () => {
   });
   afterAll(() => server.stop());
 
-  it('serves Prometheus text with the process metrics', async () => {
+  it('serves Prometheus text with the process metrics under their standard, unprefixed names', async () => {
     const { status, type, text } = await scrape(server);
     expect(status).toBe(200);
     expect(type).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(sample(text, 'token_warden_process_resident_memory_bytes')).toBeGreaterThan(0);
-    expect(text).toContain('# TYPE token_warden_nodejs_eventloop_lag_seconds gauge');
+    expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sample(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+    expect(text).toContain('# TYPE nodejs_heap_size_used_bytes gauge');
+    expect(text).not.toMatch(/^token_warden_(process|nodejs)_/m);
   });
 
   it('counts requests by root field and outcome, and auth rejections by code', async () => {

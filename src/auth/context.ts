@@ -42,7 +42,7 @@ function bearerToken(header: string): string {
 
 export interface ContextDeps {
   tokens: TokenService;
-  revocations: RevocationCheck;
+  revocations: Pick<RevocationCheck, 'isRevoked'>;
   services: Services;
   onCheckFailure: (error: unknown) => void;
 }

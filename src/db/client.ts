@@ -1,4 +1,5 @@
 import { PGlite, type Extension } from '@electric-sql/pglite';
+import type { Tracer } from '@opentelemetry/api';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -8,6 +9,7 @@ import postgres from 'postgres';
 import { lockEmbeddedDatabase } from './embedded-lock';
 import { migratePglite, migratePostgres } from './migrate';
 import * as schema from './schema';
+import { tracePglite, tracePostgres } from './statement-tracing';
 
 /**
  * pg_trgm backs the users' email search index (migration 0004). Its package exports give CommonJS
@@ -96,10 +98,12 @@ export interface OpenOptions {
    * behind a lock fails (and its transaction rolls back) instead of holding its request for ever.
    */
   statementTimeoutMs?: number;
+  /** When tracing is on: a span for every statement sent through Drizzle within a traced request. */
+  tracer?: Tracer;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
-  const { onQuery, statementTimeoutMs = 0 } = options;
+  const { onQuery, statementTimeoutMs = 0, tracer } = options;
   const logger = onQuery ? { logQuery: onQuery } : undefined;
   if (target.kind === 'postgres') {
     const sql = postgres(target.url, {
@@ -109,7 +113,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       connection: { statement_timeout: statementTimeoutMs },
     });
     return {
-      db: drizzlePostgres(sql, { schema, logger }),
+      db: drizzlePostgres(tracer ? tracePostgres(sql, tracer) : sql, { schema, logger }),
       target,
       migrate: () => migratePostgres(target.url),
       ping: async () => {
@@ -132,7 +136,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     throw error;
   }
   return {
-    db: drizzlePglite(client, { schema, logger }),
+    db: drizzlePglite(tracer ? tracePglite(client, tracer) : client, { schema, logger }),
     target,
     migrate: () => migratePglite(client),
     ping: async () => {

@@ -1,6 +1,7 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode } from '../errors';
+import { tokenLimitMessage } from './limit-refusals';
 
 /** Apollo's own request-level errors (parse, validation, variables): safe to show as they are. */
 const APOLLO_CLIENT_CODES: ReadonlySet<unknown> = new Set(
@@ -19,7 +20,12 @@ export function createErrorFormatter(log: (error: unknown) => void, hideSuggesti
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) return formatted;
-    if (APOLLO_CLIENT_CODES.has(formatted.extensions?.code)) {
+    const code = formatted.extensions?.code;
+    if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) {
+      const message = tokenLimitMessage(formatted.message);
+      return message === null ? formatted : { ...formatted, message };
+    }
+    if (APOLLO_CLIENT_CODES.has(code)) {
       return hideSuggestions && formatted.message.includes('Did you mean')
         ? { ...formatted, message: formatted.message.replace(FIELD_SUGGESTION, '[Suggestion hidden]') }
         : formatted;

@@ -7,10 +7,12 @@ import {
   specifiedRules,
   validate,
   type GraphQLFormattedError,
+  type ExecutionArgs,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -19,7 +21,8 @@ import type { WebSocketLimits } from '../config';
 import { AppError, badUserInput, ErrorCode } from '../errors';
 import { CloseCode } from '../live/close-codes';
 import { LiveSocket } from '../live/live-socket';
-import { RequestRecord } from '../observability/request-tracking';
+import { RequestRecord, rootFieldLabel } from '../observability/request-tracking';
+import type { SubscriptionTracking } from '../observability/subscription-tracking';
 import type { Services } from '../services';
 
 export interface WebSocketDeps {
@@ -36,7 +39,12 @@ export interface WebSocketDeps {
   buildContext(headers: IncomingHttpHeaders, record: RequestRecord, refreshCookie: null): Promise<RequestContext>;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   reportError(message: string, error: unknown): void;
+  /** Times each subscribe message until its stream runs or it is refused. */
+  subscriptions: SubscriptionTracking;
 }
+
+type SubscribeContext = Context<Record<string, unknown>, Extra>;
+type Prepared = { args: ExecutionArgs; operation: string } | { errors: GraphQLError[]; operation: string };
 
 /**
  * How often each socket is pinged to find dead peers. graphql-ws pings every 12 s by default, which
@@ -89,6 +97,55 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
 
   const recordFor = (request: IncomingMessage) => new RequestRecord(randomUUID(), request);
 
+  /** A `subscribe` message checked as an HTTP request would be, then turned into execution arguments. */
+  const prepare = (ctx: SubscribeContext, payload: SubscribePayload): Prepared => {
+    const refuse = (errors: GraphQLError[], operation = 'none'): Prepared => ({ errors, operation });
+    const liveSocket = live.get(ctx.extra.socket);
+    if (!liveSocket) return refuse([badUserInput('The connection is not initialised.')]);
+    // graphql-ws has already counted this one.
+    if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
+      return refuse([
+        new AppError(
+          ErrorCode.TOO_MANY_REQUESTS,
+          `A socket runs at most ${limits.maxSubscriptionsPerSocket} subscriptions at once (WS_MAX_SUBSCRIPTIONS_PER_SOCKET).`,
+        ),
+      ]);
+    }
+    let document;
+    try {
+      document = parse(payload.query, deps.parseOptions);
+    } catch (error) {
+      return refuse([
+        coded(error instanceof GraphQLError ? error.message : 'The document cannot be parsed.', PARSE_FAILED),
+      ]);
+    }
+    const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+    if (errors.length > 0) return refuse(errors.map((error) => coded(error.message, VALIDATION_FAILED)));
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return refuse([badUserInput('Name the operation to run: the document holds several.')]);
+    const rootField = rootFieldLabel(operation);
+    if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return refuse([badUserInput('This socket runs subscriptions; send queries and mutations over HTTP.')], rootField);
+    }
+    const record = recordFor(ctx.extra.request);
+    record.rootField = rootField;
+    const contextValue: RequestContext = {
+      viewer: liveSocket.viewer,
+      services,
+      record,
+      refreshCookie: null,
+      socket: liveSocket,
+    };
+    const args: ExecutionArgs = {
+      schema: deps.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue,
+    };
+    return { args, operation: rootField };
+  };
+
   const cleanup = useServer<Record<string, unknown>>(
     {
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
@@ -125,46 +182,17 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
         if (liveSocket) services.sockets.remove(liveSocket);
       },
       onSubscribe: (ctx, _id, payload) => {
-        const liveSocket = live.get(ctx.extra.socket);
-        if (!liveSocket) return [badUserInput('The connection is not initialised.')];
-        // graphql-ws has already counted this one.
-        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
-          return [
-            new AppError(
-              ErrorCode.TOO_MANY_REQUESTS,
-              `A socket runs at most ${limits.maxSubscriptionsPerSocket} subscriptions at once (WS_MAX_SUBSCRIPTIONS_PER_SOCKET).`,
-            ),
-          ];
+        const startedMs = performance.now();
+        const prepared = prepare(ctx, payload);
+        if ('errors' in prepared) {
+          deps.subscriptions.refused(prepared.operation, prepared.errors, startedMs);
+          return prepared.errors;
         }
-        let document;
-        try {
-          document = parse(payload.query, deps.parseOptions);
-        } catch (error) {
-          return [
-            coded(error instanceof GraphQLError ? error.message : 'The document cannot be parsed.', PARSE_FAILED),
-          ];
-        }
-        const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
-        if (errors.length > 0) return errors.map((error) => coded(error.message, VALIDATION_FAILED));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [badUserInput('Name the operation to run: the document holds several.')];
-        if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-          return [badUserInput('This socket runs subscriptions; send queries and mutations over HTTP.')];
-        }
-        const contextValue: RequestContext = {
-          viewer: liveSocket.viewer,
-          services,
-          record: recordFor(ctx.extra.request),
-          refreshCookie: null,
-          socket: liveSocket,
-        };
-        return {
-          schema: deps.schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue,
-        };
+        deps.subscriptions.accepted(prepared.args, prepared.operation, startedMs);
+        return prepared.args;
+      },
+      onOperation: (_ctx, _id, _payload, args, result) => {
+        deps.subscriptions.executed(args, result);
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,

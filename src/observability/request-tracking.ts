@@ -3,7 +3,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Span } from '@opentelemetry/api';
 import { ErrorCode } from '../errors';
+import type { RequestSpans } from './request-span';
+import { SeriesCache } from './series-cache';
 import type { Telemetry } from './telemetry';
 
 declare global {
@@ -25,6 +28,8 @@ export class RequestRecord {
   outcome: string | null = null;
   userId: string | null = null;
   readonly startedMs = performance.now();
+  /** The request's server span, when tracing is on. */
+  span: Span | null = null;
 
   constructor(
     readonly requestId: string,
@@ -59,7 +64,8 @@ const AUTH_REJECTION_CODES: ReadonlySet<string> = new Set([
 /** A caller's own request id is kept when it is short and plain, so that logs join across services. */
 const CALLER_REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-function rootFieldLabel(operation: OperationDefinitionNode): string {
+/** The root field asked for, `multiple` or `none`: a label bounded by the schema. */
+export function rootFieldLabel(operation: OperationDefinitionNode): string {
   let label: string | null = null;
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind !== Kind.FIELD) continue;
@@ -69,15 +75,32 @@ function rootFieldLabel(operation: OperationDefinitionNode): string {
   return label ?? 'none';
 }
 
+interface RequestSeries {
+  requests: { inc(): void };
+  duration: { observe(seconds: number): void };
+  authRejection: { inc(): void } | null;
+}
+
 /** Records per request, and the hooks that fill them in and report them. */
 export class RequestTracking {
+  private readonly series: SeriesCache<RequestSeries>;
   /**
    * One listener shared by every response (`this` is the response), so that tracking a request
    * allocates no closure: at tens of thousands of requests a second that garbage shows.
    */
   private readonly onFinish: (this: Response) => void;
 
-  constructor(private readonly telemetry: Telemetry) {
+  /** `spans` only when tracing is on: without it the middleware makes no tracing call at all. */
+  constructor(
+    private readonly telemetry: Telemetry,
+    private readonly spans?: RequestSpans,
+  ) {
+    const { metrics } = telemetry;
+    this.series = new SeriesCache((operation, outcome) => ({
+      requests: metrics.requests.series(operation, outcome),
+      duration: metrics.requestDuration.labels({ operation, outcome }),
+      authRejection: AUTH_REJECTION_CODES.has(outcome) ? metrics.authRejections.series(outcome) : null,
+    }));
     const report = (record: RequestRecord, status: number) => this.report(record, status);
     this.onFinish = function (this: Response) {
       const record = this.locals.requestRecord;
@@ -94,10 +117,12 @@ export class RequestTracking {
   readonly middleware: RequestHandler = (req, res, next) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
-    res.locals.requestRecord = new RequestRecord(requestId, req);
+    const record = new RequestRecord(requestId, req);
+    res.locals.requestRecord = record;
     res.setHeader('x-request-id', requestId);
     res.on('finish', this.onFinish);
-    next();
+    if (this.spans === undefined) next();
+    else record.span = this.spans.run(req, next);
   };
 
   /**
@@ -128,13 +153,16 @@ export class RequestTracking {
     return { requestDidStart: () => Promise.resolve(listener) };
   }
 
+  /** Counts, times, logs and, when tracing, ends the span of the request. */
   private report(record: RequestRecord, status: number): void {
     const ms = performance.now() - record.startedMs;
     const outcome = record.outcome ?? (status < 400 ? 'ok' : `HTTP_${status}`);
-    const { metrics, requestLogger } = this.telemetry;
-    metrics.requests.inc(record.rootField, outcome);
-    if (AUTH_REJECTION_CODES.has(outcome)) metrics.authRejections.inc(outcome);
-    requestLogger.info(
+    const series = this.series.get(record.rootField, outcome);
+    series.requests.inc();
+    series.duration.observe(ms / 1000);
+    series.authRejection?.inc();
+    if (record.span) this.spans?.end(record.span, record, outcome, status);
+    this.telemetry.requestLogger.info(
       {
         reqId: record.requestId,
         operation: record.operationName ?? record.rootField,

@@ -28,16 +28,26 @@ export class TalliedCounter<L extends string> {
 
   /** Adds one for these label values, given in the order of `labelNames`. */
   inc(...values: string[]): void {
+    this.series(...values).inc();
+  }
+
+  /** The tally of these label values, to keep and increment with no lookup at all. */
+  series(...values: string[]): { inc(): void } {
     const key = values.join('\u0000');
-    const tally = this.tallies.get(key);
-    if (tally) {
-      tally.count += 1;
-      return;
+    let tally = this.tallies.get(key);
+    if (!tally) {
+      const labels: Partial<Record<L, string>> = {};
+      this.labelNames.forEach((name, index) => {
+        labels[name] = values[index];
+      });
+      tally = { labels, count: 0 };
+      this.tallies.set(key, tally);
     }
-    const labels: Partial<Record<L, string>> = {};
-    this.labelNames.forEach((name, index) => {
-      labels[name] = values[index];
-    });
-    this.tallies.set(key, { labels, count: 1 });
+    const counted = tally;
+    return {
+      inc: () => {
+        counted.count += 1;
+      },
+    };
   }
 }

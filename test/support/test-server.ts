@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ export interface StartOptions {
   clock?: TestClock;
   /** Lets a test interpose on the database connection, to play a fault. */
   wrapDatabase?: (database: DatabaseHandle) => DatabaseHandle;
+  /** Turns tracing on, with spans going wherever this tracer's provider sends them. */
+  tracer?: Tracer;
 }
 
 export interface TestServer {
@@ -72,10 +75,11 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const logger = createLogger({ ...config.log, pretty: false }, logs);
   const opened = await openDatabase(testDatabase.target, {
     statementTimeoutMs: config.databaseStatementTimeoutMs,
+    tracer: options.tracer,
   });
   const database = options.wrapDatabase ? options.wrapDatabase(opened) : opened;
   await database.migrate();
-  const server = await createServer({ config, database, clock: clock.now, logger });
+  const server = await createServer({ config, database, clock: clock.now, logger, tracer: options.tracer });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
   const address = await server.start(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${address.port}`;
