@@ -10,7 +10,7 @@ import { loadConfig, type RevocationStrategy } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
-import { newRequestRecord } from '../src/observability/request-tracking';
+import { newRequestRecord } from '../src/observability/request-record';
 import { Telemetry } from '../src/observability/telemetry';
 import { createServices } from '../src/services';
 

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase, targetFor } from './db/client';
 import { createLogger } from './observability/logger';
-import { createServer } from './server';
+import { createTokenWarden } from './token-warden';
 
 function readConfig(): Config {
   try {
@@ -26,25 +24,8 @@ async function main(): Promise<void> {
   });
 
   try {
-    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
-      statementTimeoutMs: config.databaseStatementTimeoutMs,
-    });
-    await database.migrate();
-    const server = await createServer({ config, database, clock: systemClock, logger });
-    if (config.admin) {
-      const outcome = await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
-      if (outcome === 'created') logger.info({ email: config.admin.email }, 'created administrator');
-    }
-    const address = await server.start(config.port, config.host);
-    logger.info(
-      {
-        url: `http://${address.address}:${address.port}/graphql`,
-        database: config.databaseUrl ? 'postgresql' : 'embedded',
-        dataDir: config.databaseUrl ? undefined : config.dataDir,
-        revocationCheck: config.revocationCheck,
-      },
-      'token-warden listening',
-    );
+    const warden = await createTokenWarden({ config, logger });
+    await warden.start(config.port, config.host);
 
     let stopping = false;
     const shutdown = (signal: string) => {
@@ -52,19 +33,16 @@ async function main(): Promise<void> {
       stopping = true;
       logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
       const started = performance.now();
-      server
-        .stop()
-        .then(() => database.close())
-        .then(
-          () => {
-            logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
-            process.exit(0);
-          },
-          (error: unknown) => {
-            logger.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
+      warden.stop().then(
+        () => {
+          logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));

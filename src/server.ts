@@ -1,11 +1,12 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createContextBuilder } from './auth/context';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { DatabaseHandle } from './db/client';
+import type { DatabaseHandle } from './db/database';
 import { AppError, ErrorCode } from './errors';
 import { ConnectionDraining } from './connection-draining';
 import { createApollo } from './graphql/apollo';
@@ -31,6 +32,8 @@ export interface ServerDeps {
   clock: Clock;
   /** Defaults to one built from `config.log`, writing to stdout. */
   logger?: Logger;
+  /** Defaults to the built-in operations alone; `buildAppSchema(resolvers)` adds an app's. */
+  schema?: GraphQLSchema;
 }
 
 export interface TokenWardenServer {
@@ -82,7 +85,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     services,
     onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
   });
-  const schema = buildAppSchema();
+  const schema = deps.schema ?? buildAppSchema();
   const errorFormatter = createErrorFormatter((error) =>
     telemetry.reportError('unexpected error in a GraphQL request', error),
   );

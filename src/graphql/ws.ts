@@ -19,7 +19,7 @@ import type { WebSocketLimits } from '../config';
 import { AppError, badUserInput, ErrorCode } from '../errors';
 import { CloseCode } from '../live/close-codes';
 import { LiveSocket } from '../live/live-socket';
-import { newRequestRecord, type RequestRecord } from '../observability/request-tracking';
+import { newRequestRecord, type RequestRecord } from '../observability/request-record';
 import type { Services } from '../services';
 
 export interface WebSocketDeps {
