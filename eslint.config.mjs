@@ -14,6 +14,8 @@ export default tseslint.config(
       'coverage/',
       '.data/',
       'drizzle/',
+      // A package of its own, type-checked against the packed library by test/library-package.test.ts.
+      'examples/notes-api/',
     ],
   },
   eslint.configs.recommended,

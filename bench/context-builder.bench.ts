@@ -11,7 +11,7 @@ import { loadConfig, type RevocationStrategy } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
-import { RequestRecord } from '../src/observability/request-tracking';
+import { RequestRecord } from '../src/observability/request-record';
 import { Telemetry } from '../src/observability/telemetry';
 import { createServices } from '../src/services';
 

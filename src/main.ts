@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase, targetFor } from './db/client';
 import { createLogger } from './observability/logger';
 import { startTracing, type Tracing } from './observability/tracing';
 
@@ -28,28 +26,9 @@ async function main(): Promise<void> {
   try {
     const tracing: Tracing | undefined = config.tracing && (await startTracing(config.tracing));
     // Imported after tracing has started, so that its GraphQL instrumentation sees graphql load.
-    const { createServer } = await import('./server.js');
-    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
-      statementTimeoutMs: config.databaseStatementTimeoutMs,
-      tracer: tracing?.tracer,
-    });
-    await database.migrate();
-    const server = await createServer({ config, database, clock: systemClock, logger, tracer: tracing?.tracer });
-    if (config.admin) {
-      const outcome = await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
-      if (outcome === 'created') logger.info({ email: config.admin.email }, 'created administrator');
-    }
-    const address = await server.start(config.port, config.host);
-    logger.info(
-      {
-        url: `http://${address.address}:${address.port}/graphql`,
-        database: config.databaseUrl ? 'postgresql' : 'embedded',
-        tracesUrl: config.tracing?.tracesUrl,
-        dataDir: config.databaseUrl ? undefined : config.dataDir,
-        revocationCheck: config.revocationCheck,
-      },
-      'token-warden listening',
-    );
+    const { createTokenWarden } = await import('./token-warden.js');
+    const warden = await createTokenWarden({ config, logger, tracer: tracing?.tracer });
+    await warden.start(config.port, config.host);
 
     let stopping = false;
     const shutdown = (signal: string) => {
@@ -57,9 +36,8 @@ async function main(): Promise<void> {
       stopping = true;
       logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
       const started = performance.now();
-      server
+      warden
         .stop()
-        .then(() => database.close())
         .then(() => tracing?.shutdown())
         .then(
           () => {

@@ -1,12 +1,13 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Tracer } from '@opentelemetry/api';
 import express, { type ErrorRequestHandler } from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createContextBuilder } from './auth/context';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { DatabaseHandle } from './db/client';
+import type { DatabaseHandle } from './db/database';
 import { AppError, ErrorCode } from './errors';
 import { ConnectionDraining } from './connection-draining';
 import { createApollo } from './graphql/apollo';
@@ -37,6 +38,8 @@ export interface ServerDeps {
   logger?: Logger;
   /** From `startTracing`, when tracing is on; without it the request path makes no tracing call. */
   tracer?: Tracer;
+  /** Defaults to the built-in operations alone; `buildAppSchema(resolvers)` adds an app's. */
+  schema?: GraphQLSchema;
 }
 
 export interface TokenWardenServer {
@@ -94,7 +97,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     services,
     onCheckFailure: (error) => telemetry.reportError('revocation check failed', error),
   });
-  const schema = buildAppSchema();
+  const schema = deps.schema ?? buildAppSchema();
   const errorFormatter = createErrorFormatter(
     (error) => telemetry.reportError('unexpected error in a GraphQL request', error),
     config.production,

@@ -1,7 +1,7 @@
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { Database, DatabaseHandle } from './db/client';
+import type { Database, DatabaseHandle } from './db/database';
 import { RevocationFeedHub } from './live/revocation-feed.hub';
 import { SocketRegistry } from './live/socket-registry';
 import type { Telemetry } from './observability/telemetry';

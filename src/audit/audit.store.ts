@@ -1,5 +1,5 @@
 import { and, count, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { auditEvents, type AuditEventRow } from '../db/schema';
 import type { AuditAction } from './audit-action';
 

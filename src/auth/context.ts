@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { invalidToken, serviceUnavailable, tokenExpired, tokenRevoked } from '../errors';
-import type { RequestRecord } from '../observability/request-tracking';
+import type { RequestRecord } from '../observability/request-record';
 import type { RevocationCheck } from '../revocation/revocation.check';
 import type { Services } from '../services';
 import type { LiveSocket } from '../live/live-socket';

@@ -1,15 +1,17 @@
 import { PGlite, type Extension } from '@electric-sql/pglite';
 import type { Tracer } from '@opentelemetry/api';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { lockEmbeddedDatabase } from './embedded-lock';
-import { migratePglite, migratePostgres } from './migrate';
+import type { DatabaseHandle, DatabaseTarget, ListenHandlers } from './database';
+import { migratePglite, migratePostgres, OWN_MIGRATIONS } from './migrate';
 import * as schema from './schema';
 import { tracePglite, tracePostgres } from './statement-tracing';
+
+export type { Database, DatabaseHandle, DatabaseTarget, ListenHandlers } from './database';
 
 /**
  * pg_trgm backs the users' email search index (migration 0004). Its package exports give CommonJS
@@ -17,31 +19,6 @@ import { tracePglite, tracePostgres } from './statement-tracing';
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
-
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
-
-/** Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is omitted). */
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir?: string };
-
-export interface DatabaseHandle {
-  readonly db: Database;
-  readonly target: DatabaseTarget;
-  /** Applies the committed migrations that have not run yet. */
-  migrate(): Promise<void>;
-  /** Resolves when the database answers a trivial query. */
-  ping(): Promise<void>;
-  /**
-   * LISTENs on its own connection. `onClose` tells that the connection is gone: notifications
-   * may have been missed since. Resolves with a function that stops listening.
-   */
-  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
-  close(): Promise<void>;
-}
-
-export interface ListenHandlers {
-  onNotify(payload: string): void;
-  onClose(): void;
-}
 
 /** `onnotify` is a postgres.js connection option its typings leave out (its own `sql.listen` uses it). */
 type ListenerOptions = postgres.Options<Record<string, postgres.PostgresType>> & {
@@ -115,7 +92,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     return {
       db: drizzlePostgres(tracer ? tracePostgres(sql, tracer) : sql, { schema, logger }),
       target,
-      migrate: () => migratePostgres(target.url),
+      migrate: (set = OWN_MIGRATIONS) => migratePostgres(target.url, set),
       ping: async () => {
         await sql`select 1`;
       },
@@ -138,7 +115,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   return {
     db: drizzlePglite(tracer ? tracePglite(client, tracer) : client, { schema, logger }),
     target,
-    migrate: () => migratePglite(client),
+    migrate: (set = OWN_MIGRATIONS) => migratePglite(client, set),
     ping: async () => {
       await client.query('select 1');
     },

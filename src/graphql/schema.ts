@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchemaSync, type PubSub } from 'type-graphql';
+import { buildSchemaSync, type ClassType, type PubSub } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
+import { assertDenyByDefault } from '../auth/deny-by-default';
 import { DatabaseUnavailableMiddleware } from './database-unavailable.middleware';
 import { SessionEventsResolver } from '../live/session-events.resolver';
 import { RevocationResolver } from '../revocation/revocation.resolver';
@@ -12,9 +13,20 @@ import { SessionManagementResolver } from '../sessions/session-management.resolv
 import { SessionResolver } from '../sessions/session.resolver';
 import { UserDirectoryResolver } from '../users/user-directory.resolver';
 import { UserResolver } from '../users/user.resolver';
+import { checkResolverClasses } from './resolver-classes';
 
-/** Mutations anyone may call; every other Query and Mutation field must carry @auth. */
-export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set(['register', 'login', 'refreshToken']);
+/** A type-graphql resolver class: decorated with `@Resolver()`, built by type-graphql with no arguments. */
+export type ResolverClass = ClassType;
+
+const BUILT_IN_RESOLVERS = [
+  SessionResolver,
+  SessionManagementResolver,
+  UserResolver,
+  UserDirectoryResolver,
+  RevocationResolver,
+  AuditResolver,
+  SessionEventsResolver,
+] as const;
 
 /**
  * type-graphql wants a PubSub before it builds any subscription. Ours each bring their own stream
@@ -29,26 +41,28 @@ const NO_TOPICS: PubSub = {
   },
 };
 
-export function buildAppSchema(): GraphQLSchema {
+/**
+ * The built-in operations and `resolvers` (an app's own) in one schema, with @auth applied.
+ * Throws UnguardedOperationsError when an operation carries neither @Auth nor @Public().
+ */
+export function buildAppSchema(resolvers: readonly ResolverClass[] = []): GraphQLSchema {
+  checkResolverClasses(resolvers, BUILT_IN_RESOLVERS);
   const schema = buildSchemaSync({
-    resolvers: [
-      SessionResolver,
-      SessionManagementResolver,
-      UserResolver,
-      UserDirectoryResolver,
-      RevocationResolver,
-      AuditResolver,
-      SessionEventsResolver,
-    ],
+    resolvers: [...BUILT_IN_RESOLVERS, ...resolvers],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     globalMiddlewares: [DatabaseUnavailableMiddleware],
     validate: false,
     pubSub: NO_TOPICS,
   });
-  return applyAuthDirective(schema);
+  return assertDenyByDefault(applyAuthDirective(schema));
 }
 
 /** The SDL committed as schema.graphql; keeps every @auth use, which plain printSchema drops. */
 export function printAppSchema(schema: GraphQLSchema = buildAppSchema()): string {
   return `${printSchemaWithDirectives(schema).trim()}\n`;
+}
+
+/** The SDL of the built-in operations together with an app's `resolvers`, for the app's own codegen. */
+export function printCombinedSchema(resolvers: readonly ResolverClass[]): string {
+  return printAppSchema(buildAppSchema(resolvers));
 }

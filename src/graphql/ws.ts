@@ -21,7 +21,8 @@ import type { WebSocketLimits } from '../config';
 import { AppError, badUserInput, ErrorCode } from '../errors';
 import { CloseCode } from '../live/close-codes';
 import { LiveSocket } from '../live/live-socket';
-import { RequestRecord, rootFieldLabel } from '../observability/request-tracking';
+import { RequestRecord } from '../observability/request-record';
+import { rootFieldLabel } from '../observability/request-tracking';
 import type { SubscriptionTracking } from '../observability/subscription-tracking';
 import type { Services } from '../services';
 

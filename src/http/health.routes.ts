@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DatabaseHandle } from '../db/client';
+import type { DatabaseHandle } from '../db/database';
 import type { RevocationCheck } from '../revocation/revocation.check';
 import { withTimeout } from '../timeout';
 

@@ -1,54 +1,25 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import { ErrorCode } from '../errors';
+import { RequestRecord } from './request-record';
 import type { RequestSpans } from './request-span';
 import { SeriesCache } from './series-cache';
 import type { Telemetry } from './telemetry';
+
+export { RequestRecord } from './request-record';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       requestRecord?: RequestRecord;
+      /** The request's server span, when tracing is on. */
+      requestSpan?: Span;
     }
-  }
-}
-
-/** What one GraphQL request did, filled in as it goes and reported when it finishes. */
-export class RequestRecord {
-  /** The operation name the client sent, cut to a loggable length. */
-  operationName: string | null = null;
-  /** The root field asked for, `multiple` or `none`: a bounded label for the metrics. */
-  rootField = 'none';
-  /** `ok`, or the `extensions.code` of the first error. */
-  outcome: string | null = null;
-  userId: string | null = null;
-  readonly startedMs = performance.now();
-  /** The request's server span, when tracing is on. */
-  span: Span | null = null;
-
-  constructor(
-    readonly requestId: string,
-    private readonly request: IncomingMessage,
-  ) {}
-
-  /**
-   * The client's address: Express's reading under the `trust proxy` setting where Express
-   * handled the request, the socket's peer otherwise. Read only by sign-ins, so parsing
-   * X-Forwarded-For is left until one asks.
-   */
-  get clientAddress(): string {
-    const viaExpress = (this.request as Partial<Request>).ip;
-    return viaExpress ?? this.request.socket.remoteAddress ?? 'unknown';
-  }
-
-  /** The User-Agent header, kept with a session started by this request; null when absent. */
-  get userAgent(): string | null {
-    return this.request.headers['user-agent'] ?? null;
   }
 }
 
@@ -101,10 +72,10 @@ export class RequestTracking {
       duration: metrics.requestDuration.labels({ operation, outcome }),
       authRejection: AUTH_REJECTION_CODES.has(outcome) ? metrics.authRejections.series(outcome) : null,
     }));
-    const report = (record: RequestRecord, status: number) => this.report(record, status);
+    const report = (record: RequestRecord, status: number, span: Span | undefined) => this.report(record, status, span);
     this.onFinish = function (this: Response) {
       const record = this.locals.requestRecord;
-      if (record) report(record, this.statusCode);
+      if (record) report(record, this.statusCode, this.locals.requestSpan);
     };
   }
 
@@ -122,7 +93,7 @@ export class RequestTracking {
     res.setHeader('x-request-id', requestId);
     res.on('finish', this.onFinish);
     if (this.spans === undefined) next();
-    else record.span = this.spans.run(req, next);
+    else res.locals.requestSpan = this.spans.run(req, next);
   };
 
   /**
@@ -154,14 +125,14 @@ export class RequestTracking {
   }
 
   /** Counts, times, logs and, when tracing, ends the span of the request. */
-  private report(record: RequestRecord, status: number): void {
+  private report(record: RequestRecord, status: number, span: Span | undefined): void {
     const ms = performance.now() - record.startedMs;
     const outcome = record.outcome ?? (status < 400 ? 'ok' : `HTTP_${status}`);
     const series = this.series.get(record.rootField, outcome);
     series.requests.inc();
     series.duration.observe(ms / 1000);
     series.authRejection?.inc();
-    if (record.span) this.spans?.end(record.span, record, outcome, status);
+    if (span) this.spans?.end(span, record, outcome, status);
     this.telemetry.requestLogger.info(
       {
         reqId: record.requestId,

@@ -1,4 +1,4 @@
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { deleteDeadSessionBatch, deleteExpiredAccessTokenBatch, deleteExpiredBlacklistBatch } from './revocation.store';
 
 /** Rows per DELETE: small enough that no statement holds locks for long on a big table. */

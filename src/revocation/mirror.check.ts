@@ -1,6 +1,6 @@
 import type { UnverifiedClaims } from '../auth/tokens';
 import type { Clock } from '../clock';
-import type { DatabaseHandle } from '../db/client';
+import type { DatabaseHandle } from '../db/database';
 import { sleep, withTimeout } from '../timeout';
 import { CHECK_TIMEOUT_MS, type RevocationCheck, type RevocationCheckStatus, type Revoked } from './revocation.check';
 import { readFeedVersion } from './revocation.feed';

@@ -1,5 +1,5 @@
 import { and, gt, isNotNull, sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { epochMs } from '../db/epoch-ms';
 import { rawRows } from '../db/raw-rows';
 import { blacklistedTokens, sessions, users } from '../db/schema';

@@ -1,6 +1,6 @@
 import type { UnverifiedClaims } from '../auth/tokens';
 import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { withTimeout } from '../timeout';
 import type { RevocationChanges } from './revocation.notice';
 import { revocationOf, type Revoked } from './revocation.rule';

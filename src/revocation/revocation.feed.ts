@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { revocationFeed } from '../db/schema';
 import { encodeNotice, REVOCATION_CHANNEL, splitChanges, type RevocationChanges } from './revocation.notice';
 

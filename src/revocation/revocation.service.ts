@@ -2,7 +2,7 @@ import { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.store';
 import { MAX_TOKEN_LENGTH, type TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import type { BlacklistedTokenRow } from '../db/schema';
 import { badUserInput, notFound } from '../errors';
 import { checkUserId } from '../ids';

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { epochMsOrNull } from '../db/epoch-ms';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { accessTokens, blacklistedTokens, sessions, users, type BlacklistedTokenRow } from '../db/schema';
 import { isUuid } from '../ids';
 import type { RevocationFacts } from './revocation.rule';

@@ -1,6 +1,6 @@
 import type { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.store';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import type { AccessTokenRow, BlacklistedTokenRow } from '../db/schema';
 import type { RevokingTx } from './revocation.feed';
 import { accessTokensIssuedAfter, cutSessionTokens, endSessions } from '../sessions/session.store';

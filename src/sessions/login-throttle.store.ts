@@ -1,5 +1,5 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { loginFailures, type LoginFailureRow } from '../db/schema';
 
 export type ThrottleScope = 'email' | 'address';

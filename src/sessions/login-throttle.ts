@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { LoginThrottleConfig, ThrottleLimits } from '../config';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import type { LoginFailureRow } from '../db/schema';
 import { tooManyRequests } from '../errors';
 import {

@@ -2,7 +2,7 @@ import { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.store';
 import { Role } from '../auth/role';
 import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import type { SessionRow } from '../db/schema';
 import { badUserInput, notFound } from '../errors';
 import { checkUserId, isUuid } from '../ids';

@@ -1,6 +1,7 @@
 import { Args, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import { Auth, requireViewer } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
+import { Public } from '../auth/public';
 import type { BlacklistedTokenRow } from '../db/schema';
 import { BlacklistedToken } from '../revocation/blacklisted-token.type';
 import { unauthenticated } from '../errors';
@@ -35,6 +36,7 @@ const cookieFor = (delivery: RefreshTokenDelivery | null | undefined, context: R
 
 @Resolver()
 export class SessionResolver {
+  @Public()
   @Mutation(() => AuthPayload, { description: 'Creates an account and signs it in.' })
   async register(
     @Args(() => CredentialsArgs) { email, password, refreshTokenDelivery }: CredentialsArgs,
@@ -44,6 +46,7 @@ export class SessionResolver {
     return toPayload(await context.services.sessions.register(email, password, context.record), context, cookie);
   }
 
+  @Public()
   @Mutation(() => AuthPayload)
   async login(
     @Args(() => CredentialsArgs) { email, password, refreshTokenDelivery }: CredentialsArgs,
@@ -54,6 +57,7 @@ export class SessionResolver {
     return toPayload(tokens, context, cookie);
   }
 
+  @Public()
   @Mutation(() => AuthPayload, {
     description:
       'Trades a refresh token for new tokens; the old refresh token is spent. Without `refreshToken`, the refresh cookie is used and its successor goes back into the cookie.',

@@ -4,7 +4,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwor
 import { Role } from '../auth/role';
 import type { IssuedAccessToken, TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import type { BlacklistedTokenRow, UserRow } from '../db/schema';
 import { AppError, badUserInput, ErrorCode, forbidden, unauthenticated } from '../errors';

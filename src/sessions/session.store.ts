@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, inArray, isNull, max, ne, sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { accessTokens, retiredRefreshTokens, sessions, type AccessTokenRow, type SessionRow } from '../db/schema';
 
 export async function insertSession(

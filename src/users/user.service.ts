@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.store';
 import { hashPassword } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Clock } from '../clock';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import type { UserRow } from '../db/schema';
 import { AppError, badUserInput, ErrorCode, notFound } from '../errors';

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, ilike, ne, sql, type SQL } from 'drizzle-orm';
 import { Role } from '../auth/role';
-import type { Database } from '../db/client';
+import type { Database } from '../db/database';
 import { users, type UserRow } from '../db/schema';
 
 export async function findUserById(db: Database, id: string): Promise<UserRow | undefined> {

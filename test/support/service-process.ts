@@ -17,9 +17,13 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the compiled service as a user would, with exactly the given environment. */
-export function runService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+/** Runs the compiled service (or an app built on it, `main` in `cwd`) as a user would, with exactly the given environment. */
+export function runService(env: Record<string, string>, options: { main?: string; cwd?: string } = {}): ServiceProcess {
+  const child = spawn(process.execPath, [options.main ?? MAIN], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: 'pipe',
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
