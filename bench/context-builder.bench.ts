@@ -1,18 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContextBuilder } from '../src/auth/context';
-import { TokenService } from '../src/auth/tokens';
 import { systemClock } from '../src/clock';
-import { loadConfig, type RevocationStrategy } from '../src/config';
+import { loadConfig, type JwtAlgorithm, type RevocationStrategy } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { newRequestRecord } from '../src/observability/request-tracking';
 import { Telemetry } from '../src/observability/telemetry';
-import { createServices } from '../src/services';
+import { createServices, KEY_POLL_INTERVAL_MS } from '../src/services';
 
 export interface ContextCase {
   name: string;
@@ -24,11 +23,12 @@ export interface ContextCase {
 const bearer = (token: string): IncomingHttpHeaders => ({ authorization: `Bearer ${token}` });
 
 /** A context builder over real services on an in-memory embedded database, and headers for each case. */
-async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
+async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number, algorithm: JwtAlgorithm = 'HS256') {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-warden-context-bench-'));
   const config = loadConfig({
     JWT_SECRET: randomBytes(48).toString('base64'),
     REVOCATION_CHECK: strategy,
+    JWT_ALGORITHM: algorithm,
     TOKEN_CACHE_SIZE: tokenCacheSize === undefined ? undefined : String(tokenCacheSize),
     DATA_DIR: dataDir,
   });
@@ -36,6 +36,7 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
   await database.migrate();
   const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }), new Metrics());
   const services = createServices(config, database, systemClock, telemetry);
+  await services.signingKeys.start(KEY_POLL_INTERVAL_MS, (message, error) => console.error(message, error));
   await services.revocationCheck.start();
   const password = randomBytes(12).toString('base64url');
   const origin = { clientAddress: '127.0.0.1', userAgent: 'bench' };
@@ -46,11 +47,11 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
   );
   const doomed = await services.sessions.login(live.user.email, password, origin);
   await services.revocations.revokeToken({ token: doomed.access.token }, live.user.id);
-  const stranger = new TokenService({ ...config.jwt, secret: randomBytes(48) }, systemClock);
-  const forged = stranger.signAccessToken(
-    { userId: live.user.id, role: live.user.role, sessionId: live.access.jti },
-    null,
-  );
+  // Our header and claims (our kid included) under a signature made with a key of the attacker's.
+  const signingInput = live.access.token.split('.').slice(0, 2).join('.');
+  const forged = {
+    token: `${signingInput}.${createHmac('sha256', randomBytes(32)).update(signingInput).digest('base64url')}`,
+  };
   const build = createContextBuilder({
     tokens: services.tokens,
     revocations: services.revocationCheck,
@@ -62,6 +63,7 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
     headers: { valid: bearer(live.access.token), revoked: bearer(doomed.access.token), forged: bearer(forged.token) },
     close: async () => {
       await services.revocationCheck.stop();
+      services.signingKeys.stop();
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -15,6 +15,7 @@ import { buildAppSchema } from './graphql/schema';
 import { attachWebSocketServer } from './graphql/ws';
 import { corsMiddleware } from './http/cors';
 import { healthRoutes } from './http/health.routes';
+import { jwksRoute } from './keys/jwks.route';
 import { isOwnOrigin } from './http/own-origin';
 import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
@@ -23,7 +24,7 @@ import { metricsRoute } from './observability/metrics.route';
 import { RequestTracking } from './observability/request-tracking';
 import { Telemetry } from './observability/telemetry';
 import { scheduleCleanup } from './revocation/cleanup';
-import { createServices, type Services } from './services';
+import { createServices, KEY_POLL_INTERVAL_MS, type Services } from './services';
 
 export interface ServerDeps {
   config: Config;
@@ -115,6 +116,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
 
   app.use(healthRoutes(services.revocationCheck, database));
   app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
+  app.get('/.well-known/jwks.json', jwksRoute(services.tokens.keys, config.signingKeys.publishSeconds));
   app.use(
     '/graphql',
     corsMiddleware(config.corsOrigins),
@@ -141,6 +143,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     httpServer,
     telemetry,
     start: async (port, host) => {
+      await services.signingKeys.start(KEY_POLL_INTERVAL_MS, (message, error) => telemetry.reportError(message, error));
       await services.revocationCheck.start();
       services.sockets.start();
       return new Promise((resolve, reject) => {
@@ -161,6 +164,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
       stopCleanup?.();
       await apollo.stop();
       await services.revocationCheck.stop();
+      services.signingKeys.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

@@ -6,6 +6,7 @@ import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
 import { DatabaseUnavailableMiddleware } from './database-unavailable.middleware';
+import { SigningKeyResolver } from '../keys/signing-key.resolver';
 import { SessionEventsResolver } from '../live/session-events.resolver';
 import { RevocationResolver } from '../revocation/revocation.resolver';
 import { SessionManagementResolver } from '../sessions/session-management.resolver';
@@ -38,6 +39,7 @@ export function buildAppSchema(): GraphQLSchema {
       UserDirectoryResolver,
       RevocationResolver,
       AuditResolver,
+      SigningKeyResolver,
       SessionEventsResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
