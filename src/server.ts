@@ -15,11 +15,11 @@ import { buildAppSchema } from './graphql/schema';
 import { attachWebSocketServer } from './graphql/ws';
 import { corsMiddleware } from './http/cors';
 import { healthRoutes } from './http/health.routes';
-import { jwksRoute } from './keys/jwks.route';
 import { isOwnOrigin } from './http/own-origin';
 import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { oauthRoutes } from './oauth/oauth.routes';
 import { metricsRoute } from './observability/metrics.route';
 import { RequestTracking } from './observability/request-tracking';
 import { Telemetry } from './observability/telemetry';
@@ -116,7 +116,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
 
   app.use(healthRoutes(services.revocationCheck, database));
   app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
-  app.get('/.well-known/jwks.json', jwksRoute(services.tokens.keys, config.signingKeys.publishSeconds));
+  app.use(oauthRoutes(config, services, (message, error) => telemetry.reportError(message, error)));
   app.use(
     '/graphql',
     corsMiddleware(config.corsOrigins),
