@@ -3,9 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwtPart, forgeJwt, forgeRawJwt, forgeRs256Jwt } from './support/forge';
+import { decodeJwtPart, forgeEs256Jwt, forgeJwt, forgeRawJwt, forgeRs256Jwt } from './support/forge';
 import { errorCode, type GraphQLResponse } from './support/graphql-client';
-import { LOGOUT, ME, REVOKE_TOKEN, type AuthPayloadData, type UserData } from './support/operations';
+import {
+  LOGOUT,
+  ME,
+  REVOKE_SIGNING_KEY,
+  REVOKE_TOKEN,
+  type AuthPayloadData,
+  type UserData,
+} from './support/operations';
 import { rawGraphQLPost } from './support/raw-http';
 import { newestHmacKey } from './support/signing-keys';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -210,7 +217,35 @@ const shapeCases: Case[] = [
   ['attacker claims in unicode', () => forgeJwt(GOOD_HEADER, { ...claims, sub: '\u202e\u0000😀' }, ATTACKER_SECRET)],
 ];
 
+const { privateKey: attackerEcKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const withKid = (kid: unknown) => forgeJwt({ ...GOOD_HEADER, kid }, claims, ourKey);
+
+const kidCases: Case[] = [
+  ['no kid, our HMAC', () => forgeJwt({ alg: 'HS256', typ: 'at+jwt' }, claims, ourKey)],
+  ['an unknown kid, our HMAC', () => withKid(randomBytes(12).toString('base64url'))],
+  ['an unknown kid, an attacker HMAC', () => forgeJwt({ ...GOOD_HEADER, kid: 'attacker' }, claims, ATTACKER_SECRET)],
+  ['kid as a path', () => withKid('../../../../dev/null')],
+  ['kid as an absolute path', () => withKid('/etc/passwd')],
+  ['kid as SQL', () => withKid("' OR '1'='1")],
+  ['kid as SQL that drops a table', () => withKid("x'; drop table signing_keys; --")],
+  ['kid with a NUL character', () => withKid(`${ourKid}\u0000`)],
+  ['kid of 10 000 characters', () => withKid('k'.repeat(10_000))],
+  ['kid as a number', () => withKid(1)],
+  ['kid as null', () => withKid(null)],
+  ['kid as an object', () => withKid({ kid: ourKid })],
+  ['kid as an array', () => withKid([ourKid])],
+  [
+    'our kid in a different case',
+    () => withKid(ourKid.toUpperCase() === ourKid ? ourKid.toLowerCase() : ourKid.toUpperCase()),
+  ],
+  [
+    'a kid that names our HS key on an ES256 token',
+    () => forgeEs256Jwt({ alg: 'ES256', typ: 'at+jwt', kid: ourKid }, claims, attackerEcKey),
+  ],
+];
+
 describe.each([
+  ['kid', kidCases],
   ['algorithm', algorithmCases],
   ['signature', signatureCases],
   ['header', headerCases],
@@ -413,5 +448,38 @@ describe('with the verified-token cache turned off (TOKEN_CACHE_SIZE=0)', () => 
     }
     uncached.clock.advance((uncached.config.jwt.accessTokenTtlSeconds + 1) * 1000);
     expectRefused(await uncached.gql(ME, {}, { token: user.accessToken }), 'TOKEN_EXPIRED');
+  });
+});
+
+describe('the kid of a revoked key', () => {
+  let keyServer: TestServer;
+  beforeAll(async () => {
+    keyServer = await startTestServer();
+  });
+  afterAll(() => keyServer.stop());
+
+  it('is TOKEN_REVOKED for a genuine token it signed, INVALID_TOKEN for a forgery naming it', async () => {
+    const user = await keyServer.register();
+    const { kid, secret } = await newestHmacKey(keyServer);
+    const revoke = await keyServer.gql(
+      REVOKE_SIGNING_KEY,
+      { kid, reason: 'leaked key' },
+      { token: (await keyServer.loginAdmin()).accessToken },
+    );
+    expect(revoke.errors).toBeUndefined();
+    const genuineRefusal = await keyServer.gql(ME, {}, { token: user.accessToken });
+    expectRefused(genuineRefusal, 'TOKEN_REVOKED');
+    expect(genuineRefusal.errors?.[0]?.extensions?.reason).toBe('leaked key');
+    const userClaims = decodeJwtPart(user.accessToken, 1);
+    const fresh = { ...userClaims, jti: randomBytes(16).toString('base64url') };
+    // Even signed with the revoked key itself, as whoever stole it could.
+    expectRefused(
+      await keyServer.gql(ME, {}, { token: forgeJwt({ alg: 'HS256', typ: 'at+jwt', kid }, fresh, secret) }),
+      'TOKEN_REVOKED',
+    );
+    expectRefused(
+      await keyServer.gql(ME, {}, { token: forgeJwt({ alg: 'HS256', typ: 'at+jwt', kid }, fresh, ATTACKER_SECRET) }),
+      'INVALID_TOKEN',
+    );
   });
 });
