@@ -76,8 +76,17 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
   const mirror = await fixture('mirror');
   const uncached = await fixture('mirror', 0);
   const database = await fixture('database');
+  const es = await fixture('mirror', undefined, 'ES256');
+  const esUncached = await fixture('mirror', 0, 'ES256');
   try {
     const bench = new Bench({ time: timeMs, warmupTime: Math.min(timeMs, 250) });
+    const accepted = (build: typeof mirror.build, headers: IncomingHttpHeaders) => async () => {
+      await build(
+        headers,
+        newRequestRecord('bench', () => '127.0.0.1'),
+        null,
+      );
+    };
     const refused = (build: typeof mirror.build, headers: IncomingHttpHeaders) => async () => {
       const accepted = await build(
         headers,
@@ -90,29 +99,13 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
       if (accepted) throw new Error('a token that must be refused was accepted');
     };
     bench
-      .add('valid token, mirror check', async () => {
-        await mirror.build(
-          mirror.headers.valid,
-          newRequestRecord('bench', () => '127.0.0.1'),
-          null,
-        );
-      })
-      .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', async () => {
-        await uncached.build(
-          uncached.headers.valid,
-          newRequestRecord('bench', () => '127.0.0.1'),
-          null,
-        );
-      })
+      .add('valid token, mirror check', accepted(mirror.build, mirror.headers.valid))
+      .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', accepted(uncached.build, uncached.headers.valid))
+      .add('valid ES256 token, mirror check', accepted(es.build, es.headers.valid))
+      .add('valid ES256 token, mirror check, TOKEN_CACHE_SIZE=0', accepted(esUncached.build, esUncached.headers.valid))
       .add('revoked token, mirror check', refused(mirror.build, mirror.headers.revoked))
       .add('forged token, mirror check', refused(mirror.build, mirror.headers.forged))
-      .add('valid token, database check (embedded)', async () => {
-        await database.build(
-          database.headers.valid,
-          newRequestRecord('bench', () => '127.0.0.1'),
-          null,
-        );
-      });
+      .add('valid token, database check (embedded)', accepted(database.build, database.headers.valid));
     await bench.run();
     return bench.tasks.map((task) => {
       const result = task.result;
@@ -128,5 +121,7 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
     await mirror.close();
     await uncached.close();
     await database.close();
+    await es.close();
+    await esUncached.close();
   }
 }

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { writeThroughputChart } from './chart';
 import { benchContextBuilder } from './context-builder.bench';
+import { benchIntrospection } from './introspection.bench';
 import { Fleet } from './fleet';
 import { readOptions, type BenchOptions } from './options';
 import { measurePropagation } from './propagation';
-import { evaluateTargets, renderMarkdown, type BenchReport } from './report';
+import { contextTable, evaluateTargets, introspectionTable, renderMarkdown, type BenchReport } from './report';
 import { inRunOrder, startScalePair, startSlowPair, startStrategyPair, type StrategyPair } from './setup';
 import { measureThroughput, type Configuration } from './throughput';
 import { measureFanOut, measureSocketCuts, openIdleSockets } from './sockets';
@@ -84,6 +85,9 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
   log(`fan-out: logoutAll of one user with ${options.fanOutSockets} open sockets`);
   const fanOut = await measureFanOut(embeddedMirror, options.fanOutSockets);
 
+  log('introspection against me, on the mirror');
+  const introspection = await benchIntrospection(options.connections, options.durationSeconds * 2);
+
   let propagation;
   let socketCuts;
   if (postgresPair?.shared) {
@@ -113,11 +117,30 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     live: { idle: idle.result, fanOut, socketCuts },
     slowDelayMs: SLOW_DATABASE_DELAY_MS,
     context,
+    introspection,
   };
+}
+
+/** `--only`: the chosen parts, printed; results.md and the chart stay as the last full run left them. */
+async function runOnly(options: BenchOptions, parts: NonNullable<BenchOptions['only']>): Promise<void> {
+  if (parts.has('context')) {
+    log('context builder alone');
+    console.log(`\n${contextTable(await benchContextBuilder(options.contextBenchMs))}\n`);
+  }
+  if (parts.has('introspection')) {
+    log('introspection against me, on the mirror');
+    console.log(
+      `\n${introspectionTable(await benchIntrospection(options.connections, options.durationSeconds * 2))}\n`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2), process.env);
+  if (options.only) {
+    await runOnly(options, options.only);
+    return;
+  }
   const fleet = new Fleet();
   let report: BenchReport;
   try {

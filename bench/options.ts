@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+export const BENCH_PARTS = ['context', 'introspection'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
 export interface BenchOptions {
   /** Seconds of load per configuration and round. */
   durationSeconds: number;
@@ -23,6 +26,8 @@ export interface BenchOptions {
   leadIn: boolean;
   /** A PostgreSQL server the bench may create its databases on; without it, embedded only. */
   postgresUrl: string | undefined;
+  /** Only these parts, printed and not written to results.md: `context`, `introspection`. */
+  only: ReadonlySet<BenchPart> | undefined;
   /** Where results.md and the chart go. */
   outDir: string;
 }
@@ -35,6 +40,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --revocations <n>   active revocations seeded for the scale runs (default 1000000)
   --propagation <n>   revocations timed between two instances (default 500)
   --sockets <n>       idle authenticated WebSockets held open during a throughput run (default 10000)
+  --only <parts>      only these parts, comma-separated (context, introspection); printed, results.md untouched
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 
@@ -50,6 +56,16 @@ function positive(name: string, raw: string | undefined, fallback: number, whole
   return value;
 }
 
+function parts(raw: string): Set<BenchPart> {
+  const chosen = new Set<BenchPart>();
+  for (const name of raw.split(',')) {
+    const part = BENCH_PARTS.find((candidate) => candidate === name.trim());
+    if (part === undefined) throw new Error(`--only takes ${BENCH_PARTS.join(', ')}; got "${name}"\n\n${USAGE}`);
+    chosen.add(part);
+  }
+  return chosen;
+}
+
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -61,6 +77,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       propagation: { type: 'string' },
       sockets: { type: 'string' },
       tiny: { type: 'boolean', default: false },
+      only: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -82,6 +99,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     contextBenchMs: tiny ? 100 : 500,
     leadIn: !tiny,
     postgresUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    only: values.only === undefined ? undefined : parts(values.only),
     outDir: values.out ?? join(__dirname, '..', '..', 'bench'),
   };
 }

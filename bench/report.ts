@@ -1,5 +1,6 @@
 import { cpus, release, totalmem, type } from 'node:os';
 import type { ContextCase } from './context-builder.bench';
+import type { IntrospectionResult } from './introspection.bench';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
 import { pairedRatio, type ConfigurationResult } from './throughput';
@@ -24,6 +25,25 @@ export interface BenchReport {
   live: { idle: IdleSocketsResult; fanOut: FanOutResult; socketCuts: SocketCutResult | undefined };
   slowDelayMs: number;
   context: ContextCase[];
+  introspection: IntrospectionResult;
+}
+
+/** Also printed alone by \`--only\`. */
+export function contextTable(context: ContextCase[]): string {
+  return table(
+    ['Case', 'ops/s', 'mean µs', 'p99 µs'],
+    context.map((row) => [row.name, fixed(row.opsPerSecond), fixed(row.meanMicros, 1), fixed(row.p99Micros, 1)]),
+  );
+}
+
+export function introspectionTable(result: IntrospectionResult): string {
+  return table(
+    [`Request (one valid token, ${result.connections} connections, ${result.durationSeconds} s)`, 'req/s'],
+    [
+      ['GraphQL `{ me { id } }`', fixed(result.meRequestsPerSecond)],
+      ['POST /oauth/introspect (Basic client, form)', fixed(result.introspectionRequestsPerSecond)],
+    ],
+  );
 }
 
 export interface Target {
@@ -237,10 +257,11 @@ ${
 
 ## Context builder alone (no HTTP)
 
-${table(
-  ['Case', 'ops/s', 'mean µs', 'p99 µs'],
-  report.context.map((row) => [row.name, fixed(row.opsPerSecond), fixed(row.meanMicros, 1), fixed(row.p99Micros, 1)]),
-)}
+${contextTable(report.context)}
+
+## Introspection against \`me\`, on the mirror
+
+${introspectionTable(report.introspection)}
 
 ## Targets
 
