@@ -1,19 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContextBuilder } from '../src/auth/context';
-import { TokenService } from '../src/auth/tokens';
 import { systemClock } from '../src/clock';
-import { loadConfig, type RevocationStrategy } from '../src/config';
+import { loadConfig, type JwtAlgorithm, type RevocationStrategy } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { RequestRecord } from '../src/observability/request-record';
 import { Telemetry } from '../src/observability/telemetry';
-import { createServices } from '../src/services';
+import { createServices, KEY_POLL_INTERVAL_MS } from '../src/services';
 
 /** The HTTP request every built context is recorded against; nothing reads it. */
 const BENCH_REQUEST = new IncomingMessage(new Socket());
@@ -28,11 +27,12 @@ export interface ContextCase {
 const bearer = (token: string): IncomingHttpHeaders => ({ authorization: `Bearer ${token}` });
 
 /** A context builder over real services on an in-memory embedded database, and headers for each case. */
-async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
+async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number, algorithm: JwtAlgorithm = 'HS256') {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-warden-context-bench-'));
   const config = loadConfig({
     JWT_SECRET: randomBytes(48).toString('base64'),
     REVOCATION_CHECK: strategy,
+    JWT_ALGORITHM: algorithm,
     TOKEN_CACHE_SIZE: tokenCacheSize === undefined ? undefined : String(tokenCacheSize),
     DATA_DIR: dataDir,
   });
@@ -40,6 +40,7 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
   await database.migrate();
   const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }), new Metrics());
   const services = createServices(config, database, systemClock, telemetry);
+  await services.signingKeys.start(KEY_POLL_INTERVAL_MS, (message, error) => console.error(message, error));
   await services.revocationCheck.start();
   const password = randomBytes(12).toString('base64url');
   const origin = { clientAddress: '127.0.0.1', userAgent: 'bench' };
@@ -50,11 +51,11 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
   );
   const doomed = await services.sessions.login(live.user.email, password, origin);
   await services.revocations.revokeToken({ token: doomed.access.token }, live.user.id);
-  const stranger = new TokenService({ ...config.jwt, secret: randomBytes(48) }, systemClock);
-  const forged = stranger.signAccessToken(
-    { userId: live.user.id, role: live.user.role, sessionId: live.access.jti },
-    null,
-  );
+  // Our header and claims (our kid included) under a signature made with a key of the attacker's.
+  const signingInput = live.access.token.split('.').slice(0, 2).join('.');
+  const forged = {
+    token: `${signingInput}.${createHmac('sha256', randomBytes(32)).update(signingInput).digest('base64url')}`,
+  };
   const build = createContextBuilder({
     tokens: services.tokens,
     revocations: services.revocationCheck,
@@ -66,6 +67,7 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number) {
     headers: { valid: bearer(live.access.token), revoked: bearer(doomed.access.token), forged: bearer(forged.token) },
     close: async () => {
       await services.revocationCheck.stop();
+      services.signingKeys.stop();
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -78,8 +80,13 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
   const mirror = await fixture('mirror');
   const uncached = await fixture('mirror', 0);
   const database = await fixture('database');
+  const es = await fixture('mirror', undefined, 'ES256');
+  const esUncached = await fixture('mirror', 0, 'ES256');
   try {
     const bench = new Bench({ time: timeMs, warmupTime: Math.min(timeMs, 250) });
+    const accepted = (build: typeof mirror.build, headers: IncomingHttpHeaders) => async () => {
+      await build(headers, new RequestRecord('bench', BENCH_REQUEST), null);
+    };
     const refused = (build: typeof mirror.build, headers: IncomingHttpHeaders) => async () => {
       const accepted = await build(headers, new RequestRecord('bench', BENCH_REQUEST), null).then(
         () => true,
@@ -88,17 +95,13 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
       if (accepted) throw new Error('a token that must be refused was accepted');
     };
     bench
-      .add('valid token, mirror check', async () => {
-        await mirror.build(mirror.headers.valid, new RequestRecord('bench', BENCH_REQUEST), null);
-      })
-      .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', async () => {
-        await uncached.build(uncached.headers.valid, new RequestRecord('bench', BENCH_REQUEST), null);
-      })
+      .add('valid token, mirror check', accepted(mirror.build, mirror.headers.valid))
+      .add('valid token, mirror check, TOKEN_CACHE_SIZE=0', accepted(uncached.build, uncached.headers.valid))
+      .add('valid ES256 token, mirror check', accepted(es.build, es.headers.valid))
+      .add('valid ES256 token, mirror check, TOKEN_CACHE_SIZE=0', accepted(esUncached.build, esUncached.headers.valid))
       .add('revoked token, mirror check', refused(mirror.build, mirror.headers.revoked))
       .add('forged token, mirror check', refused(mirror.build, mirror.headers.forged))
-      .add('valid token, database check (embedded)', async () => {
-        await database.build(database.headers.valid, new RequestRecord('bench', BENCH_REQUEST), null);
-      });
+      .add('valid token, database check (embedded)', accepted(database.build, database.headers.valid));
     await bench.run();
     return bench.tasks.map((task) => {
       const result = task.result;
@@ -114,5 +117,7 @@ export async function benchContextBuilder(timeMs: number): Promise<ContextCase[]
     await mirror.close();
     await uncached.close();
     await database.close();
+    await es.close();
+    await esUncached.close();
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { writeThroughputChart } from './chart';
 import { benchContextBuilder } from './context-builder.bench';
+import { benchIntrospection } from './introspection.bench';
 import { Fleet } from './fleet';
 import { readOptions, type BenchOptions } from './options';
 import { measurePropagation } from './propagation';
@@ -117,6 +118,12 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     live = { idle: started.idle.result, fanOut, socketCuts: undefined as SocketCutResult | undefined };
   }
 
+  let introspection;
+  if (parts.has('introspection')) {
+    log('introspection against me, on the mirror');
+    introspection = await benchIntrospection(options.connections, options.durationSeconds * 2);
+  }
+
   let propagation;
   if ((parts.has('propagation') || parts.has('live')) && options.postgresUrl) {
     const postgresPair =
@@ -154,6 +161,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     live,
     slowDelayMs: SLOW_DATABASE_DELAY_MS,
     context,
+    introspection,
   };
 }
 
@@ -168,10 +176,12 @@ async function main(): Promise<void> {
   }
   const markdown = renderMarkdown(report);
   console.log(`\n${markdown}`);
-  mkdirSync(options.outDir, { recursive: true });
-  writeFileSync(join(options.outDir, 'results.md'), markdown);
-  await writeThroughputChart(report.throughput, join(options.outDir, 'throughput.png'));
-  log(`wrote ${join(options.outDir, 'results.md')} and throughput.png`);
+  if (options.outDir !== undefined) {
+    mkdirSync(options.outDir, { recursive: true });
+    writeFileSync(join(options.outDir, 'results.md'), markdown);
+    await writeThroughputChart(report.throughput, join(options.outDir, 'throughput.png'));
+    log(`wrote ${join(options.outDir, 'results.md')} and throughput.png`);
+  }
   const missed = evaluateTargets(report).filter((target) => target.met === false);
   if (missed.length > 0) log(`targets missed: ${missed.map((target) => target.goal).join('; ')}`);
 }

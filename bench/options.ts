@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The parts of the bench, each runnable alone with `--only`. */
-export const BENCH_PARTS = ['context', 'overhead', 'strategies', 'live', 'propagation'] as const;
+export const BENCH_PARTS = ['context', 'introspection', 'overhead', 'strategies', 'live', 'propagation'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchOptions {
@@ -29,8 +29,8 @@ export interface BenchOptions {
   leadIn: boolean;
   /** A PostgreSQL server the bench may create its databases on; without it, embedded only. */
   postgresUrl: string | undefined;
-  /** Where results.md and the chart go. */
-  outDir: string;
+  /** Where results.md and the chart go; undefined when a partial run (`--only`) names no `--out`. */
+  outDir: string | undefined;
 }
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -42,9 +42,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --propagation <n>   revocations timed between two instances (default 500)
   --sockets <n>       idle authenticated WebSockets held open during a throughput run (default 10000)
   --only <parts>      comma-separated parts to run (default all): context (the context builder
-                      alone), overhead (the service against a bare Apollo Server), strategies
-                      (mirror against database, scale, slow database), live (WebSockets),
-                      propagation (two instances; needs DATABASE_URL)
+                      alone), introspection (against me, on the mirror), overhead (the service
+                      against a bare Apollo Server), strategies (mirror against database, scale,
+                      slow database), live (WebSockets), propagation (two instances; needs
+                      DATABASE_URL)
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 
@@ -104,6 +105,6 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     contextBenchMs: tiny ? 100 : 500,
     leadIn: !tiny,
     postgresUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
-    outDir: values.out ?? join(__dirname, '..', '..', 'bench'),
+    outDir: values.out ?? (values.only === undefined ? join(__dirname, '..', '..', 'bench') : undefined),
   };
 }

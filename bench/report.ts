@@ -1,5 +1,6 @@
 import { cpus, release, totalmem, type } from 'node:os';
 import type { ContextCase } from './context-builder.bench';
+import type { IntrospectionResult } from './introspection.bench';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
 import { FRAMEWORK_ID } from './overhead';
@@ -26,6 +27,20 @@ export interface BenchReport {
   live: { idle: IdleSocketsResult; fanOut: FanOutResult; socketCuts: SocketCutResult | undefined } | undefined;
   slowDelayMs: number;
   context: ContextCase[] | undefined;
+  introspection: IntrospectionResult | undefined;
+}
+
+function introspectionSection(result: IntrospectionResult | undefined): string {
+  if (!result) return `## Introspection against \`me\`, on the mirror\n\n${NOT_RUN}`;
+  return `## Introspection against \`me\`, on the mirror
+
+${table(
+  [`Request (one valid token, ${result.connections} connections, ${result.durationSeconds} s)`, 'req/s'],
+  [
+    ['GraphQL `{ me { id } }`', fixed(result.meRequestsPerSecond)],
+    ['POST /oauth/introspect (Basic client, form)', fixed(result.introspectionRequestsPerSecond)],
+  ],
+)}`;
 }
 
 export interface Target {
@@ -313,6 +328,8 @@ ${propagationSection(report.propagation)}
 ${liveSection(report.live)}
 
 ${contextSection(report.context)}
+
+${introspectionSection(report.introspection)}
 
 ## Targets
 

@@ -7,8 +7,14 @@ export { ConfigError } from './env';
 export const MIN_SECRET_BYTES = 32;
 export const MIN_PASSWORD_LENGTH = 12;
 
+export const JWT_ALGORITHMS = ['HS256', 'ES256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
 export interface JwtConfig {
+  /** The key-encryption secret: signing keys are stored encrypted with a key derived from it. */
   secret: Buffer;
+  /** The algorithm new signing keys use. */
+  algorithm: JwtAlgorithm;
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
@@ -43,6 +49,9 @@ export interface Config {
   /** Exact origins (`scheme://host[:port]`) whose pages may call /graphql with credentials. */
   corsOrigins: readonly string[];
   websocket: WebSocketLimits;
+  signingKeys: SigningKeyConfig;
+  /** Services that may call /oauth/introspect and /oauth/revoke (HTTP Basic). */
+  oauthClients: readonly OAuthClient[];
   /** OpenTelemetry tracing; undefined (the default) loads none of its SDK. */
   tracing: TracingConfig | undefined;
 }
@@ -52,6 +61,20 @@ export interface TracingConfig {
   tracesUrl: string;
   serviceName: string;
 }
+
+export interface SigningKeyConfig {
+  /** A new key is published this long before it signs, so every instance and verifier knows it first. */
+  publishSeconds: number;
+  /** The ACTIVE key is rotated once it is this old; 0 rotates only when asked. */
+  rotationDays: number;
+}
+
+export interface OAuthClient {
+  id: string;
+  secret: string;
+}
+
+export const MIN_CLIENT_SECRET_LENGTH = 32;
 
 /** Bounds on GraphQL subscriptions over WebSocket, each refused with its own close code or error. */
 export interface WebSocketLimits {
@@ -232,6 +255,42 @@ function tracing(env: Env): TracingConfig | undefined {
   };
 }
 
+function oauthClients(env: Env): OAuthClient[] {
+  const raw = optionalText(env, 'OAUTH_CLIENTS');
+  if (raw === undefined) return [];
+  const clients: OAuthClient[] = [];
+  for (const entry of raw.split(',')) {
+    const pair = entry.trim();
+    const colon = pair.indexOf(':');
+    const id = colon > 0 ? pair.slice(0, colon) : '';
+    const secret = colon > 0 ? pair.slice(colon + 1) : '';
+    if (!/^[A-Za-z0-9._~-]{1,100}$/.test(id)) {
+      throw new ConfigError(
+        'OAUTH_CLIENTS',
+        'must be id:secret pairs, comma-separated, ids of letters, digits and . _ ~ -',
+      );
+    }
+    if (secret.length < MIN_CLIENT_SECRET_LENGTH) {
+      throw new ConfigError(
+        'OAUTH_CLIENTS',
+        `has a secret shorter than ${MIN_CLIENT_SECRET_LENGTH} characters for "${id}"`,
+      );
+    }
+    if (clients.some((client) => client.id === id)) {
+      throw new ConfigError('OAUTH_CLIENTS', `names the client "${id}" twice`);
+    }
+    clients.push({ id, secret });
+  }
+  return clients;
+}
+
+function signingKeys(env: Env): SigningKeyConfig {
+  return {
+    publishSeconds: integer(env, 'SIGNING_KEY_PUBLISH_SECONDS', 30, 10, 3600),
+    rotationDays: integer(env, 'SIGNING_KEY_ROTATION_DAYS', 0, 0, 3650),
+  };
+}
+
 /** Reads and validates every setting once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
@@ -246,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     jwt: {
       secret: jwtSecret(env, production, dataDir),
+      algorithm: oneOf(env, 'JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256'),
       issuer: text(env, 'JWT_ISSUER', 'token-warden'),
       audience: text(env, 'JWT_AUDIENCE', 'token-warden'),
       accessTokenTtlSeconds,
@@ -268,5 +328,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: corsOrigins(env),
     websocket: websocketLimits(env),
     tracing: tracing(env),
+    signingKeys: signingKeys(env),
+    oauthClients: oauthClients(env),
   };
 }

@@ -21,6 +21,7 @@ import { isOwnOrigin } from './http/own-origin';
 import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { oauthRoutes } from './oauth/oauth.routes';
 import { metricsRoute } from './observability/metrics.route';
 import { RequestSpans } from './observability/request-span';
 import { RequestTracking } from './observability/request-tracking';
@@ -28,7 +29,7 @@ import { SubscriptionTracking } from './observability/subscription-tracking';
 import { Telemetry } from './observability/telemetry';
 import { tracedRevocationCheck } from './observability/traced-revocation-check';
 import { scheduleCleanup } from './revocation/cleanup';
-import { createServices, type Services } from './services';
+import { createServices, KEY_POLL_INTERVAL_MS, type Services } from './services';
 
 export interface ServerDeps {
   config: Config;
@@ -153,6 +154,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   );
   app.use(healthRoutes(services.revocationCheck, database));
   app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
+  app.use(oauthRoutes(config, services, (message, error) => telemetry.reportError(message, error)));
   app.use(requestErrorHandler(tracking, telemetry, config.graphql.maxBodyBytes));
 
   let stopCleanup: (() => void) | undefined;
@@ -161,6 +163,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     httpServer,
     telemetry,
     start: async (port, host) => {
+      await services.signingKeys.start(KEY_POLL_INTERVAL_MS, (message, error) => telemetry.reportError(message, error));
       await services.revocationCheck.start();
       services.sockets.start();
       return new Promise((resolve, reject) => {
@@ -181,6 +184,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
       stopCleanup?.();
       await apollo.stop();
       await services.revocationCheck.stop();
+      services.signingKeys.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

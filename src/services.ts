@@ -9,6 +9,9 @@ import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
 import { RevocationWriter } from './revocation/revocation.feed';
 import { RevocationService } from './revocation/revocation.service';
+import { KeyRing } from './keys/key-ring';
+import { deriveKeyEncryptionKey } from './keys/key-sealing';
+import { SigningKeyService } from './keys/signing-key.service';
 import { LoginThrottle } from './sessions/login-throttle';
 import { SessionManagementService } from './sessions/session-management.service';
 import { SessionService } from './sessions/session.service';
@@ -24,6 +27,7 @@ export interface Services {
   sessionManagement: SessionManagementService;
   users: UserService;
   revocations: RevocationService;
+  signingKeys: SigningKeyService;
   telemetry: Telemetry;
   loginThrottle: LoginThrottle;
   /** Open WebSockets, cut the moment their token is revoked. */
@@ -33,6 +37,18 @@ export interface Services {
 }
 
 const MIRROR_SWEEP_INTERVAL_MS = 60_000;
+/** How often every instance reads the signing keys whatever notices arrive; well below the publish delay. */
+export const KEY_POLL_INTERVAL_MS = 5000;
+
+/** The key ring reads the keys again whenever a notice says they changed, and after a resync. */
+function watchKeyChanges(revocationCheck: RevocationCheck, ring: KeyRing, telemetry: Telemetry): void {
+  const reload = () =>
+    void ring.reload().catch((error: unknown) => telemetry.reportError('signing keys could not be read', error));
+  const onChange = (changes: { signingKeysChanged?: boolean }) => {
+    if (changes.signingKeysChanged) reload();
+  };
+  revocationCheck.watch({ notified: onChange, synced: reload });
+}
 
 function createRevocationCheck(
   config: Config,
@@ -74,10 +90,18 @@ function createLiveServices(config: Config, clock: Clock, revocationCheck: Revoc
 export function createServices(config: Config, database: DatabaseHandle, clock: Clock, telemetry: Telemetry): Services {
   const { db } = database;
   const { metrics } = telemetry;
-  const tokens = new TokenService(config.jwt, clock);
+  const kek = deriveKeyEncryptionKey(config.jwt.secret);
+  const keyRing = new KeyRing(db, clock, {
+    kek,
+    accessTokenTtlSeconds: config.jwt.accessTokenTtlSeconds,
+    pollIntervalMs: KEY_POLL_INTERVAL_MS,
+    onError: (message, error) => telemetry.reportError(message, error),
+  });
+  const tokens = new TokenService(config.jwt, clock, keyRing);
   const revocationCheck = createRevocationCheck(config, database, clock, (message, error) =>
     telemetry.reportError(message, error),
   );
+  watchKeyChanges(revocationCheck, keyRing, telemetry);
   metrics.watchRevocationCheck(() => revocationCheck.status());
   const { sockets, revocationFeed } = createLiveServices(config, clock, revocationCheck, telemetry);
   const writer = new RevocationWriter(db, clock, (changes) => {
@@ -112,6 +136,12 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
     sockets,
     revocationFeed,
     sessionManagement: new SessionManagementService(db, writer, clock),
+    signingKeys: new SigningKeyService(db, writer, keyRing, clock, {
+      algorithm: config.jwt.algorithm,
+      kek,
+      publishSeconds: config.signingKeys.publishSeconds,
+      rotationDays: config.signingKeys.rotationDays,
+    }),
     users: new UserService(db, writer, clock),
     revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
       metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });

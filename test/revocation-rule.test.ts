@@ -28,7 +28,7 @@ it('enumerates all 15 orders', () => {
 
 describe('the combining rule, in memory', () => {
   const now = 1_000_000;
-  const token = { jti: 'j'.repeat(22), sub: randomUUID(), sid: randomUUID(), issuedAtMs: now - 10 };
+  const token = { jti: 'j'.repeat(22), sub: randomUUID(), sid: randomUUID(), issuedAtMs: now - 10, kid: null };
   const change = (kind: Kind): RevocationChanges => ({
     reason: kind,
     jtis: kind === 'jti' ? [[token.jti, now + 60_000]] : [],

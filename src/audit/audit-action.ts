@@ -14,6 +14,8 @@ export enum AuditAction {
   EXPIRED_TOKENS_PURGED = 'EXPIRED_TOKENS_PURGED',
   SESSION_REVOKED = 'SESSION_REVOKED',
   PASSWORD_CHANGED = 'PASSWORD_CHANGED',
+  SIGNING_KEY_ROTATED = 'SIGNING_KEY_ROTATED',
+  SIGNING_KEY_REVOKED = 'SIGNING_KEY_REVOKED',
 }
 
 registerEnumType(AuditAction, { name: 'AuditAction', description: 'What an audit event records.' });

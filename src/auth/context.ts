@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import type { LiveSocket } from '../live/live-socket';
 import type { RefreshCookie } from '../sessions/refresh-cookie';
 import type { Role } from './role';
+import { checkAccessToken } from './access-token.check';
 import { looksLikeJwt, type TokenService } from './tokens';
 
 /** Who is calling, from a verified, unrevoked access token. */
@@ -16,6 +17,8 @@ export interface Viewer {
   jti: string;
   issuedAtMs: number;
   expiresAtMs: number;
+  /** The signing key of the token; revoking the key cuts sockets opened with it. */
+  kid: string;
 }
 
 export interface RequestContext {
@@ -47,11 +50,7 @@ export interface ContextDeps {
   onCheckFailure: (error: unknown) => void;
 }
 
-/**
- * The request pipeline: bearer → revocation check on the unverified claims → signature and
- * claims. The revocation check comes first so that a revoked token costs no signature work
- * unless we are about to tell its holder why it was refused.
- */
+/** The request pipeline: bearer → `checkAccessToken` (revocation, then signature and claims) → viewer. */
 export function createContextBuilder(
   deps: ContextDeps,
 ): (
@@ -63,26 +62,18 @@ export function createContextBuilder(
     const header = headers.authorization;
     if (header === undefined) return { viewer: null, services: deps.services, record, refreshCookie, socket: null };
     const token = bearerToken(header);
-    const unverified = deps.tokens.claimsForCheck(token);
-    if (!unverified) throw invalidToken();
-
-    let revoked;
+    let checked;
     try {
-      revoked = await deps.revocations.isRevoked(unverified);
+      checked = await checkAccessToken(deps.tokens, deps.revocations, token);
     } catch (error) {
       // Fail closed: a token whose revocation state cannot be read is not accepted.
       deps.onCheckFailure(error);
       throw serviceUnavailable('Token revocation state is unavailable; try again shortly.');
     }
-    if (revoked) {
-      // The stored reason is shown only to the holder of the genuine token, not to a forged twin.
-      const genuine = deps.tokens.verifyAccessToken(token, { ignoreExpiration: true });
-      throw genuine.ok ? tokenRevoked(revoked.reason) : invalidToken();
-    }
-
-    const verified = deps.tokens.verifyAccessToken(token);
-    if (!verified.ok) throw verified.failure === 'expired' ? tokenExpired() : invalidToken();
-    const { claims } = verified;
+    if (checked.status === 'revoked') throw tokenRevoked(checked.reason);
+    if (checked.status === 'expired') throw tokenExpired();
+    if (checked.status === 'invalid') throw invalidToken();
+    const { claims } = checked;
     record.userId = claims.sub;
     return {
       viewer: {
@@ -92,6 +83,7 @@ export function createContextBuilder(
         jti: claims.jti,
         issuedAtMs: Math.round(claims.iat * 1000),
         expiresAtMs: claims.exp * 1000,
+        kid: claims.kid,
       },
       services: deps.services,
       record,

@@ -1,7 +1,8 @@
 import jwt from 'jsonwebtoken';
-import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { JwtConfig } from '../config';
+import type { KeyRing } from '../keys/key-ring';
 import { isRole, type Role } from './role';
 import { VerifiedTokenCache } from './verified-token.cache';
 
@@ -19,6 +20,8 @@ export interface AccessClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** The header's key id: which signing key vouches for the token. */
+  kid: string;
 }
 
 /** What the revocation check reads from a token before anything about it is trusted. */
@@ -27,6 +30,8 @@ export interface UnverifiedClaims {
   sub: string;
   sid: string;
   issuedAtMs: number;
+  /** Null when the header names no key; such a token verifies against none. */
+  kid: string | null;
 }
 
 export interface IssuedAccessToken {
@@ -36,7 +41,8 @@ export interface IssuedAccessToken {
   expiresAt: Date;
 }
 
-export type VerifyFailure = 'expired' | 'invalid';
+/** `unknown-key`: the kid names no key this instance holds (yet); otherwise as `invalid`. */
+export type VerifyFailure = 'expired' | 'invalid' | 'unknown-key';
 export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; failure: VerifyFailure };
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -50,21 +56,31 @@ export function newJti(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Reads jti/sub/sid/iat from the payload segment without checking anything; null when unreadable. */
-export function readUnverifiedClaims(token: string): UnverifiedClaims | null {
-  const payloadSegment = token.split('.')[1];
-  if (payloadSegment === undefined) return null;
-  let payload: unknown;
+function readSegment(segment: string | undefined): Record<string, unknown> | null {
+  if (segment === undefined) return null;
+  let value: unknown;
   try {
-    payload = JSON.parse(Buffer.from(payloadSegment, 'base64url').toString('utf8'));
+    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
   } catch {
     return null;
   }
-  if (typeof payload !== 'object' || payload === null) return null;
-  const { jti, sub, sid, iat } = payload as Record<string, unknown>;
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+}
+
+/** The header's kid without checking anything; null when absent or not a string. */
+export function readUnverifiedKid(token: string): string | null {
+  const kid = readSegment(token.split('.')[0])?.kid;
+  return typeof kid === 'string' ? kid : null;
+}
+
+/** Reads jti/sub/sid/iat and the kid without checking anything; null when unreadable. */
+export function readUnverifiedClaims(token: string): UnverifiedClaims | null {
+  const payload = readSegment(token.split('.')[1]);
+  if (payload === null) return null;
+  const { jti, sub, sid, iat } = payload;
   if (typeof jti !== 'string' || typeof sub !== 'string' || typeof sid !== 'string') return null;
   if (typeof iat !== 'number' || !Number.isFinite(iat)) return null;
-  return { jti, sub, sid, issuedAtMs: Math.round(iat * 1000) };
+  return { jti, sub, sid, issuedAtMs: Math.round(iat * 1000), kid: readUnverifiedKid(token) };
 }
 
 /**
@@ -79,24 +95,22 @@ function hasAccessTokenHeader(header: jwt.JwtHeader): boolean {
   return type === ACCESS_TOKEN_TYPE || type === `application/${ACCESS_TOKEN_TYPE}`;
 }
 
-function toAccessClaims(payload: unknown): AccessClaims | null {
+function toAccessClaims(payload: unknown, kid: string): AccessClaims | null {
   if (typeof payload !== 'object' || payload === null) return null;
   const { sub, role, sid, jti, iat, exp } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || jti.length < 16) return null;
   if (!isRole(role) || typeof iat !== 'number' || typeof exp !== 'number') return null;
-  return { sub, role, sid, jti, iat, exp };
+  return { sub, role, sid, jti, iat, exp, kid };
 }
 
 export class TokenService {
-  // A KeyObject is prepared once; passing the raw secret to every verify costs ~30x more.
-  private readonly key: KeyObject;
   private readonly verified: VerifiedTokenCache;
 
   constructor(
     private readonly config: JwtConfig,
     private readonly clock: Clock,
+    readonly keys: KeyRing,
   ) {
-    this.key = createSecretKey(config.secret);
     this.verified = new VerifiedTokenCache(config.verifiedTokenCacheSize);
   }
 
@@ -125,7 +139,11 @@ export class TokenService {
       iss: this.config.issuer,
       aud: this.config.audience,
     };
-    const token = jwt.sign(payload, this.key, { algorithm: 'HS256', header: { alg: 'HS256', typ: ACCESS_TOKEN_TYPE } });
+    const key = this.keys.signer();
+    const token = jwt.sign(payload, key.pair.signing, {
+      algorithm: key.algorithm,
+      header: { alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid },
+    });
     return { token, jti, issuedAt: new Date(issuedAtMs), expiresAt: new Date(expSeconds * 1000) };
   }
 
@@ -134,7 +152,11 @@ export class TokenService {
     return this.verified.get(token)?.forCheck ?? readUnverifiedClaims(token);
   }
 
-  /** Checks signature (HS256 only), issuer, audience, type, expiry and the claims we rely on. */
+  /**
+   * Checks signature, issuer, audience, type, expiry and the claims we rely on. The kid picks the
+   * key, and the key alone decides the algorithm (RFC 8725 §3.1): an ES256 header on an HMAC
+   * key's kid, or the reverse, fails.
+   */
   verifyAccessToken(token: string, options: { ignoreExpiration?: boolean } = {}): VerifyResult {
     const known = this.verified.get(token);
     if (known) {
@@ -144,11 +166,15 @@ export class TokenService {
         : { ok: true, claims: known.claims };
     }
     if (!looksLikeJwt(token)) return { ok: false, failure: 'invalid' };
+    const kid = readUnverifiedKid(token);
+    if (kid === null) return { ok: false, failure: 'invalid' };
+    const key = this.keys.verifier(kid);
+    if (!key) return { ok: false, failure: 'unknown-key' };
     const nowSeconds = this.clock() / 1000;
     let decoded: jwt.Jwt;
     try {
-      decoded = jwt.verify(token, this.key, {
-        algorithms: ['HS256'],
+      decoded = jwt.verify(token, key.pair.verifying, {
+        algorithms: [key.algorithm],
         issuer: this.config.issuer,
         audience: this.config.audience,
         clockTimestamp: nowSeconds,
@@ -159,7 +185,7 @@ export class TokenService {
       return { ok: false, failure: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
     }
     if (!hasAccessTokenHeader(decoded.header)) return { ok: false, failure: 'invalid' };
-    const claims = toAccessClaims(decoded.payload);
+    const claims = toAccessClaims(decoded.payload, kid);
     if (!claims || claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return { ok: false, failure: 'invalid' };
     this.verified.remember(token, claims);
     return { ok: true, claims };

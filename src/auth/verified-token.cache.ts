@@ -27,7 +27,13 @@ export class VerifiedTokenCache {
   remember(token: string, claims: AccessClaims): void {
     this.cache?.set(token, {
       claims,
-      forCheck: { jti: claims.jti, sub: claims.sub, sid: claims.sid, issuedAtMs: Math.round(claims.iat * 1000) },
+      forCheck: {
+        jti: claims.jti,
+        sub: claims.sub,
+        sid: claims.sid,
+        issuedAtMs: Math.round(claims.iat * 1000),
+        kid: claims.kid,
+      },
     });
   }
 }

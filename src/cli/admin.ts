@@ -45,7 +45,10 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
     try {
       await database.migrate();
       const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }, process.stderr), new Metrics());
-      await run(createServices(config, database, systemClock, telemetry), io);
+      const services = createServices(config, database, systemClock, telemetry);
+      // `revoke --token` verifies the token, so the keys it may be signed with are read first.
+      await services.tokens.keys.reload();
+      await run(services, io);
       return 0;
     } finally {
       await database.close();

@@ -5,6 +5,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -157,7 +158,31 @@ export const loginFailures = pgTable(
   ],
 );
 
+/**
+ * The keys tokens are signed with. A key's state follows from its instants: NEXT until
+ * `activated_at`, ACTIVE until `retired_at`, RETIRED after; REVOKED once `revoked_at` is set.
+ * The secret half is stored sealed (AES-256-GCM under a key derived from JWT_SECRET).
+ */
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text('kid').primaryKey(),
+    algorithm: text('algorithm', { enum: ['HS256', 'ES256'] }).notNull(),
+    /** The HMAC secret or the ECDSA private key (PKCS#8), sealed. */
+    sealedSecret: text('sealed_secret').notNull(),
+    /** ES256 only: the public key as a JWK, served in the JWKS. */
+    publicJwk: jsonb('public_jwk').$type<Record<string, string>>(),
+    createdAt: moment('created_at').notNull(),
+    activatedAt: moment('activated_at').notNull(),
+    retiredAt: moment('retired_at'),
+    revokedAt: moment('revoked_at'),
+    revokedReason: text('revoked_reason'),
+  },
+  (table) => [index('signing_keys_retired_at_idx').on(table.retiredAt)],
+);
+
 export type UserRow = InferSelectModel<typeof users>;
+export type SigningKeyRow = InferSelectModel<typeof signingKeys>;
 export type LoginFailureRow = InferSelectModel<typeof loginFailures>;
 export type SessionRow = InferSelectModel<typeof sessions>;
 export type AccessTokenRow = InferSelectModel<typeof accessTokens>;

@@ -7,6 +7,7 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
 import { assertDenyByDefault } from '../auth/deny-by-default';
 import { DatabaseUnavailableMiddleware } from './database-unavailable.middleware';
+import { SigningKeyResolver } from '../keys/signing-key.resolver';
 import { SessionEventsResolver } from '../live/session-events.resolver';
 import { RevocationResolver } from '../revocation/revocation.resolver';
 import { SessionManagementResolver } from '../sessions/session-management.resolver';
@@ -25,6 +26,7 @@ const BUILT_IN_RESOLVERS = [
   UserDirectoryResolver,
   RevocationResolver,
   AuditResolver,
+  SigningKeyResolver,
   SessionEventsResolver,
 ] as const;
 

@@ -6,7 +6,7 @@ import type { RevocationChanges } from '../revocation/revocation.notice';
 import { CloseCode } from './close-codes';
 import type { LiveSocket } from './live-socket';
 
-/** Sockets under one key (a jti, a session, a user). */
+/** Sockets under one key (a jti, a session, a user, a signing key). */
 class SocketIndex {
   private readonly sockets = new Map<string, Set<LiveSocket>>();
 
@@ -42,6 +42,7 @@ const claimsOf = (viewer: Viewer): UnverifiedClaims => ({
   sub: viewer.userId,
   sid: viewer.sessionId,
   issuedAtMs: viewer.issuedAtMs,
+  kid: viewer.kid,
 });
 
 /** How often sockets whose access token has expired are closed. */
@@ -55,7 +56,7 @@ export interface SocketRegistryDeps {
 }
 
 /**
- * Every open socket of this instance, indexed by jti, session and user, so that a revocation
+ * Every open socket of this instance, indexed by jti, session, user and signing key, so that a revocation
  * costs time in proportion to the sockets it touches. Whether a socket's token is revoked is
  * always asked of the revocation check; the indexes only narrow down whom to ask about.
  */
@@ -64,6 +65,7 @@ export class SocketRegistry {
   private readonly byJti = new SocketIndex();
   private readonly bySession = new SocketIndex();
   private readonly byUser = new SocketIndex();
+  private readonly byKid = new SocketIndex();
   /** Authenticated sockets by the second their token expires: a timer wheel with one-second slots. */
   private readonly byExpirySecond = new Map<number, Set<LiveSocket>>();
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -105,6 +107,7 @@ export class SocketRegistry {
       this.byJti.add(viewer.jti, socket);
       this.bySession.add(viewer.sessionId, socket);
       this.byUser.add(viewer.userId, socket);
+      this.byKid.add(viewer.kid, socket);
       const second = Math.ceil(viewer.expiresAtMs / 1000);
       let slot = this.byExpirySecond.get(second);
       if (!slot) {
@@ -124,6 +127,7 @@ export class SocketRegistry {
     this.byJti.remove(viewer.jti, socket);
     this.bySession.remove(viewer.sessionId, socket);
     this.byUser.remove(viewer.userId, socket);
+    this.byKid.remove(viewer.kid, socket);
     const second = Math.ceil(viewer.expiresAtMs / 1000);
     const slot = this.byExpirySecond.get(second);
     slot?.delete(socket);
@@ -138,6 +142,7 @@ export class SocketRegistry {
     for (const [sessionId] of changes.sessions) {
       for (const socket of this.bySession.get(sessionId)) candidates.add(socket);
     }
+    for (const [kid] of changes.keys ?? []) for (const socket of this.byKid.get(kid)) candidates.add(socket);
     await this.cutThoseRevoked(candidates);
   }
 

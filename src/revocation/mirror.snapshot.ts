@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import { epochMs } from '../db/epoch-ms';
 import { rawRows } from '../db/raw-rows';
 import { blacklistedTokens, sessions, users } from '../db/schema';
+import { listRevokedSigningKeys } from '../keys/signing-key.store';
 import { readFeedVersion } from './revocation.feed';
 import type { RevocationMirror } from './revocation.mirror';
 
@@ -63,6 +64,7 @@ export async function loadSnapshot(db: Database, mirror: RevocationMirror, nowMs
         .from(sessions)
         .where(and(isNotNull(sessions.tokensValidAfter), gt(sessions.cutoffExpiresAt, now)));
       for (const row of sessionCutoffs) mirror.raiseSessionCutoff(row.id, row.cutoffMs, row.untilMs, row.reason);
+      for (const row of await listRevokedSigningKeys(tx)) mirror.revokeKey(row.kid, row.reason);
       return version;
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

@@ -51,7 +51,7 @@ export class DatabaseRevocationCheck implements RevocationCheck {
 
   async isRevoked(claims: UnverifiedClaims): Promise<Revoked | null> {
     const facts = await withTimeout(
-      findRevocationFacts(this.db, { jti: claims.jti, userId: claims.sub, sessionId: claims.sid }),
+      findRevocationFacts(this.db, { jti: claims.jti, userId: claims.sub, sessionId: claims.sid, kid: claims.kid }),
       CHECK_TIMEOUT_MS,
       'revocation check',
     );

@@ -22,6 +22,8 @@ export class RevocationMirror {
   private readonly cutoffs = new Map<string, Entry>();
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly reasons = new Map<string, string>();
+  /** Revoked signing keys by kid, kept for good: there are few, and a revoked key never returns. */
+  private readonly keys = new Map<string, { reason: string | null }>();
 
   get size(): number {
     return this.jtis.size;
@@ -65,7 +67,12 @@ export class RevocationMirror {
     }
   }
 
+  revokeKey(kid: string, reason: string | null): void {
+    if (!this.keys.has(kid)) this.keys.set(kid, { reason });
+  }
+
   apply(changes: RevocationChanges): void {
+    for (const [kid] of changes.keys ?? []) this.revokeKey(kid, changes.reason);
     for (const [jti, expiresAtMs] of changes.jtis) this.addJti(jti, expiresAtMs, changes.reason);
     for (const [userId, cutoffMs] of changes.cutoffs) this.raiseCutoff(userId, cutoffMs, changes.reason);
     for (const [sessionId, cutoffMs, untilMs] of changes.sessions) {
@@ -79,6 +86,7 @@ export class RevocationMirror {
       claims,
       {
         jti: this.jtis.get(claims.jti),
+        key: claims.kid === null ? undefined : this.keys.get(claims.kid),
         session: this.sessions.get(claims.sid),
         user: user && { cutoffMs: user.untilMs, reason: user.reason },
       },
@@ -106,5 +114,6 @@ export class RevocationMirror {
     this.cutoffs.clear();
     this.sessions.clear();
     this.reasons.clear();
+    this.keys.clear();
   }
 }

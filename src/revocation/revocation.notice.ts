@@ -15,6 +15,10 @@ export interface RevocationChanges {
   cutoffs: Array<[userId: string, cutoffMs: number]>;
   /** Sessions whose tokens issued at or before the cutoff (ms) are revoked until `untilMs`. */
   sessions: Array<[sessionId: string, cutoffMs: number, untilMs: number]>;
+  /** Signing keys revoked at `revokedAtMs`: every token they signed is refused. */
+  keys?: Array<[kid: string, revokedAtMs: number]>;
+  /** The set of signing keys changed (a rotation): instances read their keys again. */
+  signingKeysChanged?: boolean;
   /** Expired entries were purged from the database; mirrors may drop theirs now. */
   purged?: boolean;
 }
@@ -27,25 +31,28 @@ export interface RevocationNotice extends RevocationChanges {
 
 /** Splits changes so that each part's payload fits in one NOTIFY. */
 export function splitChanges(changes: RevocationChanges): RevocationChanges[] {
-  const empty = (): RevocationChanges => ({ ...changes, jtis: [], cutoffs: [], sessions: [] });
+  const empty = (): RevocationChanges => ({ ...changes, jtis: [], cutoffs: [], sessions: [], keys: [] });
   const base = Buffer.byteLength(JSON.stringify(empty())) + 64;
   const parts: RevocationChanges[] = [];
   let current = empty();
   let size = base;
-  const add = <K extends 'jtis' | 'cutoffs' | 'sessions'>(list: K, entry: RevocationChanges[K][number]) => {
+  type Lists = Required<Pick<RevocationChanges, 'jtis' | 'cutoffs' | 'sessions' | 'keys'>>;
+  const add = <K extends keyof Lists>(list: K, entry: Lists[K][number]) => {
     const entrySize = Buffer.byteLength(JSON.stringify(entry)) + 1;
-    const entries = current.jtis.length + current.cutoffs.length + current.sessions.length;
+    const entries =
+      current.jtis.length + current.cutoffs.length + current.sessions.length + (current.keys?.length ?? 0);
     if (size + entrySize > MAX_PAYLOAD_BYTES && entries > 0) {
       parts.push(current);
       current = empty();
       size = base;
     }
-    (current[list] as Array<typeof entry>).push(entry);
+    ((current[list] ??= []) as Array<typeof entry>).push(entry);
     size += entrySize;
   };
   for (const entry of changes.jtis) add('jtis', entry);
   for (const entry of changes.cutoffs) add('cutoffs', entry);
   for (const entry of changes.sessions) add('sessions', entry);
+  for (const entry of changes.keys ?? []) add('keys', entry);
   parts.push(current);
   return parts;
 }
@@ -82,5 +89,9 @@ export function decodeNotice(payload: string): RevocationNotice | null {
   // Notices from instances older than session cutoffs carry none.
   const sessions = notice.sessions ?? [];
   if (!Array.isArray(sessions) || !sessions.every(isSessionCutoff)) return null;
-  return { ...(value as RevocationNotice), sessions };
+  // Nor do notices from instances older than signing keys.
+  const keys = notice.keys ?? [];
+  if (!Array.isArray(keys) || !keys.every(isPair)) return null;
+  if (notice.signingKeysChanged !== undefined && typeof notice.signingKeysChanged !== 'boolean') return null;
+  return { ...(value as RevocationNotice), sessions, keys };
 }

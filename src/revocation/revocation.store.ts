@@ -1,7 +1,8 @@
 import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { epochMsOrNull } from '../db/epoch-ms';
 import type { Database } from '../db/database';
-import { accessTokens, blacklistedTokens, sessions, users, type BlacklistedTokenRow } from '../db/schema';
+import { accessTokens, blacklistedTokens, sessions, signingKeys, users, type BlacklistedTokenRow } from '../db/schema';
+import { isStorableText } from '../db/storable-text';
 import { isUuid } from '../ids';
 import type { RevocationFacts } from './revocation.rule';
 
@@ -26,7 +27,10 @@ export async function findBlacklistEntry(db: Database, jti: string): Promise<Bla
   return row;
 }
 
-type FactKind = 'jti' | 'user' | 'session';
+type FactKind = 'jti' | 'user' | 'session' | 'key';
+
+/** Longer than any kid we issue; a longer one names no key and is not sent to the database. */
+const MAX_KID_LENGTH = 64;
 
 /**
  * Everything recorded against the token's jti, user and session, in one round trip. Whether it
@@ -34,7 +38,7 @@ type FactKind = 'jti' | 'user' | 'session';
  */
 export async function findRevocationFacts(
   db: Database,
-  token: { jti: string; userId: string; sessionId: string },
+  token: { jti: string; userId: string; sessionId: string; kid: string | null },
 ): Promise<RevocationFacts> {
   const none = sql<number | null>`null::float8`;
   const kind = (name: FactKind) => sql<FactKind>`${name}::text`.as('kind');
@@ -75,12 +79,21 @@ export async function findRevocationFacts(
         .where(and(eq(sessions.id, token.sessionId), isNotNull(sessions.tokensValidAfter))),
     );
   }
+  if (token.kid !== null && token.kid.length <= MAX_KID_LENGTH && isStorableText(token.kid)) {
+    query = query.unionAll(
+      db
+        .select({ kind: kind('key'), reason: signingKeys.revokedReason, cutoffMs: none, untilMs: none })
+        .from(signingKeys)
+        .where(and(eq(signingKeys.kid, token.kid), isNotNull(signingKeys.revokedAt))),
+    );
+  }
   const facts: RevocationFacts = {};
   for (const row of await query) {
     const cutoffMs = Number(row.cutoffMs);
     const untilMs = Number(row.untilMs);
     if (row.kind === 'jti') facts.jti = { untilMs, reason: row.reason };
     else if (row.kind === 'user') facts.user = { cutoffMs, reason: row.reason };
+    else if (row.kind === 'key') facts.key = { reason: row.reason };
     else facts.session = { cutoffMs, untilMs, reason: row.reason };
   }
   return facts;

@@ -10,7 +10,8 @@ import type { RevocationWriter } from '../revocation/revocation.feed';
 import { normalizeReason } from '../revocation/revocation.limits';
 import { revokeSession } from '../revocation/revocation.writes';
 import { findUserById } from '../users/user.store';
-import { findSession, listLiveSessions } from './session.store';
+import { hashRefreshToken, isWellFormedRefreshToken } from './refresh-token';
+import { findSession, findSessionByRefreshHash, listLiveSessions } from './session.store';
 
 /** Who asks: a signed-in user, or the operator at the admin CLI (null). */
 export type SessionActor = { userId: string; role: Role } | null;
@@ -60,5 +61,14 @@ export class SessionManagementService {
       }
       return (await findSession(tx.db, id)) ?? session;
     });
+  }
+
+  /** Ends the session whose current refresh token this is; false when it names none. */
+  async revokeByRefreshToken(refreshToken: string, reason: string): Promise<boolean> {
+    if (!isWellFormedRefreshToken(refreshToken)) return false;
+    const session = await findSessionByRefreshHash(this.db, hashRefreshToken(refreshToken));
+    if (!session) return false;
+    await this.revoke(session.id, reason, null);
+    return true;
   }
 }

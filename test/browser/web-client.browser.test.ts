@@ -4,7 +4,7 @@ import { waitFor } from '../support/wait';
 import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from '../support/test-server';
 import { launchChromium } from './support/chromium';
 import { fetchFromPage, postFormFromPage } from './support/cross-origin-requests';
-import { freePort } from './support/free-port';
+import { freePort } from '../support/free-port';
 import { StepTimings } from './support/step-timings';
 import { serveUnlistedPage, type UnlistedPage } from './support/unlisted-page';
 import { buildAndServeWebApp, type WebApp } from './support/web-app';

@@ -25,3 +25,10 @@ export function decodeJwtPart(token: string, index: 0 | 1): Record<string, unkno
   if (part === undefined) throw new Error('not a JWT');
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+/** An ES256 token signed with the given P-256 private key (JWS wants the raw r‖s signature). */
+export function forgeEs256Jwt(header: object, payload: object, privateKey: KeyObject): string {
+  const signingInput = `${encodeText(JSON.stringify(header))}.${encodeText(JSON.stringify(payload))}`;
+  const signature = sign('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${signature.toString('base64url')}`;
+}

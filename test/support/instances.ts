@@ -50,10 +50,11 @@ export function claimsOf(token: string): UnverifiedClaims {
     sub: String(payload.sub),
     sid: String(payload.sid),
     issuedAtMs: Math.round(Number(payload.iat) * 1000),
+    kid: String(decodeJwtPart(token, 0).kid),
   };
 }
 
 /** Claims of a token nobody was issued, for checking a jti revoked by id alone. */
 export function claimsForJti(jti: string): UnverifiedClaims {
-  return { jti, sub: randomUUID(), sid: randomUUID(), issuedAtMs: Date.now() };
+  return { jti, sub: randomUUID(), sid: randomUUID(), issuedAtMs: Date.now(), kid: null };
 }

@@ -135,3 +135,21 @@ export interface AuditEventData {
   targetSessionId?: string | null;
   reason: string | null;
 }
+
+export const SIGNING_KEY_FIELDS = 'kid algorithm state createdAt activatedAt retiredAt revokedAt revokedReason';
+export const SIGNING_KEYS = `query SigningKeys { signingKeys { ${SIGNING_KEY_FIELDS} } }`;
+export const ROTATE_SIGNING_KEY = `mutation Rotate { rotateSigningKey { ${SIGNING_KEY_FIELDS} } }`;
+export const REVOKE_SIGNING_KEY = `mutation RevokeKey($kid: String!, $reason: String) {
+  revokeSigningKey(kid: $kid, reason: $reason) { ${SIGNING_KEY_FIELDS} }
+}`;
+
+export interface SigningKeyData {
+  kid: string;
+  algorithm: 'HS256' | 'ES256';
+  state: 'NEXT' | 'ACTIVE' | 'RETIRED' | 'REVOKED';
+  createdAt: string;
+  activatedAt: string;
+  retiredAt: string | null;
+  revokedAt: string | null;
+  revokedReason: string | null;
+}

@@ -24,6 +24,8 @@ export interface StartOptions {
   testDatabase?: TestDatabase;
   dataDir?: string;
   clock?: TestClock;
+  /** A port chosen beforehand, for a server whose URL must be configured before it starts (JWT_ISSUER). */
+  port?: number;
   /** Lets a test interpose on the database connection, to play a fault. */
   wrapDatabase?: (database: DatabaseHandle) => DatabaseHandle;
   /** Turns tracing on, with spans going wherever this tracer's provider sends them. */
@@ -81,7 +83,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   await database.migrate();
   const server = await createServer({ config, database, clock: clock.now, logger, tracer: options.tracer });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
-  const address = await server.start(0, '127.0.0.1');
+  const address = await server.start(options.port ?? 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const url = `${baseUrl}/graphql`;
 

@@ -31,6 +31,8 @@ export type AuditAction =
   | 'REFRESH_TOKEN_REUSED'
   | 'REGISTERED'
   | 'SESSION_REVOKED'
+  | 'SIGNING_KEY_REVOKED'
+  | 'SIGNING_KEY_ROTATED'
   | 'TOKEN_REVOKED'
   | 'USER_CREATED'
   | 'USER_TOKENS_REVOKED'
@@ -101,6 +103,11 @@ export type BlacklistedTokenEdge = {
   node: BlacklistedToken;
 };
 
+/** How a signing key signs. */
+export type JwtAlgorithm =
+  | 'ES256'
+  | 'HS256';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Changes my password, ends every other session of mine, and gives this one a fresh pair. */
@@ -118,10 +125,14 @@ export type Mutation = {
   register: AuthPayload;
   /** Ends one session and refuses its tokens at once. My own sessions; an administrator's: anyone's. */
   revokeSession: Session;
+  /** Refuses every token the key signed, on every instance, and drops it from the JWKS. Revoking the key that signs rotates first. Revoking twice is harmless. */
+  revokeSigningKey: SigningKey;
   /** Blacklists one access token. Revoking twice is harmless. */
   revokeToken: BlacklistedToken;
   /** Revokes every token the user holds now and ends their sessions; returns the cutoff. */
   revokeUserTokens: Scalars['DateTime']['output'];
+  /** Publishes a new key as NEXT on every instance; it starts signing after SIGNING_KEY_PUBLISH_SECONDS, and the current key is RETIRED then. */
+  rotateSigningKey: SigningKey;
   /** Changes a user's role or disabled flag; any change revokes all their tokens. */
   updateUser: User;
 };
@@ -155,6 +166,12 @@ export type MutationRegisterArgs = {
 
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRevokeSigningKeyArgs = {
+  kid: Scalars['String']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -195,6 +212,8 @@ export type Query = {
   mySessions: Array<Session>;
   /** A user's live sessions, newest first. */
   sessions: Array<Session>;
+  /** Every signing key, newest first. */
+  signingKeys: Array<SigningKey>;
   /** The account with this id or this email (give exactly one). */
   user?: Maybe<User>;
   /** Every account, by email; `search` keeps those whose email contains it. */
@@ -304,6 +323,29 @@ export type SessionEvent = {
 
 export type SessionEventKind =
   /** The token of this socket was revoked; the socket closes with 4403 next. */
+  | 'REVOKED';
+
+/** A key access tokens are signed with, named by the `kid` in their header. */
+export type SigningKey = {
+  __typename?: 'SigningKey';
+  /** When it starts signing: in the future while NEXT. */
+  activatedAt: Scalars['DateTime']['output'];
+  algorithm: JwtAlgorithm;
+  createdAt: Scalars['DateTime']['output'];
+  kid: Scalars['String']['output'];
+  /** When it stops (or stopped) signing. */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedReason?: Maybe<Scalars['String']['output']>;
+  /** The state now. */
+  state: SigningKeyState;
+};
+
+/** NEXT: published, verifies, does not sign yet. ACTIVE: signs. RETIRED: verifies until the last token it signed has expired. REVOKED: every token it signed is refused. */
+export type SigningKeyState =
+  | 'ACTIVE'
+  | 'NEXT'
+  | 'RETIRED'
   | 'REVOKED';
 
 export type Subscription = {

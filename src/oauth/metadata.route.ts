@@ -1,0 +1,49 @@
+import type { Request, RequestHandler } from 'express';
+
+export const INTROSPECTION_PATH = '/oauth/introspect';
+export const REVOCATION_PATH = '/oauth/revoke';
+export const JWKS_PATH = '/.well-known/jwks.json';
+export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+
+/** An issuer that is an http(s) URL, without a trailing slash; null when JWT_ISSUER is a plain name. */
+export function issuerUrl(issuer: string): string | null {
+  try {
+    const url = new URL(issuer);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? issuer.replace(/\/+$/, '') : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where the endpoints are: under the issuer URL, or, with a plain-name issuer, where this request came in. */
+function baseUrlOf(issuer: string, req: Request): string {
+  return issuerUrl(issuer) ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+/**
+ * RFC 8414 metadata. Discovery clients (oauth4webapi among them) check that `issuer` equals the
+ * URL they started from, so JWT_ISSUER must be this service's URL for them to accept it.
+ */
+export function metadataRoute(issuer: string): RequestHandler {
+  return (req, res) => {
+    const base = baseUrlOf(issuer, req);
+    res.set('cache-control', 'public, max-age=300').json({
+      issuer,
+      jwks_uri: `${base}${JWKS_PATH}`,
+      introspection_endpoint: `${base}${INTROSPECTION_PATH}`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+      revocation_endpoint: `${base}${REVOCATION_PATH}`,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic'],
+      response_types_supported: [],
+      scopes_supported: ['USER', 'ADMIN'],
+    });
+  };
+}
+
+/** RFC 8414 §3: an issuer with a path has its metadata at the well-known path followed by that path. */
+export function metadataPaths(issuer: string): string[] {
+  const url = issuerUrl(issuer);
+  const path = url === null ? '' : new URL(url).pathname.replace(/\/+$/, '');
+  return path === '' ? [METADATA_PATH] : [METADATA_PATH, `${METADATA_PATH}${path}`];
+}
