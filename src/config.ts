@@ -86,6 +86,8 @@ export interface WebSocketLimits {
   connectionInitTimeoutMs: number;
   /** A larger message closes the socket with 1009. */
   maxMessageBytes: number;
+  /** Each socket is pinged this often; one that has not answered the previous ping is terminated. */
+  keepAliveMs: number;
 }
 
 export type RevocationStrategy = 'mirror' | 'database';
@@ -230,6 +232,7 @@ function websocketLimits(env: Env): WebSocketLimits {
     maxSubscriptionsPerSocket: integer(env, 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1, 10_000),
     connectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
     maxMessageBytes: integer(env, 'WS_MAX_MESSAGE_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    keepAliveMs: integer(env, 'WS_KEEPALIVE_SECONDS', 30, 1, 300) * 1000,
   };
 }
 

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { startHeartbeat } from '../live/heartbeat';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -46,13 +47,6 @@ export interface WebSocketDeps {
 
 type SubscribeContext = Context<Record<string, unknown>, Extra>;
 type Prepared = { args: ExecutionArgs; operation: string } | { errors: GraphQLError[]; operation: string };
-
-/**
- * How often each socket is pinged to find dead peers. graphql-ws pings every 12 s by default, which
- * for 10 000 idle sockets is 800 pings a second; 30 s stays under the 60 s idle timeout of common
- * proxies.
- */
-const KEEPALIVE_MS = 30_000;
 
 /** Coded as Apollo codes the same refusals over HTTP. */
 const { GRAPHQL_PARSE_FAILED: PARSE_FAILED, GRAPHQL_VALIDATION_FAILED: VALIDATION_FAILED } = ApolloServerErrorCode;
@@ -200,11 +194,14 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
     },
     wss,
-    KEEPALIVE_MS,
+    // Off: startHeartbeat pings instead, spread over the interval.
+    0,
   );
+  const stopHeartbeat = startHeartbeat(wss, limits.keepAliveMs);
 
   return {
     dispose: async () => {
+      stopHeartbeat();
       services.sockets.stop();
       await cleanup.dispose();
     },
