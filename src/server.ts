@@ -103,8 +103,8 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     (error) => telemetry.reportError('unexpected error in a GraphQL request', error),
     config.production,
   );
-  const limits = hardening(config.graphql);
-  const { validationRules, parseOptions } = limits;
+  const graphqlHardening = hardening(config.graphql);
+  const { validationRules, parseOptions } = graphqlHardening;
   const listedOrigins: ReadonlySet<string> = new Set(config.corsOrigins);
   const webSockets = attachWebSocketServer({
     httpServer,
@@ -126,7 +126,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     drainWebSockets: () => webSockets.dispose(),
     production: config.production,
     limits: config.graphql,
-    hardening: limits,
+    hardening: graphqlHardening,
     httpServer,
     tracking,
     telemetry,

@@ -26,12 +26,7 @@ export class TalliedCounter<L extends string> {
     });
   }
 
-  /** Adds one for these label values, given in the order of `labelNames`. */
-  inc(...values: string[]): void {
-    this.series(...values).inc();
-  }
-
-  /** The tally of these label values, to keep and increment with no lookup at all. */
+  /** The tally of these label values (in the order of `labelNames`), to keep and increment with no lookup at all. */
   series(...values: string[]): { inc(): void } {
     const key = values.join('\u0000');
     let tally = this.tallies.get(key);
