@@ -50,6 +50,8 @@ export interface Target {
 }
 
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
+/** A ratio cell; a dash when its reference did not run (left out by `--only`). */
+const times = (value: number) => (Number.isNaN(value) ? '–' : `${fixed(value, 2)} ×`);
 const signedPercent = (change: number) => `${change >= 0 ? '+' : ''}${fixed(change * 100, 1)} %`;
 
 function find(report: BenchReport, id: string): ConfigurationResult | undefined {
@@ -264,8 +266,8 @@ export function renderMarkdown(report: BenchReport): string {
     result.configuration.database,
     fixed(result.requestsPerSecond),
     spread(result),
-    `${fixed(ratio(report, result), 2)} ×`,
-    `${fixed(frameworkRatio(report, result), 2)} ×`,
+    times(ratio(report, result)),
+    times(frameworkRatio(report, result)),
     fixed(result.p50Ms, 1),
     fixed(result.p99Ms, 1),
     fixed(result.cpuMicrosPerRequest),

@@ -123,11 +123,11 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   const apollo = createApollo({
     schema,
     formatError: errorFormatter,
+    drainHttp: () => draining.drain(httpServer),
     drainWebSockets: () => webSockets.dispose(),
     production: config.production,
     limits: config.graphql,
     hardening: graphqlHardening,
-    httpServer,
     tracking,
     telemetry,
   });
@@ -179,13 +179,12 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
         });
       });
     },
+    // Apollo's stop drains HTTP and WebSocket connections first (see createApollo), then the rest stops.
     stop: async () => {
-      draining.begin();
       stopCleanup?.();
       await apollo.stop();
       await services.revocationCheck.stop();
       services.signingKeys.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }

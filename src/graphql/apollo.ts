@@ -1,7 +1,5 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { Server } from 'node:http';
 import type { RequestContext } from '../auth/context';
 import type { GraphQLLimits } from '../config';
 import type { RequestTracking } from '../observability/request-tracking';
@@ -15,10 +13,11 @@ export interface ApolloDeps {
   production: boolean;
   limits: GraphQLLimits;
   hardening: ReturnType<typeof hardening>;
-  httpServer: Server;
   tracking: RequestTracking;
   telemetry: Telemetry;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Ends the HTTP connections when Apollo drains. */
+  drainHttp: () => Promise<void>;
   /** Closes the WebSocket transport when Apollo drains. */
   drainWebSockets: () => Promise<void>;
 }
@@ -37,8 +36,14 @@ export function createApollo(deps: ApolloDeps): ApolloServer<RequestContext> {
     stopOnTerminationSignals: false,
     formatError: deps.formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
-      { serverWillStart: () => Promise.resolve({ drainServer: () => deps.drainWebSockets() }) },
+      {
+        serverWillStart: () =>
+          Promise.resolve({
+            drainServer: async () => {
+              await Promise.all([deps.drainHttp(), deps.drainWebSockets()]);
+            },
+          }),
+      },
       landingPagePlugin(deps.production),
       // No field carries a cache hint; the default plugin would still visit every resolved field.
       ApolloServerPluginCacheControlDisabled(),

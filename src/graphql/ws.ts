@@ -19,6 +19,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RequestContext } from '../auth/context';
 import type { WebSocketLimits } from '../config';
+import { SHUTDOWN_GRACE_MS } from '../connection-draining';
 import { AppError, badUserInput, ErrorCode } from '../errors';
 import { CloseCode } from '../live/close-codes';
 import { LiveSocket } from '../live/live-socket';
@@ -200,10 +201,18 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
   const stopHeartbeat = startHeartbeat(wss, limits.keepAliveMs);
 
   return {
+    /** Closes every socket with 1001 and waits for their close handshakes, cutting any left after the grace period. */
     dispose: async () => {
       stopHeartbeat();
       services.sockets.stop();
-      await cleanup.dispose();
+      const cut = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, SHUTDOWN_GRACE_MS);
+      try {
+        await cleanup.dispose();
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }

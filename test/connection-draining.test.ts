@@ -1,0 +1,90 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { ConnectionDraining } from '../src/connection-draining';
+
+/** A server whose `/slow` answers only when told to and whose `/hang` never answers. */
+async function startServer(draining: ConnectionDraining) {
+  const waiting: ServerResponse[] = [];
+  const server = createServer((req, res) => {
+    draining.track(res);
+    if (req.url === '/fast') res.end('fast');
+    else waiting.push(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, waiting };
+}
+
+/** A kept-alive connection that collects whatever the server writes and notes when it closes. */
+function openConnection(port: number) {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  const send = (path: string) => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  return { socket, closed, send, received: () => received };
+}
+
+const until = async (condition: () => boolean): Promise<void> => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+const isOpen = (socket: Socket) => !socket.destroyed && socket.readyState === 'open';
+
+describe('ConnectionDraining.drain', () => {
+  let server: Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  it('closes idle kept-alive connections at once and lets a request in flight finish with Connection: close', async () => {
+    const draining = new ConnectionDraining();
+    const started = await startServer(draining);
+    server = started.server;
+    const idle = openConnection(started.port);
+    idle.send('/fast');
+    await until(() => idle.received().includes('fast'));
+    const busy = openConnection(started.port);
+    busy.send('/slow');
+    await until(() => started.waiting.length === 1);
+
+    let drained = false;
+    const drain = draining.drain(started.server, 5_000).then(() => (drained = true));
+    await idle.closed;
+    expect(isOpen(busy.socket)).toBe(true);
+    expect(drained).toBe(false);
+
+    started.waiting[0]?.end('slow');
+    await busy.closed;
+    await drain;
+    expect(busy.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(busy.received().toLowerCase()).toContain('connection: close');
+    expect(busy.received()).toContain('slow');
+    expect(started.server.listening).toBe(false);
+  });
+
+  it('cuts a request that is still unanswered when the grace period ends', async () => {
+    const draining = new ConnectionDraining();
+    const started = await startServer(draining);
+    server = started.server;
+    const hung = openConnection(started.port);
+    hung.send('/hang');
+    await until(() => started.waiting.length === 1);
+
+    const beganAt = performance.now();
+    await draining.drain(started.server, 200);
+    await hung.closed;
+    expect(performance.now() - beganAt).toBeGreaterThanOrEqual(190);
+    expect(hung.received()).toBe('');
+  });
+
+  it('refuses new connections once draining has begun', async () => {
+    const draining = new ConnectionDraining();
+    const started = await startServer(draining);
+    server = started.server;
+    await draining.drain(started.server, 1_000);
+    const late = connect(started.port, '127.0.0.1');
+    const error = await new Promise<NodeJS.ErrnoException>((resolve) => late.on('error', resolve));
+    expect(error.code).toBe('ECONNREFUSED');
+  });
+});
