@@ -8,6 +8,7 @@ import {
   UPDATE_USER,
   type AuthPayloadData,
 } from './support/operations';
+import { useServerWithAdmin } from './support/shared-server';
 import { startTestServer, type TestServer } from './support/test-server';
 import { connectLive, type LiveClient } from './support/ws-client';
 
@@ -42,44 +43,43 @@ const stillOpen = async (live: LiveClient, ms = 150) =>
   Promise.race([live.closed.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]);
 
 describe('subscriptions over WebSocket end the moment their token is revoked', () => {
-  let server: TestServer;
-  let admin: AuthPayloadData;
-  beforeAll(async () => {
-    server = await startTestServer();
-    admin = await server.loginAdmin();
-  });
-  afterAll(() => server.stop());
+  const shared = useServerWithAdmin();
 
   type Revoke = (user: AuthPayloadData & { password: string }) => Promise<unknown>;
   const revocations: Array<[string, Revoke, string]> = [
-    ['logout', (user) => server.gql(LOGOUT, {}, { token: user.accessToken }), 'logged out'],
-    ['logoutAll', (user) => server.gql(LOGOUT_ALL, {}, { token: user.accessToken }), 'logged out everywhere'],
+    ['logout', (user) => shared.server.gql(LOGOUT, {}, { token: user.accessToken }), 'logged out'],
+    ['logoutAll', (user) => shared.server.gql(LOGOUT_ALL, {}, { token: user.accessToken }), 'logged out everywhere'],
     [
       'revokeToken by jti',
       (user) =>
-        server.gql(
+        shared.server.gql(
           REVOKE_TOKEN,
           { input: { jti: claimsOf(user.accessToken).jti, reason: 'leaked in a log' } },
-          { token: admin.accessToken },
+          { token: shared.admin.accessToken },
         ),
       'leaked in a log',
     ],
     [
       'revokeUserTokens',
       (user) =>
-        server.gql(REVOKE_USER_TOKENS, { userId: user.user.id, reason: 'device lost' }, { token: admin.accessToken }),
+        shared.server.gql(
+          REVOKE_USER_TOKENS,
+          { userId: user.user.id, reason: 'device lost' },
+          { token: shared.admin.accessToken },
+        ),
       'device lost',
     ],
     [
       'updateUser (disabled)',
-      (user) => server.gql(UPDATE_USER, { id: user.user.id, disabled: true }, { token: admin.accessToken }),
+      (user) =>
+        shared.server.gql(UPDATE_USER, { id: user.user.id, disabled: true }, { token: shared.admin.accessToken }),
       'account changed: disabled',
     ],
     [
       'refresh token reuse',
       async (user) => {
-        await server.gql(REFRESH, { refreshToken: user.refreshToken });
-        return server.gql(REFRESH, { refreshToken: user.refreshToken });
+        await shared.server.gql(REFRESH, { refreshToken: user.refreshToken });
+        return shared.server.gql(REFRESH, { refreshToken: user.refreshToken });
       },
       'refresh token reuse detected',
     ],
@@ -88,10 +88,10 @@ describe('subscriptions over WebSocket end the moment their token is revoked', (
   it.each(revocations)(
     '%s: sessionEvents says REVOKED with the reason, then the socket closes with 4403',
     async (_name, revoke, reason) => {
-      const user = await server.register();
-      const { live, events } = await watchSession(server, user.accessToken);
-      const bystander = await server.register();
-      const other = await watchSession(server, bystander.accessToken);
+      const user = await shared.server.register();
+      const { live, events } = await watchSession(shared.server, user.accessToken);
+      const bystander = await shared.server.register();
+      const other = await watchSession(shared.server, bystander.accessToken);
 
       await revoke(user);
       const event = await events.nth(0);
@@ -105,19 +105,19 @@ describe('subscriptions over WebSocket end the moment their token is revoked', (
   );
 
   it('closes a socket without subscriptions too', async () => {
-    const user = await server.register();
-    const live = connectLive(server.url, { token: user.accessToken });
+    const user = await shared.server.register();
+    const live = connectLive(shared.server.url, { token: user.accessToken });
     await live.connected;
-    await server.gql(LOGOUT, {}, { token: user.accessToken });
+    await shared.server.gql(LOGOUT, {}, { token: user.accessToken });
     expect((await live.closed).code).toBe(4403);
   });
 
   it('leaves the user’s other sessions open when one token is revoked', async () => {
-    const user = await server.register();
-    const second = await server.login(user.user.email, user.password);
-    const revoked = await watchSession(server, user.accessToken);
-    const kept = await watchSession(server, second.accessToken);
-    await server.gql(LOGOUT, {}, { token: user.accessToken });
+    const user = await shared.server.register();
+    const second = await shared.server.login(user.user.email, user.password);
+    const revoked = await watchSession(shared.server, user.accessToken);
+    const kept = await watchSession(shared.server, second.accessToken);
+    await shared.server.gql(LOGOUT, {}, { token: user.accessToken });
     expect((await revoked.live.closed).code).toBe(4403);
     expect(await stillOpen(kept.live)).toBe(true);
     await kept.live.dispose();
@@ -194,24 +194,22 @@ describe('connection_init runs the request pipeline on connectionParams.authoriz
 });
 
 describe('the administrators’ revocations feed', () => {
-  let server: TestServer;
-  let admin: AuthPayloadData;
-  beforeAll(async () => {
-    server = await startTestServer();
-    admin = await server.loginAdmin();
-  });
-  afterAll(() => server.stop());
+  const shared = useServerWithAdmin();
 
   it('streams every committed revocation with its kind, target, reason and actor', async () => {
-    const live = connectLive(server.url, { token: admin.accessToken });
+    const live = connectLive(shared.server.url, { token: shared.admin.accessToken });
     await live.connected;
     const feed = live.subscribe<RevocationEventData>(REVOCATIONS);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const user = await server.register();
-    await server.gql(LOGOUT, {}, { token: user.accessToken });
-    const other = await server.register();
-    await server.gql(REVOKE_USER_TOKENS, { userId: other.user.id, reason: 'offboarded' }, { token: admin.accessToken });
+    const user = await shared.server.register();
+    await shared.server.gql(LOGOUT, {}, { token: user.accessToken });
+    const other = await shared.server.register();
+    await shared.server.gql(
+      REVOKE_USER_TOKENS,
+      { userId: other.user.id, reason: 'offboarded' },
+      { token: shared.admin.accessToken },
+    );
 
     // A logout ends the session and blacklists the caller's own token; the revocation cuts off the user.
     const events = async (count: number) => {
@@ -231,7 +229,12 @@ describe('the administrators’ revocations feed', () => {
       expect.objectContaining({ kind: 'SESSION', reason: 'logged out', revokedBy: user.user.id }),
     );
     expect(seen).toContainEqual(
-      expect.objectContaining({ kind: 'USER', userId: other.user.id, reason: 'offboarded', revokedBy: admin.user.id }),
+      expect.objectContaining({
+        kind: 'USER',
+        userId: other.user.id,
+        reason: 'offboarded',
+        revokedBy: shared.admin.user.id,
+      }),
     );
     await live.dispose();
   });
