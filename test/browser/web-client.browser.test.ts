@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Cookie, Page, Response, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Cookie, Page, Request, Response, Route, WebSocket } from 'playwright-core';
 import { REVOKE_USER_TOKENS } from '../support/operations';
 import { waitFor } from '../support/wait';
 import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from '../support/test-server';
@@ -14,6 +14,8 @@ const ACCESS_TOKEN_TTL_SECONDS = 60;
 const REFRESH_FROM_COOKIE = 'mutation { refreshToken { accessToken } }';
 /** How long the page may take to show what a step expects. */
 const UI_TIMEOUT_MS = 10_000;
+/** How long a click is given to send its call; the page is expected to hold it back instead. */
+const CALL_MADE_MEANWHILE_MS = 300;
 
 describe('the example web app in a real browser', () => {
   const timings = new StepTimings();
@@ -25,6 +27,8 @@ describe('the example web app in a real browser', () => {
   let page: Page;
   let user: { id: string; email: string };
   const pageErrors: string[] = [];
+  /** The page's newest WebSocket: the one that watches its session. */
+  let liveSocket: WebSocket | undefined;
 
   /** What beforeAll started, closed in reverse order even when a later start failed. */
   const closers: (() => Promise<unknown>)[] = [];
@@ -55,6 +59,9 @@ describe('the example web app in a real browser', () => {
     context = await browser.newContext();
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('websocket', (socket) => {
+      liveSocket = socket;
+    });
     const registered = await server.register(uniqueEmail('browser'));
     user = registered.user;
   }, 120_000);
@@ -118,21 +125,84 @@ describe('the example web app in a real browser', () => {
     await expectRefreshTokenHidden();
   });
 
-  it('refreshes silently when a call answers TOKEN_EXPIRED, then sends the call again', async () => {
-    const profileStatuses: number[] = [];
-    const recordProfile = (response: Response) => {
-      if (response.request().postData()?.includes('query Profile')) profileStatuses.push(response.status());
+  it('refreshes silently when a call answers TOKEN_EXPIRED; a call made meanwhile waits for the new token', async () => {
+    interface ProfileCall {
+      status: number;
+      authorization: string | undefined;
+    }
+    const profileCalls: Promise<ProfileCall>[] = [];
+    let profileRequests = 0;
+    const refreshStatuses: number[] = [];
+    const isProfile = (request: Request) => request.postData()?.includes('query Profile') === true;
+    const countRequest = (request: Request) => {
+      if (isProfile(request)) profileRequests += 1;
     };
-    page.on('response', recordProfile);
-    const before = await refreshCookieValue();
-    server.clock.advance((ACCESS_TOKEN_TTL_SECONDS + 1) * 1000);
-
-    await timings.measure('expired access token: refresh and retry me', async () => {
-      await page.getByTestId('refresh-profile').click();
-      await waitFor(() => profileStatuses.length >= 2, UI_TIMEOUT_MS, 'me, refused then retried', 10);
+    const record = (response: Response) => {
+      const request = response.request();
+      if (request.postData()?.includes('mutation RefreshSession')) refreshStatuses.push(response.status());
+      if (!isProfile(request)) return;
+      profileCalls.push(
+        request.allHeaders().then((headers) => ({ status: response.status(), authorization: headers.authorization })),
+      );
+    };
+    page.on('request', countRequest);
+    page.on('response', record);
+    // The refresh is held until a second call has had its chance to go out while it is in flight.
+    const heldRefresh: Route[] = [];
+    await page.route(server.url, (route) => {
+      const isRefresh = route.request().postData()?.includes('mutation RefreshSession') === true;
+      if (isRefresh && heldRefresh.length === 0) heldRefresh.push(route);
+      else return route.continue();
+      return undefined;
     });
-    page.off('response', recordProfile);
-    expect(profileStatuses).toEqual([401, 200]);
+    const before = await refreshCookieValue();
+    const socket = liveSocket;
+    if (!socket || socket.isClosed()) throw new Error('the page watches its session over no open WebSocket');
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+    let calls: ProfileCall[] = [];
+    try {
+      await timings.measure('expired access token: refresh, a click meanwhile, then both calls', async () => {
+        server.clock.advance((ACCESS_TOKEN_TTL_SECONDS + 1) * 1000);
+        // Within a second the service closes the socket of the expired token; the page reloads the
+        // profile, is told TOKEN_EXPIRED and starts a refresh.
+        await socketClosed;
+        await waitFor(() => heldRefresh.length === 1, UI_TIMEOUT_MS, 'the refresh after TOKEN_EXPIRED', 5);
+        await page.getByTestId('refresh-profile').click();
+        // A call sent now would carry no token: the page must wait for the refresh instead.
+        await waitFor(() => profileRequests >= 2, CALL_MADE_MEANWHILE_MS, 'the click sends at once').catch(
+          () => undefined,
+        );
+        await heldRefresh[0]?.continue();
+        await waitFor(
+          async () => {
+            calls = await Promise.all(profileCalls);
+            return calls.length === profileRequests && calls.some((call) => call.status === 200);
+          },
+          UI_TIMEOUT_MS,
+          'me, refused, then answered with the next token',
+          10,
+        );
+      });
+    } finally {
+      await page.unroute(server.url);
+      page.off('request', countRequest);
+      page.off('response', record);
+    }
+    console.log(`expired token: me answered ${calls.map((call) => call.status).join(', ')}`);
+    // The first call was refused with the expired token and sent again with the next one. The click
+    // waited for that token instead of going out with none (the client may merge the two identical
+    // calls into one request), and the cookie was spent once.
+    const [refused, ...retried] = calls;
+    expect(refused?.status).toBe(401);
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    expect(refused?.authorization).toMatch(/^Bearer /);
+    for (const call of retried) {
+      expect(call.status).toBe(200);
+      expect(call.authorization).toMatch(/^Bearer /);
+      expect(call.authorization).not.toBe(refused?.authorization);
+    }
+    expect(refreshStatuses).toEqual([200]);
     expect(await text('user-email')).toBe(user.email);
     expect(await refreshCookieValue()).not.toBe(before);
     await expectRefreshTokenHidden();

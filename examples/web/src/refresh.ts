@@ -1,4 +1,4 @@
-import { forgetAccessToken, keepAccessToken } from './access-token';
+import { currentAccessToken, forgetAccessToken, keepAccessToken } from './access-token';
 import { client } from './client';
 import { REFRESH_SESSION } from './operations';
 import { outcomeOf, type Outcome } from './outcome';
@@ -28,10 +28,23 @@ async function rotateCookie(): Promise<Outcome<true>> {
 /**
  * Trades the refresh cookie for a new access token. One refresh at a time per page: two would
  * present the same cookie, and the second would look like reuse of a spent token.
+ *
+ * `refused` is the access token a call was refused with. When the page already holds another one,
+ * a concurrent call has refreshed in the meantime, and the cookie is not spent again.
  */
-export function refreshSession(): Promise<Outcome<true>> {
-  inFlight ??= rotateCookie().finally(() => {
+export function refreshSession(refused?: string): Promise<Outcome<true>> {
+  if (inFlight) return inFlight;
+  const current = currentAccessToken();
+  if (refused !== undefined && current !== undefined && current !== refused) {
+    return Promise.resolve({ ok: true, data: true });
+  }
+  inFlight = rotateCookie().finally(() => {
     inFlight = undefined;
   });
   return inFlight;
+}
+
+/** Resolves once no refresh is in flight: a call sent during one would carry no access token. */
+export async function refreshSettled(): Promise<void> {
+  await inFlight?.catch(() => undefined);
 }

@@ -1,10 +1,10 @@
 import type { OperationResult } from '@urql/core';
-import { forgetAccessToken, keepAccessToken } from './access-token';
+import { currentAccessToken, forgetAccessToken, keepAccessToken } from './access-token';
 import { client } from './client';
 import type { ProfileQuery } from './generated/graphql';
 import { CREATE_ACCOUNT, PROFILE, SIGN_IN, SIGN_OUT } from './operations';
 import { outcomeOf, type Outcome } from './outcome';
-import { refreshSession } from './refresh';
+import { refreshSession, refreshSettled } from './refresh';
 
 export interface Credentials {
   email: string;
@@ -15,9 +15,11 @@ export type Profile = ProfileQuery['me'];
 
 /** Sends a call with the access token; when it has expired, refreshes once and sends the call again. */
 async function withAccessToken<TData>(send: () => Promise<OperationResult<TData>>): Promise<Outcome<TData>> {
+  await refreshSettled();
+  const sentWith = currentAccessToken();
   const first = outcomeOf(await send());
   if (first.ok || first.error.code !== 'TOKEN_EXPIRED') return first;
-  const refreshed = await refreshSession();
+  const refreshed = await refreshSession(sentWith);
   if (!refreshed.ok) return refreshed;
   return outcomeOf(await send());
 }
@@ -39,7 +41,7 @@ export async function createAccount(credentials: Credentials): Promise<Outcome<t
 }
 
 /** On page load: the refresh cookie, if the browser still has one, brings the session back. */
-export const resumeSession = refreshSession;
+export const resumeSession = (): Promise<Outcome<true>> => refreshSession();
 
 export async function loadProfile(): Promise<Outcome<Profile>> {
   const outcome = await withAccessToken(() => client.query(PROFILE, {}).toPromise());
