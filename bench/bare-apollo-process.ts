@@ -9,6 +9,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BenchCommand, ServerMessage } from './ipc';
+import { trackProcessStats } from './process-stats';
+
+const processStats = trackProcessStats();
 
 function send(message: ServerMessage): void {
   process.send?.(message);
@@ -27,8 +30,7 @@ async function serve(): Promise<void> {
 
   process.on('message', (command: BenchCommand) => {
     if (command.type === 'stats') {
-      const cpu = process.cpuUsage();
-      send({ type: 'stats', statements: 0, cpuMicros: cpu.user + cpu.system });
+      send({ type: 'stats', statements: 0, ...processStats() });
       return;
     }
     if (command.type === 'heap') {

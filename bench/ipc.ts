@@ -1,7 +1,9 @@
+import type { ProcessStats } from './process-stats';
+
 /** Messages between the bench and a server it started in a child process. */
 export type ServerMessage =
   | { type: 'ready'; port: number; startMs: number; heapUsedBytes: number; mirrorSize: number | null }
-  | { type: 'stats'; statements: number; cpuMicros: number }
+  | ({ type: 'stats'; statements: number } & ProcessStats)
   | { type: 'heap'; heapUsedBytes: number }
   | { type: 'failed'; message: string };
 

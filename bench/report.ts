@@ -271,6 +271,7 @@ export function renderMarkdown(report: BenchReport): string {
     fixed(result.p50Ms, 1),
     fixed(result.p99Ms, 1),
     fixed(result.cpuMicrosPerRequest),
+    `${fixed(result.minorGcMicrosPerRequest, 1)} / ${fixed(result.majorGcMicrosPerRequest, 1)}`,
     result.configuration.authenticated ? result.statementsPerRequest.toFixed(4) : '–',
   ]);
   const targets = evaluateTargets(report).map((target) => [
@@ -299,7 +300,9 @@ no plugins, no logging and no context; every other server runs with production s
 request log at \`info\`, metrics, limits and CORS.
 Server CPU per request is the CPU time the server process used while under load, divided by the
 requests it served: steadier than throughput here, since time other processes take from the
-machine is not counted. Statements per request counts every statement the server sent to its
+machine is not counted. GC pause per request is the time the server's main thread stood still
+for the collector under load, young-generation and full collections apart (the collector's helper
+threads count in CPU, not here). Statements per request counts every statement the server sent to its
 database while under load, divided by the same requests (the mirror's once-a-second reconcile
 included).
 
@@ -316,6 +319,7 @@ ${table(
     'p50 ms',
     'p99 ms',
     'Server CPU µs/request',
+    'GC pause µs/request (young / full)',
     'Statements/request',
   ],
   throughputRows,

@@ -7,6 +7,9 @@ import { openDatabase, targetFor } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
 import { createServer } from '../src/server';
 import type { BenchCommand, ServerMessage } from './ipc';
+import { trackProcessStats } from './process-stats';
+
+const processStats = trackProcessStats();
 
 function send(message: ServerMessage): void {
   process.send?.(message);
@@ -37,8 +40,7 @@ async function serve(): Promise<void> {
 
   process.on('message', (command: BenchCommand) => {
     if (command.type === 'stats') {
-      const cpu = process.cpuUsage();
-      send({ type: 'stats', statements, cpuMicros: cpu.user + cpu.system });
+      send({ type: 'stats', statements, ...processStats() });
       return;
     }
     if (command.type === 'heap') {

@@ -17,6 +17,8 @@ export interface Configuration extends LoadTarget {
 export interface RoundSample extends LoadSample {
   cpuMicros: number;
   statements: number;
+  minorGcMicros: number;
+  majorGcMicros: number;
 }
 
 export interface ConfigurationResult {
@@ -33,6 +35,9 @@ export interface ConfigurationResult {
    * throughput on a shared machine: time another process takes from us is not counted.
    */
   cpuMicrosPerRequest: number;
+  /** Main-thread collector pauses per request served: young-generation and full collections. */
+  minorGcMicrosPerRequest: number;
+  majorGcMicrosPerRequest: number;
 }
 
 function median(values: number[]): number {
@@ -79,6 +84,8 @@ function summarize(configuration: Configuration, rounds: RoundSample[]): Configu
     p99Ms: median(rounds.map((run) => run.p99Ms)),
     statementsPerRequest: total((run) => run.statements) / requests,
     cpuMicrosPerRequest: total((run) => run.cpuMicros) / requests,
+    minorGcMicrosPerRequest: total((run) => run.minorGcMicros) / requests,
+    majorGcMicrosPerRequest: total((run) => run.majorGcMicros) / requests,
   };
 }
 
@@ -99,6 +106,8 @@ export async function measureThroughput(
         ...sample,
         cpuMicros: after.cpuMicros - before.cpuMicros,
         statements: after.statements - before.statements,
+        minorGcMicros: after.minorGcMicros - before.minorGcMicros,
+        majorGcMicros: after.majorGcMicros - before.majorGcMicros,
       });
       progress(
         `round ${round + 1}/${settings.rounds} ${configuration.id}: ${sample.requestsPerSecond.toFixed(0)} req/s, ` +
