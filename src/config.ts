@@ -39,6 +39,8 @@ export interface Config {
   revocationCheck: RevocationStrategy;
   /** How often a mirror compares its feed version with the database's. */
   reconcileIntervalMs: number;
+  /** At shutdown, how long requests in flight and closing WebSockets get before they are cut. */
+  shutdownGraceMs: number;
   log: LogConfig;
   graphql: GraphQLLimits;
   /** When set, `GET /metrics` needs `Authorization: Bearer <this>`. */
@@ -320,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * DAY),
     revocationCheck: oneOf(env, 'REVOCATION_CHECK', ['mirror', 'database'], 'mirror'),
     reconcileIntervalMs: integer(env, 'REVOCATION_RECONCILE_MS', 1000, 50, 60_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600) * 1000,
     log: {
       level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
       pretty: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], production ? 'json' : 'pretty') === 'pretty',

@@ -111,6 +111,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     schema,
     services,
     limits: config.websocket,
+    shutdownGraceMs: config.shutdownGraceMs,
     production: config.production,
     validationRules,
     parseOptions,
@@ -123,7 +124,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   const apollo = createApollo({
     schema,
     formatError: errorFormatter,
-    drainHttp: () => draining.drain(httpServer),
+    drainHttp: () => draining.drain(httpServer, config.shutdownGraceMs),
     drainWebSockets: () => webSockets.dispose(),
     production: config.production,
     limits: config.graphql,

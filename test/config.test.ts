@@ -20,6 +20,7 @@ it('has the documented defaults', () => {
     refreshReuseGraceSeconds: 0,
     admin: undefined,
     cleanupIntervalSeconds: 3600,
+    shutdownGraceMs: 10_000,
   });
   expect(config.jwt).toMatchObject({
     issuer: 'token-warden',
@@ -51,6 +52,7 @@ it.each([
   ['REFRESH_TOKEN_TTL', 'forever'],
   ['REFRESH_REUSE_GRACE_SECONDS', '100000'],
   ['CLEANUP_INTERVAL_SECONDS', '0'],
+  ['SHUTDOWN_GRACE_SECONDS', '3601'],
   ['TOKEN_CACHE_SIZE', '-1'],
   ['REVOCATION_CHECK', 'sometimes'],
   ['DATABASE_URL', 'not a url'],

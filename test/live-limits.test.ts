@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { TcpProxy } from './support/tcp-proxy';
 import { startTestServer, type TestServer } from './support/test-server';
 import { connectLive, type Closed } from './support/ws-client';
 
@@ -127,5 +128,27 @@ describe('shutdown', () => {
     await server.stop();
     expect((await live.closed).code).toBe(1001);
     expect((await anonymous.closed).code).toBe(1001);
+  });
+
+  it('cuts a socket that never answers the 1001 once SHUTDOWN_GRACE_SECONDS have passed', async () => {
+    const server = await startTestServer({ env: { SHUTDOWN_GRACE_SECONDS: '1' } });
+    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    try {
+      const user = await server.register();
+      const live = connectLive(proxy.route(server.url), { token: user.accessToken });
+      await live.connected;
+      // From here the client sees no close frame and sends none: without the cut, the server
+      // would wait for its close handshake (30 s in ws) and shutdown with it.
+      proxy.freeze();
+      const stopping = performance.now();
+      await server.stop();
+      const stopMs = performance.now() - stopping;
+      console.log(`shutdown with a silent peer: ${stopMs.toFixed(0)} ms (grace 1000 ms)`);
+      expect(stopMs).toBeGreaterThanOrEqual(900);
+      // The server ended the connection, so the proxy ended the client's side: no close frame reached it.
+      expect((await live.closed).code).toBe(1006);
+    } finally {
+      await proxy.close();
+    }
   });
 });

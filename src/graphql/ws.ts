@@ -19,7 +19,6 @@ import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RequestContext } from '../auth/context';
 import type { WebSocketLimits } from '../config';
-import { SHUTDOWN_GRACE_MS } from '../connection-draining';
 import { AppError, badUserInput, ErrorCode } from '../errors';
 import { CloseCode } from '../live/close-codes';
 import { LiveSocket } from '../live/live-socket';
@@ -33,6 +32,8 @@ export interface WebSocketDeps {
   schema: GraphQLSchema;
   services: Services;
   limits: WebSocketLimits;
+  /** At shutdown, how long a socket gets to finish its close handshake before it is cut. */
+  shutdownGraceMs: number;
   production: boolean;
   /** The same refusals before execution as over HTTP. */
   validationRules: ValidationRule[];
@@ -207,7 +208,7 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
       services.sockets.stop();
       const cut = setTimeout(() => {
         for (const socket of wss.clients) socket.terminate();
-      }, SHUTDOWN_GRACE_MS);
+      }, deps.shutdownGraceMs);
       try {
         await cleanup.dispose();
       } finally {

@@ -5,11 +5,12 @@ export interface ProxyTarget {
   port: number;
 }
 
-/** A loopback TCP proxy that a test can cut and restore, or slow down, between the service and its database. */
+/** A loopback TCP proxy that a test can cut and restore, slow down or silence, between the service and a peer. */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
   private cutOff = false;
+  private frozen = false;
   port = 0;
 
   constructor(
@@ -48,6 +49,7 @@ export class TcpProxy {
       });
       from.on('error', () => from.destroy());
       from.on('data', (chunk) => {
+        if (this.frozen) return;
         if (this.delayMs > 0) setTimeout(() => to.write(chunk), this.delayMs);
         else to.write(chunk);
       });
@@ -58,6 +60,11 @@ export class TcpProxy {
   cut(): void {
     this.cutOff = true;
     for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Keeps every connection open but forwards nothing more either way: a peer that went silent. */
+  freeze(): void {
+    this.frozen = true;
   }
 
   /** Refuses new connections but keeps the open ones, as a database does while it shuts down. */
