@@ -37,19 +37,31 @@ describe('ConnectionDraining.drain', () => {
     server?.close();
   });
 
-  it('closes idle kept-alive connections at once and lets a request in flight finish with Connection: close', async () => {
+  /** A server with its draining, closed after the test. */
+  const serve = async () => {
     const draining = new ConnectionDraining();
     const started = await startServer(draining);
     server = started.server;
+    return { draining, ...started };
+  };
+
+  /** A connection whose request the server holds: answered only when the test says so, if ever. */
+  const holdRequest = async (started: Awaited<ReturnType<typeof serve>>, path: string) => {
+    const connection = openConnection(started.port);
+    connection.send(path);
+    await until(() => started.waiting.length === 1);
+    return connection;
+  };
+
+  it('closes idle kept-alive connections at once and lets a request in flight finish with Connection: close', async () => {
+    const started = await serve();
     const idle = openConnection(started.port);
     idle.send('/fast');
     await until(() => idle.received().includes('fast'));
-    const busy = openConnection(started.port);
-    busy.send('/slow');
-    await until(() => started.waiting.length === 1);
+    const busy = await holdRequest(started, '/slow');
 
     let drained = false;
-    const drain = draining.drain(started.server, 5_000).then(() => (drained = true));
+    const drain = started.draining.drain(started.server, 5_000).then(() => (drained = true));
     await idle.closed;
     expect(isOpen(busy.socket)).toBe(true);
     expect(drained).toBe(false);
@@ -64,25 +76,19 @@ describe('ConnectionDraining.drain', () => {
   });
 
   it('cuts a request that is still unanswered when the grace period ends', async () => {
-    const draining = new ConnectionDraining();
-    const started = await startServer(draining);
-    server = started.server;
-    const hung = openConnection(started.port);
-    hung.send('/hang');
-    await until(() => started.waiting.length === 1);
+    const started = await serve();
+    const hung = await holdRequest(started, '/hang');
 
     const beganAt = performance.now();
-    await draining.drain(started.server, 200);
+    await started.draining.drain(started.server, 200);
     await hung.closed;
     expect(performance.now() - beganAt).toBeGreaterThanOrEqual(190);
     expect(hung.received()).toBe('');
   });
 
   it('refuses new connections once draining has begun', async () => {
-    const draining = new ConnectionDraining();
-    const started = await startServer(draining);
-    server = started.server;
-    await draining.drain(started.server, 1_000);
+    const started = await serve();
+    await started.draining.drain(started.server, 1_000);
     const late = connect(started.port, '127.0.0.1');
     const error = await new Promise<NodeJS.ErrnoException>((resolve) => late.on('error', resolve));
     expect(error.code).toBe('ECONNREFUSED');
