@@ -1,4 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
+import { withDeadline } from './timeout';
 
 /**
  * Once shutdown begins, every response still to be written says `Connection: close`, so that
@@ -26,7 +27,7 @@ export class ConnectionDraining {
     }
   }
 
-  begin(): void {
+  private begin(): void {
     this.draining = true;
     for (const res of this.open) if (!res.headersSent) res.setHeader('connection', 'close');
     this.open.clear();
@@ -45,11 +46,6 @@ export class ConnectionDraining {
     if (!server.listening) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
-    try {
-      await closed;
-    } finally {
-      clearTimeout(cut);
-    }
+    await withDeadline(closed, graceMs, () => server.closeAllConnections());
   }
 }

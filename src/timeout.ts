@@ -13,4 +13,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
 }
 
+/** Waits for `promise`; if it has not settled within `ms`, calls `atDeadline` (which should make it settle) and keeps waiting. */
+export async function withDeadline<T>(promise: Promise<T>, ms: number, atDeadline: () => void): Promise<T> {
+  const timer = setTimeout(atDeadline, ms);
+  try {
+    return await promise;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -26,6 +26,7 @@ import { RequestRecord } from '../observability/request-record';
 import { rootFieldLabel } from '../observability/request-tracking';
 import type { SubscriptionTracking } from '../observability/subscription-tracking';
 import type { Services } from '../services';
+import { withDeadline } from '../timeout';
 
 export interface WebSocketDeps {
   httpServer: Server;
@@ -206,14 +207,9 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
     dispose: async () => {
       stopHeartbeat();
       services.sockets.stop();
-      const cut = setTimeout(() => {
+      await withDeadline(Promise.resolve(cleanup.dispose()), deps.shutdownGraceMs, () => {
         for (const socket of wss.clients) socket.terminate();
-      }, deps.shutdownGraceMs);
-      try {
-        await cleanup.dispose();
-      } finally {
-        clearTimeout(cut);
-      }
+      });
     },
   };
 }
