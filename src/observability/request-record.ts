@@ -1,4 +1,14 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * What a record reads of the request it describes: an HTTP request (Express's `ip` included when
+ * Express handled it), or the little a WebSocket keeps of its upgrade request.
+ */
+export interface RequestSource {
+  readonly headers: IncomingHttpHeaders;
+  readonly ip?: string;
+  readonly socket: { readonly remoteAddress?: string };
+}
 
 /** What one GraphQL request did, filled in as it goes and reported when it finishes. */
 export class RequestRecord {
@@ -13,7 +23,7 @@ export class RequestRecord {
 
   constructor(
     readonly requestId: string,
-    private readonly request: IncomingMessage,
+    private readonly request: RequestSource,
   ) {}
 
   /**
@@ -22,8 +32,7 @@ export class RequestRecord {
    * X-Forwarded-For is left until one asks.
    */
   get clientAddress(): string {
-    const viaExpress = (this.request as IncomingMessage & { ip?: string }).ip;
-    return viaExpress ?? this.request.socket.remoteAddress ?? 'unknown';
+    return this.request.ip ?? this.request.socket.remoteAddress ?? 'unknown';
   }
 
   /** The User-Agent header, kept with a session started by this request; null when absent. */
