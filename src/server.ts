@@ -16,6 +16,7 @@ import { hardening } from './graphql/hardening';
 import { buildAppSchema } from './graphql/schema';
 import { attachWebSocketServer } from './graphql/ws';
 import { corsMiddleware } from './http/cors';
+import { expressMessageClasses } from './http/express-messages';
 import { healthRoutes } from './http/health.routes';
 import { isOwnOrigin } from './http/own-origin';
 import { refreshCookieOf } from './http/refresh-cookie';
@@ -85,7 +86,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const draining = new ConnectionDraining();
-  const httpServer = createHttpServer((req, res) => {
+  const httpServer = createHttpServer(expressMessageClasses(app), (req, res) => {
     draining.track(res);
     app(req, res);
   });
