@@ -8,13 +8,19 @@ import { withDeadline } from './timeout';
 export class ConnectionDraining {
   private draining = false;
   private readonly open = new Set<ServerResponse>();
+  /** Once draining, closes the connections left idle; set by `drain`. */
+  private readonly idle: { close: (() => void) | null } = { close: null };
   /** One listener for every response (`this` is the response), so that tracking one allocates nothing. */
   private readonly forget: (this: ServerResponse) => void;
 
   constructor() {
-    const { open } = this;
+    const { open, idle } = this;
     this.forget = function (this: ServerResponse) {
       open.delete(this);
+      // An answer whose headers went out before draining promised keep-alive: Node's server
+      // closes only the connections idle when it is closed, so this one would have served
+      // another request after the signal.
+      idle.close?.();
     };
   }
 
@@ -44,6 +50,7 @@ export class ConnectionDraining {
   async drain(server: Server, graceMs: number): Promise<void> {
     this.begin();
     if (!server.listening) return;
+    this.idle.close = () => server.closeIdleConnections();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await withDeadline(closed, graceMs, () => server.closeAllConnections());

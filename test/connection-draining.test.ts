@@ -75,6 +75,26 @@ describe('ConnectionDraining.drain', () => {
     expect(started.server.listening).toBe(false);
   });
 
+  it('closes a kept-alive connection once an answer begun before draining ends, instead of serving on', async () => {
+    const started = await serve();
+    const busy = await holdRequest(started, '/slow');
+    const answer = started.waiting[0];
+    answer?.writeHead(200, { 'content-length': '4' });
+    answer?.flushHeaders();
+    await until(() => busy.received().includes('200 OK'));
+
+    const drain = started.draining.drain(started.server, 5_000);
+    answer?.end('slow');
+    const closedInTime = await Promise.race([
+      busy.closed.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
+    ]);
+    expect(busy.received().toLowerCase()).toContain('connection: keep-alive');
+    expect(busy.received()).toContain('slow');
+    expect(closedInTime).toBe(true);
+    await drain;
+  });
+
   it('cuts a request that is still unanswered when the grace period ends', async () => {
     const started = await serve();
     const hung = await holdRequest(started, '/hang');
