@@ -25,7 +25,7 @@ export interface BenchOptions {
   socketCuts: number;
   /** Milliseconds each context-builder case runs. */
   contextBenchMs: number;
-  /** Unrecorded load before each measured run (off in the tiny mode). */
+  /** Unrecorded load: a warm-up round, then a short lead-in before each measured run (off in the tiny mode). */
   leadIn: boolean;
   /** A PostgreSQL server the bench may create its databases on; without it, embedded only. */
   postgresUrl: string | undefined;

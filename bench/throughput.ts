@@ -59,6 +59,15 @@ function median(values: number[]): number {
 const LEAD_IN_SECONDS = 0.5;
 
 /**
+ * One unrecorded round before the measured ones, each configuration at full length: a server's
+ * first run measured it settling, not its steady state. The server that had just admitted 10 000
+ * sockets ran its first round at 0.72–0.93 × the server without them, its later rounds at 0.83–1.01 ×.
+ */
+async function warmUp(configurations: Configuration[], settings: LoadSettings): Promise<void> {
+  for (const configuration of configurations) await runLoad(configuration, settings);
+}
+
+/**
  * Forward in even rounds, backward in odd ones: a drift that is linear in time then cancels for
  * every pair, and configurations listed next to each other always run next to each other.
  */
@@ -96,6 +105,10 @@ export async function measureThroughput(
   progress: (line: string) => void,
 ): Promise<ConfigurationResult[]> {
   const rounds = new Map<string, RoundSample[]>(configurations.map((c) => [c.id, []]));
+  if (settings.leadIn) {
+    progress('warm-up round (not recorded)');
+    await warmUp(configurations, settings);
+  }
   for (let round = 0; round < settings.rounds; round += 1) {
     for (const configuration of roundOrder(configurations, round)) {
       if (settings.leadIn) await runLoad(configuration, { ...settings, durationSeconds: LEAD_IN_SECONDS });
