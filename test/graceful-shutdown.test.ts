@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { postGraphQL } from './support/graphql-client';
+import { acceptsConnections } from './support/raw-http';
 import { BLACKLISTED_TOKENS, REVOKE_TOKEN } from './support/operations';
 import { adminTokenOf, runService, useServiceData, type ServiceProcess } from './support/service-process';
+import { waitFor } from './support/wait';
 
 jest.setTimeout(60_000);
 
@@ -31,6 +33,11 @@ describe('SIGTERM', () => {
     signalledAt = Date.now();
     service.child.kill('SIGTERM');
     const outcomes = await Promise.all(inFlight);
+    // The signal is handled when the event loop next gets to it, which can be after all 60
+    // answers: until then the service is not yet shutting down. Once it no longer accepts
+    // connections it is, and a request on a kept-alive connection must find it closed.
+    const port = Number(new URL(baseUrl).port);
+    await waitFor(async () => !(await acceptsConnections(port)), 10_000, 'the service stops accepting connections', 5);
     const late = await revoke(randomUUID());
     expect(await service.exited).toBe(0);
 

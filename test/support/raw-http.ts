@@ -29,3 +29,14 @@ export function rawGraphQLPost(port: number, headerLines: Buffer[], body: string
     });
   });
 }
+
+/** Whether a TCP connection to `port` is accepted (then closed at once without a request). */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
