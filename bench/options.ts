@@ -25,8 +25,8 @@ export interface BenchOptions {
   socketCuts: number;
   /** Milliseconds each context-builder case runs. */
   contextBenchMs: number;
-  /** Unrecorded load: a warm-up round, then a short lead-in before each measured run (off in the tiny mode). */
-  leadIn: boolean;
+  /** Unrecorded load first: a warm-up round, then a short lead-in before each measured run (off in the tiny mode). */
+  warmUp: boolean;
   /** A PostgreSQL server the bench may create its databases on; without it, embedded only. */
   postgresUrl: string | undefined;
   /** Where results.md and the chart go; undefined when a partial run (`--only`) names no `--out`. */
@@ -103,7 +103,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     fanOutSockets: tiny ? 50 : 1000,
     socketCuts: tiny ? 20 : 200,
     contextBenchMs: tiny ? 100 : 500,
-    leadIn: !tiny,
+    warmUp: !tiny,
     postgresUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
     outDir: values.out ?? (values.only === undefined ? join(__dirname, '..', '..', 'bench') : undefined),
   };

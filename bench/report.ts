@@ -19,7 +19,7 @@ export interface ScaleReport {
 export interface BenchReport {
   date: Date;
   postgresVersion: string | undefined;
-  settings: { durationSeconds: number; rounds: number; connections: number; leadIn: boolean };
+  settings: { durationSeconds: number; rounds: number; connections: number; warmUp: boolean };
   throughput: ConfigurationResult[];
   /** Each part is absent when `--only` left it out. */
   scale: ScaleReport | undefined;
@@ -289,7 +289,7 @@ Measured ${report.date.toISOString().slice(0, 10)} by \`npm run bench\` on ${mac
 
 Every configuration answers the same request, \`POST /graphql {"query":"{ __typename }"}\` (the \`me\`
 row sends its own query), from ${settings.connections} connections over loopback (autocannon).
-Configurations alternate: ${settings.leadIn ? 'after one unrecorded warm-up round, ' : ''}${settings.rounds} round${
+Configurations alternate: ${settings.warmUp ? 'after one unrecorded warm-up round, ' : ''}${settings.rounds} round${
     settings.rounds === 1 ? '' : 's'
   } of ${settings.durationSeconds} s each, in order in even rounds and in reverse in odd ones, so drift on the
 shared machine hits every configuration alike. Requests/s and latencies are the median round, with

@@ -63,7 +63,7 @@ const LEAD_IN_SECONDS = 0.5;
  * first run measured it settling, not its steady state. The server that had just admitted 10 000
  * sockets ran its first round at 0.72–0.93 × the server without them, its later rounds at 0.83–1.01 ×.
  */
-async function warmUp(configurations: Configuration[], settings: LoadSettings): Promise<void> {
+async function warmUpRound(configurations: Configuration[], settings: LoadSettings): Promise<void> {
   for (const configuration of configurations) await runLoad(configuration, settings);
 }
 
@@ -101,17 +101,17 @@ function summarize(configuration: Configuration, rounds: RoundSample[]): Configu
 /** Runs every configuration once per round, alternating, so that drift on a shared machine hits all alike. */
 export async function measureThroughput(
   configurations: Configuration[],
-  settings: LoadSettings & { rounds: number; leadIn: boolean },
+  settings: LoadSettings & { rounds: number; warmUp: boolean },
   progress: (line: string) => void,
 ): Promise<ConfigurationResult[]> {
   const rounds = new Map<string, RoundSample[]>(configurations.map((c) => [c.id, []]));
-  if (settings.leadIn) {
+  if (settings.warmUp) {
     progress('warm-up round (not recorded)');
-    await warmUp(configurations, settings);
+    await warmUpRound(configurations, settings);
   }
   for (let round = 0; round < settings.rounds; round += 1) {
     for (const configuration of roundOrder(configurations, round)) {
-      if (settings.leadIn) await runLoad(configuration, { ...settings, durationSeconds: LEAD_IN_SECONDS });
+      if (settings.warmUp) await runLoad(configuration, { ...settings, durationSeconds: LEAD_IN_SECONDS });
       const before = await configuration.server.stats();
       const sample = await runLoad(configuration, settings);
       const after = await configuration.server.stats();
