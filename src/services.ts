@@ -75,11 +75,16 @@ function createLiveServices(config: Config, clock: Clock, revocationCheck: Revoc
     onError,
   });
   const revocationFeed = new RevocationFeedHub();
+  // Without the mirror no notification arrives: the feed carries what this instance commits.
+  const feedFromCommits = config.revocationCheck === 'database';
   revocationCheck.watch({
-    committed: (changes) => void sockets.cut(changes),
+    committed: (changes) => {
+      void sockets.cut(changes);
+      if (feedFromCommits) revocationFeed.publish(changes, clock());
+    },
     notified: (notice) => {
       void sockets.cut(notice);
-      revocationFeed.publish(notice);
+      revocationFeed.publish(notice, notice.sentAtMs);
     },
     unsynced: () => sockets.closeAuthenticated('revocation state unsynced'),
     synced: () => void sockets.recheckAll(),

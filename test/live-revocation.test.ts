@@ -1,8 +1,10 @@
 import { claimsOf } from './support/instances';
 import {
+  CHANGE_PASSWORD,
   LOGOUT,
   LOGOUT_ALL,
   REFRESH,
+  REVOKE_SESSION,
   REVOKE_TOKEN,
   REVOKE_USER_TOKENS,
   UPDATE_USER,
@@ -74,6 +76,38 @@ describe('subscriptions over WebSocket end the moment their token is revoked', (
       (user) =>
         shared.server.gql(UPDATE_USER, { id: user.user.id, disabled: true }, { token: shared.admin.accessToken }),
       'account changed: disabled',
+    ],
+    [
+      'revokeSession',
+      (user) =>
+        shared.server.gql(
+          REVOKE_SESSION,
+          { id: claimsOf(user.accessToken).sid, reason: 'unknown device' },
+          { token: shared.admin.accessToken },
+        ),
+      'unknown device',
+    ],
+    [
+      'changePassword on this session',
+      (user) =>
+        shared.server.gql(
+          CHANGE_PASSWORD,
+          { currentPassword: user.password, newPassword: `${user.password}-renewed` },
+          { token: user.accessToken },
+        ),
+      'password changed',
+    ],
+    [
+      'changePassword on another session',
+      async (user) => {
+        const other = await shared.server.login(user.user.email, user.password);
+        return shared.server.gql(
+          CHANGE_PASSWORD,
+          { currentPassword: user.password, newPassword: `${user.password}-renewed` },
+          { token: other.accessToken },
+        );
+      },
+      'password changed',
     ],
     [
       'refresh token reuse',
@@ -236,6 +270,36 @@ describe('the administrators’ revocations feed', () => {
         revokedBy: shared.admin.user.id,
       }),
     );
+    await live.dispose();
+  });
+});
+
+describe('the administrators’ feed with REVOCATION_CHECK=database', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { REVOCATION_CHECK: 'database' } });
+  });
+  afterAll(() => server.stop());
+
+  it('streams the revocations this instance commits, with no notifications to read them from', async () => {
+    const admin = await server.loginAdmin();
+    const live = connectLive(server.url, { token: admin.accessToken });
+    await live.connected;
+    const feed = live.subscribe<RevocationEventData>(REVOCATIONS);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const user = await server.register();
+    await server.gql(REVOKE_USER_TOKENS, { userId: user.user.id, reason: 'offboarded' }, { token: admin.accessToken });
+    expect((await feed.nth(0)).data?.revocations).toMatchObject({
+      kind: 'USER',
+      userId: user.user.id,
+      reason: 'offboarded',
+      revokedBy: admin.user.id,
+    });
+    // The next event is the next revocation: the first was not published twice.
+    const other = await server.register();
+    await server.gql(LOGOUT_ALL, {}, { token: other.accessToken });
+    expect((await feed.nth(1)).data?.revocations).toMatchObject({ kind: 'USER', userId: other.user.id });
     await live.dispose();
   });
 });

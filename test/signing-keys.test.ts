@@ -160,6 +160,38 @@ describe('HS256 keys (the default) rotate without logging anyone out', () => {
   });
 });
 
+describe('the administrators’ feed names a revoked signing key', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('streams a KEY event with its kid to a feed whose own token another key signed', async () => {
+    const first = await server.loginAdmin();
+    const retiring = kidOf(first.accessToken);
+    await rotate(server, first);
+    server.clock.advance(PUBLISH_SECONDS * 1000 + 1);
+    const admin = await server.loginAdmin();
+    expect(kidOf(admin.accessToken)).not.toBe(retiring);
+
+    const live = connectLive(server.url, { token: admin.accessToken });
+    await live.connected;
+    const feed = live.subscribe<{
+      revocations: { kind: string; kid: string | null; reason: string | null; revokedBy: string | null };
+    }>('subscription { revocations { kind kid reason revokedBy } }');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await server.gql(REVOKE_SIGNING_KEY, { kid: retiring, reason: 'retired early' }, { token: admin.accessToken });
+    expect((await feed.nth(0)).data?.revocations).toEqual({
+      kind: 'KEY',
+      kid: retiring,
+      reason: 'retired early',
+      revokedBy: admin.user.id,
+    });
+    await live.dispose();
+  });
+});
+
 describe('keys live in the database, sealed with JWT_SECRET', () => {
   let dataDir: string;
   let testDatabase: TestDatabase;

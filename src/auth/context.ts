@@ -34,6 +34,9 @@ export interface RequestContext {
 
 const BEARER = /^Bearer +(\S+)$/i;
 
+/** Why a token whose revocation state cannot be read is refused, over HTTP and WebSocket alike. */
+export const REVOCATION_STATE_UNAVAILABLE = 'Token revocation state is unavailable; try again shortly.';
+
 /** The token of an `Authorization: Bearer <jwt>` header; anything else there is refused, never ignored. */
 function bearerToken(header: string): string {
   const token = BEARER.exec(header)?.[1];
@@ -68,7 +71,7 @@ export function createContextBuilder(
     } catch (error) {
       // Fail closed: a token whose revocation state cannot be read is not accepted.
       deps.onCheckFailure(error);
-      throw serviceUnavailable('Token revocation state is unavailable; try again shortly.');
+      throw serviceUnavailable(REVOCATION_STATE_UNAVAILABLE);
     }
     if (checked.status === 'revoked') throw tokenRevoked(checked.reason);
     if (checked.status === 'expired') throw tokenExpired();

@@ -17,7 +17,7 @@ import { startHeartbeat } from '../live/heartbeat';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { RequestContext } from '../auth/context';
+import { REVOCATION_STATE_UNAVAILABLE, type RequestContext } from '../auth/context';
 import type { WebSocketLimits } from '../config';
 import { AppError, badUserInput, ErrorCode } from '../errors';
 import { CloseCode } from '../live/close-codes';
@@ -75,6 +75,13 @@ type Prepared = { args: ExecutionArgs; operation: string } | { errors: GraphQLEr
 const { GRAPHQL_PARSE_FAILED: PARSE_FAILED, GRAPHQL_VALIDATION_FAILED: VALIDATION_FAILED } = ApolloServerErrorCode;
 
 const coded = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
+
+/** How a socket refused at registration closes: as the same refusal at `connection_init` would. */
+const ADMISSION_REFUSALS = {
+  'too-many': { code: CloseCode.TOO_MANY_SOCKETS, reason: 'Too many sockets for this user' },
+  revoked: { code: CloseCode.FORBIDDEN, reason: 'TOKEN_REVOKED' },
+  unavailable: { code: CloseCode.TRY_AGAIN_LATER, reason: REVOCATION_STATE_UNAVAILABLE },
+} as const;
 
 /** How a refused `connection_init` closes the socket: the stock client retries on 4403, not on 1008. */
 function refusal(error: unknown): { code: number; reason: string } | null {
@@ -187,10 +194,8 @@ export function attachWebSocketServer(deps: WebSocketDeps): { dispose(): Promise
         const liveSocket = new LiveSocket(context.viewer, { close: (code, reason) => socket.close(code, reason) });
         const admission = await services.sockets.admit(liveSocket);
         if (admission !== 'ok') {
-          socket.close(
-            admission === 'too-many' ? CloseCode.TOO_MANY_SOCKETS : CloseCode.FORBIDDEN,
-            admission === 'too-many' ? 'Too many sockets for this user' : 'TOKEN_REVOKED',
-          );
+          const refused = ADMISSION_REFUSALS[admission];
+          socket.close(refused.code, refused.reason);
           return false;
         }
         live.set(socket, { liveSocket, source: upgradeSource(request) });

@@ -5,6 +5,7 @@ export enum RevocationKind {
   TOKEN = 'TOKEN',
   SESSION = 'SESSION',
   USER = 'USER',
+  KEY = 'KEY',
 }
 
 registerEnumType(RevocationKind, {
@@ -13,6 +14,7 @@ registerEnumType(RevocationKind, {
     TOKEN: { description: 'One access token, by `jti`.' },
     SESSION: { description: 'Every access token of one session, by `sessionId`: a logout or a revoked session.' },
     USER: { description: 'Every token the user held at `at`: a logout everywhere, a revocation or an account change.' },
+    KEY: { description: 'Every token signed with one signing key, by `kid`.' },
   },
 });
 
@@ -29,6 +31,9 @@ export class RevocationEvent {
 
   @Field(() => ID, { nullable: true })
   sessionId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The revoked signing key, for a `KEY` revocation.' })
+  kid!: string | null;
 
   @Field(() => String, { nullable: true })
   reason!: string | null;

@@ -1,38 +1,37 @@
-import type { RevocationNotice } from '../revocation/revocation.notice';
+import type { RevocationChanges } from '../revocation/revocation.notice';
 import { EventStream } from './event-stream';
 import { RevocationKind, type RevocationEvent } from './revocation-event.type';
 
-/** The events one notice stands for: one per jti, session cutoff and user cutoff. */
-export function revocationEventsOf(notice: RevocationNotice): RevocationEvent[] {
-  const at = new Date(notice.sentAtMs);
-  const common = { reason: notice.reason, revokedBy: notice.actorId ?? null, at };
+/** The events one change stands for, committed at `atMs`: one per jti, session, user cutoff and signing key. */
+export function revocationEventsOf(changes: RevocationChanges, atMs: number): RevocationEvent[] {
+  const common = {
+    reason: changes.reason,
+    revokedBy: changes.actorId ?? null,
+    at: new Date(atMs),
+    jti: null,
+    userId: null,
+    sessionId: null,
+    kid: null,
+  };
   return [
-    ...notice.jtis.map(([jti]) => ({
-      ...common,
-      kind: RevocationKind.TOKEN,
-      jti,
-      userId: null,
-      sessionId: null,
-    })),
-    ...notice.sessions.map(([sessionId]) => ({
-      ...common,
-      kind: RevocationKind.SESSION,
-      jti: null,
-      userId: null,
-      sessionId,
-    })),
-    ...notice.cutoffs.map(([userId, cutoffMs]) => ({
+    ...changes.jtis.map(([jti]) => ({ ...common, kind: RevocationKind.TOKEN, jti })),
+    ...changes.sessions.map(([sessionId]) => ({ ...common, kind: RevocationKind.SESSION, sessionId })),
+    ...changes.cutoffs.map(([userId, cutoffMs]) => ({
       ...common,
       kind: RevocationKind.USER,
-      jti: null,
       userId,
-      sessionId: null,
       at: new Date(cutoffMs),
+    })),
+    ...(changes.keys ?? []).map(([kid, revokedAtMs]) => ({
+      ...common,
+      kind: RevocationKind.KEY,
+      kid,
+      at: new Date(revokedAtMs),
     })),
   ];
 }
 
-/** The `revocations` subscribers of this instance: each notice, from any instance, reaches each once. */
+/** The `revocations` subscribers of this instance: each revocation published here reaches each once. */
 export class RevocationFeedHub {
   private readonly streams = new Set<EventStream<RevocationEvent>>();
 
@@ -42,9 +41,9 @@ export class RevocationFeedHub {
     return stream;
   }
 
-  publish(notice: RevocationNotice): void {
+  publish(changes: RevocationChanges, atMs: number): void {
     if (this.streams.size === 0) return;
-    const events = revocationEventsOf(notice);
+    const events = revocationEventsOf(changes, atMs);
     for (const stream of this.streams) for (const event of events) stream.push(event);
   }
 }

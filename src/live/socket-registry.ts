@@ -83,20 +83,24 @@ export class SocketRegistry {
 
   /**
    * Registers a socket whose token has just been checked, then asks once more: a revocation
-   * that committed between that check and the registration found no socket to cut.
+   * that committed between that check and the registration found no socket to cut. A check
+   * that fails refuses the socket as one at `connection_init` would be.
    */
-  async admit(socket: LiveSocket): Promise<'ok' | 'too-many' | 'revoked'> {
+  async admit(socket: LiveSocket): Promise<'ok' | 'too-many' | 'revoked' | 'unavailable'> {
     if (!this.add(socket)) return 'too-many';
     const viewer = socket.viewer;
     if (!viewer) return 'ok';
+    let outcome: 'revoked' | 'unavailable';
     try {
       const revoked = await this.deps.revocations.isRevoked(claimsOf(viewer));
       if (!revoked) return 'ok';
+      outcome = 'revoked';
     } catch (error) {
       this.deps.onError('revocation check failed for a new socket', error);
+      outcome = 'unavailable';
     }
     this.remove(socket);
-    return 'revoked';
+    return outcome;
   }
 
   /** False when the socket's user already has `maxSocketsPerUser` sockets here. */

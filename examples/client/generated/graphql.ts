@@ -265,6 +265,8 @@ export type RevocationEvent = {
   __typename?: 'RevocationEvent';
   at: Scalars['DateTime']['output'];
   jti?: Maybe<Scalars['String']['output']>;
+  /** The revoked signing key, for a `KEY` revocation. */
+  kid?: Maybe<Scalars['String']['output']>;
   kind: RevocationKind;
   reason?: Maybe<Scalars['String']['output']>;
   /** The administrator or user who revoked; null for the service itself. */
@@ -274,6 +276,8 @@ export type RevocationEvent = {
 };
 
 export type RevocationKind =
+  /** Every token signed with one signing key, by `kid`. */
+  | 'KEY'
   /** Every access token of one session, by `sessionId`: a logout or a revoked session. */
   | 'SESSION'
   /** One access token, by `jti`. */
