@@ -85,6 +85,11 @@ describe('WebSocket limits, each refused with its own close code or error', () =
     expect(aliased.refusal()?.[0]?.message).toBe(
       "The query's alias count is 3, over the limit of 1 (GRAPHQL_MAX_ALIASES).",
     );
+    const directed = live.subscribe(`subscription { sessionEvents ${'@include(if: true) '.repeat(21)}{ kind } }`);
+    await directed.done;
+    expect(directed.refusal()?.[0]?.message).toBe(
+      "The query's directive count is 21, over the limit of 20 (GRAPHQL_MAX_DIRECTIVES).",
+    );
     const broken = live.subscribe('subscription { sessionEvents {');
     await broken.done;
     expect(broken.refusal()?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
