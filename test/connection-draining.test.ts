@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { ConnectionDraining } from '../src/connection-draining';
+import { settlesWithin } from './support/wait';
 
 /** A server whose `/slow` answers only when told to and whose `/hang` never answers. */
 async function startServer(draining: ConnectionDraining) {
@@ -85,10 +86,7 @@ describe('ConnectionDraining.drain', () => {
 
     const drain = started.draining.drain(started.server, 5_000);
     answer?.end('slow');
-    const closedInTime = await Promise.race([
-      busy.closed.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
-    ]);
+    const closedInTime = await settlesWithin(busy.closed, 1_000);
     expect(busy.received().toLowerCase()).toContain('connection: keep-alive');
     expect(busy.received()).toContain('slow');
     expect(closedInTime).toBe(true);

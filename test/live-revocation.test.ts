@@ -13,6 +13,7 @@ import {
 import { useServerWithAdmin } from './support/shared-server';
 import { startTestServer, type TestServer } from './support/test-server';
 import { connectLive, type LiveClient } from './support/ws-client';
+import { settlesWithin } from './support/wait';
 
 const SESSION_EVENTS = 'subscription { sessionEvents { kind reason at } }';
 const REVOCATIONS = 'subscription { revocations { kind jti userId sessionId reason revokedBy at } }';
@@ -41,8 +42,7 @@ async function watchSession(server: TestServer, token: string) {
   return { live, events };
 }
 
-const stillOpen = async (live: LiveClient, ms = 150) =>
-  Promise.race([live.closed.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]);
+const stillOpen = async (live: LiveClient, ms = 150) => !(await settlesWithin(live.closed, ms));
 
 describe('subscriptions over WebSocket end the moment their token is revoked', () => {
   const shared = useServerWithAdmin();
