@@ -12,7 +12,7 @@ import {
 } from './support/operations';
 import { useServerWithAdmin } from './support/shared-server';
 import { startTestServer, type TestServer } from './support/test-server';
-import { connectLive, type LiveClient } from './support/ws-client';
+import { connectLive, watch, type LiveClient } from './support/ws-client';
 import { settlesWithin } from './support/wait';
 
 const SESSION_EVENTS = 'subscription { sessionEvents { kind reason at } }';
@@ -33,14 +33,7 @@ interface RevocationEventData {
 }
 
 /** A connected socket with a `sessionEvents` subscription running. */
-async function watchSession(server: TestServer, token: string) {
-  const live = connectLive(server.url, { token });
-  await live.connected;
-  const events = live.subscribe<SessionEventData>(SESSION_EVENTS);
-  // The subscription has started once the server answers a ping-free round trip: wait for it to be registered.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  return { live, events };
-}
+const watchSession = (server: TestServer, token: string) => watch<SessionEventData>(server.url, token, SESSION_EVENTS);
 
 const stillOpen = async (live: LiveClient, ms = 150) => !(await settlesWithin(live.closed, ms));
 
@@ -231,10 +224,11 @@ describe('the administrators’ revocations feed', () => {
   const shared = useServerWithAdmin();
 
   it('streams every committed revocation with its kind, target, reason and actor', async () => {
-    const live = connectLive(shared.server.url, { token: shared.admin.accessToken });
-    await live.connected;
-    const feed = live.subscribe<RevocationEventData>(REVOCATIONS);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { live, events: feed } = await watch<RevocationEventData>(
+      shared.server.url,
+      shared.admin.accessToken,
+      REVOCATIONS,
+    );
 
     const user = await shared.server.register();
     await shared.server.gql(LOGOUT, {}, { token: user.accessToken });
@@ -283,10 +277,7 @@ describe('the administrators’ feed with REVOCATION_CHECK=database', () => {
 
   it('streams the revocations this instance commits, with no notifications to read them from', async () => {
     const admin = await server.loginAdmin();
-    const live = connectLive(server.url, { token: admin.accessToken });
-    await live.connected;
-    const feed = live.subscribe<RevocationEventData>(REVOCATIONS);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { live, events: feed } = await watch<RevocationEventData>(server.url, admin.accessToken, REVOCATIONS);
 
     const user = await server.register();
     await server.gql(REVOKE_USER_TOKENS, { userId: user.user.id, reason: 'offboarded' }, { token: admin.accessToken });

@@ -18,7 +18,7 @@ import {
   type UserData,
 } from './support/operations';
 import { startTestServer, type TestServer } from './support/test-server';
-import { connectLive } from './support/ws-client';
+import { watch } from './support/ws-client';
 
 const PUBLISH_SECONDS = 30;
 
@@ -117,12 +117,11 @@ describe('HS256 keys (the default) rotate without logging anyone out', () => {
 
   it('cuts open sockets signed with the revoked key: sessionEvents REVOKED, then 4403', async () => {
     const user = await server.register();
-    const live = connectLive(server.url, { token: user.accessToken });
-    await live.connected;
-    const events = live.subscribe<{ sessionEvents: { kind: string; reason: string | null } }>(
+    const { live, events } = await watch<{ sessionEvents: { kind: string; reason: string | null } }>(
+      server.url,
+      user.accessToken,
       'subscription { sessionEvents { kind reason } }',
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const newAdmin = await server.loginAdmin();
     await server.gql(
       REVOKE_SIGNING_KEY,
@@ -175,12 +174,9 @@ describe('the administrators’ feed names a revoked signing key', () => {
     const admin = await server.loginAdmin();
     expect(kidOf(admin.accessToken)).not.toBe(retiring);
 
-    const live = connectLive(server.url, { token: admin.accessToken });
-    await live.connected;
-    const feed = live.subscribe<{
+    const { live, events: feed } = await watch<{
       revocations: { kind: string; kid: string | null; reason: string | null; revokedBy: string | null };
-    }>('subscription { revocations { kind kid reason revokedBy } }');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    }>(server.url, admin.accessToken, 'subscription { revocations { kind kid reason revokedBy } }');
     await server.gql(REVOKE_SIGNING_KEY, { kid: retiring, reason: 'retired early' }, { token: admin.accessToken });
     expect((await feed.nth(0)).data?.revocations).toEqual({
       kind: 'KEY',

@@ -97,3 +97,22 @@ export function connectLive(
     dispose: () => client.dispose() as Promise<void>,
   };
 }
+
+/** How long a subscription is given to be registered on the server: graphql-ws acknowledges no `subscribe`. */
+const REGISTRATION_MS = 50;
+
+/**
+ * A socket authenticated with `token` running one subscription, returned once the server has had
+ * time to register it, so that whatever the test does next reaches it.
+ */
+export async function watch<T>(
+  graphqlUrl: string,
+  token: string,
+  query: string,
+): Promise<{ live: LiveClient; events: LiveSubscription<T> }> {
+  const live = connectLive(graphqlUrl, { token });
+  await live.connected;
+  const events = live.subscribe<T>(query);
+  await new Promise((resolve) => setTimeout(resolve, REGISTRATION_MS));
+  return { live, events };
+}
