@@ -1,13 +1,18 @@
 // The framework's own limit: Apollo Server 5 on Express 5 serving the committed schema.graphql,
-// with no plugins, no logging and no context. Speaks the same IPC as server-process.ts.
+// with no plugins, no logging and no context. With BARE_WEBSOCKETS=true, graphql-ws's own server
+// on the same path, pinging at the service's default interval and accepting every socket
+// unchecked. Speaks the same IPC as server-process.ts.
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { buildSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { DEFAULT_WS_KEEPALIVE_SECONDS } from '../src/config';
 import type { BenchCommand, ServerMessage } from './ipc';
 import { trackProcessStats } from './process-stats';
 
@@ -24,6 +29,14 @@ async function serve(): Promise<void> {
   const app = express();
   app.use('/graphql', express.json(), expressMiddleware(apollo));
   const httpServer = createServer(app);
+  const websockets =
+    process.env.BARE_WEBSOCKETS === 'true'
+      ? useServer(
+          { schema },
+          new WebSocketServer({ server: httpServer, path: '/graphql' }),
+          DEFAULT_WS_KEEPALIVE_SECONDS * 1000,
+        )
+      : undefined;
   const started = performance.now();
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -39,7 +52,7 @@ async function serve(): Promise<void> {
       return;
     }
     httpServer.closeAllConnections();
-    void apollo.stop().finally(() => process.exit(0));
+    void Promise.all([websockets?.dispose(), apollo.stop()]).finally(() => process.exit(0));
   });
   global.gc?.();
   send({

@@ -65,9 +65,14 @@ export class Fleet {
     return server;
   }
 
-  /** Apollo Server on Express with the committed schema and nothing else: the framework's own limit. */
-  async startBareApollo(): Promise<ServerChild> {
-    const server = await ServerChild.start('bare-apollo', { NODE_ENV: 'production' }, 'bare-apollo-process.js');
+  /**
+   * Apollo Server on Express with the committed schema and nothing else: the framework's own limit.
+   * With `websockets`, graphql-ws's own server on the same path, as Apollo's documentation wires it.
+   */
+  async startBareApollo(name = 'bare-apollo', websockets = false): Promise<ServerChild> {
+    const env: Record<string, string> = { NODE_ENV: 'production' };
+    if (websockets) env.BARE_WEBSOCKETS = 'true';
+    const server = await ServerChild.start(name, env, 'bare-apollo-process.js');
     this.cleanups.push(() => server.stop());
     return server;
   }

@@ -13,7 +13,8 @@ import { evaluateTargets, renderMarkdown, type BenchReport } from './report';
 import { inRunOrder, startScalePair, startSlowPair, startStrategyPair, type StrategyPair } from './setup';
 import { frameworkConfiguration, ME_QUERY } from './overhead';
 import { measureThroughput, type Configuration, type ConfigurationResult } from './throughput';
-import { measureFanOut, measureSocketCuts, openIdleSockets, type SocketCutResult } from './sockets';
+import { measureBareSockets } from './bare-sockets';
+import { holdIdleSockets, idleSocketTokens, measureFanOut, measureSocketCuts, type SocketCutResult } from './sockets';
 import { signIn } from './tokens';
 
 const SLOW_DATABASE_DELAY_MS = 5;
@@ -78,7 +79,7 @@ async function startConfigurations(options: BenchOptions, fleet: Fleet) {
   if (parts.has('live')) {
     log(`opening ${options.idleSockets} idle authenticated WebSockets on a server of their own`);
     const socketsServer = await fleet.startServer('embedded-mirror-idle-sockets', fleet.embeddedDatabase(), 'mirror');
-    idle = await openIdleSockets(socketsServer, options.idleSockets);
+    idle = await holdIdleSockets(socketsServer, await idleSocketTokens(socketsServer, options.idleSockets));
     configurations.push({
       id: 'embedded/mirror-idle-sockets',
       label: `mirror, valid token, ${options.idleSockets} idle sockets open`,
@@ -115,7 +116,9 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
   if (parts.has('live') && started?.idle) {
     log(`fan-out: logoutAll of one user with ${options.fanOutSockets} open sockets`);
     const fanOut = await measureFanOut(started.embedded.mirror, options.fanOutSockets);
-    live = { idle: started.idle.result, fanOut, socketCuts: undefined as SocketCutResult | undefined };
+    log(`control: ${options.idleSockets} idle sockets on a bare Apollo Server with graphql-ws`);
+    const bareSockets = await measureBareSockets(fleet, options, log);
+    live = { idle: started.idle.result, fanOut, bareSockets, socketCuts: undefined as SocketCutResult | undefined };
   }
 
   let introspection;

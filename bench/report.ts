@@ -1,4 +1,5 @@
 import { cpus, release, totalmem, type } from 'node:os';
+import type { BareSocketsResult } from './bare-sockets';
 import type { ContextCase } from './context-builder.bench';
 import type { IntrospectionResult } from './introspection.bench';
 import type { PropagationResult } from './propagation';
@@ -24,7 +25,14 @@ export interface BenchReport {
   /** Each part is absent when `--only` left it out. */
   scale: ScaleReport | undefined;
   propagation: PropagationResult | undefined;
-  live: { idle: IdleSocketsResult; fanOut: FanOutResult; socketCuts: SocketCutResult | undefined } | undefined;
+  live:
+    | {
+        idle: IdleSocketsResult;
+        fanOut: FanOutResult;
+        bareSockets: BareSocketsResult;
+        socketCuts: SocketCutResult | undefined;
+      }
+    | undefined;
   slowDelayMs: number;
   context: ContextCase[] | undefined;
   introspection: IntrospectionResult | undefined;
@@ -149,6 +157,14 @@ export function evaluateTargets(report: BenchReport): Target[] {
   return targets;
 }
 
+const bareSocketsRatio = (control: BareSocketsResult) => pairedRatio(control.withSockets, control.withoutSockets);
+
+/** Server CPU per request without and with the sockets, and what the sockets added. */
+function cpuChange(without: ConfigurationResult, withSockets: ConfigurationResult): string {
+  const added = withSockets.cpuMicrosPerRequest - without.cpuMicrosPerRequest;
+  return `${fixed(without.cpuMicrosPerRequest)} → ${fixed(withSockets.cpuMicrosPerRequest)} µs (${added >= 0 ? '+' : ''}${fixed(added)} µs, ${signedPercent(added / without.cpuMicrosPerRequest)})`;
+}
+
 function liveTargets(report: BenchReport): Target[] {
   const idleSockets = find(report, 'embedded/mirror-idle-sockets');
   const withoutSockets = find(report, 'embedded/mirror');
@@ -157,7 +173,10 @@ function liveTargets(report: BenchReport): Target[] {
   return [
     {
       goal: `HTTP throughput with ${live.idle.sockets} idle sockets open ≥ 0.9 × without (embedded, valid token)`,
-      measured: idleSockets && withoutSockets ? `${fixed(pairedRatio(idleSockets, withoutSockets), 2)} ×` : 'not run',
+      measured:
+        idleSockets && withoutSockets
+          ? `${fixed(pairedRatio(idleSockets, withoutSockets), 2)} × (bare Apollo Server + graphql-ws: ${fixed(bareSocketsRatio(live.bareSockets), 2)} ×)`
+          : 'not run',
       met: idleSockets && withoutSockets ? pairedRatio(idleSockets, withoutSockets) >= 0.9 : undefined,
     },
     {
@@ -230,11 +249,18 @@ ${
 }`;
 }
 
-function liveSection(live: BenchReport['live']): string {
+function liveSection(report: BenchReport): string {
+  const { live } = report;
   if (!live) return `## Live sockets\n\n${NOT_RUN}`;
+  const idleSockets = find(report, 'embedded/mirror-idle-sockets');
+  const withoutSockets = find(report, 'embedded/mirror');
+  const control = live.bareSockets;
   return `## Live sockets
 
-- ${live.idle.sockets} idle authenticated WebSockets on one instance: ${fixed(live.idle.heapPerSocketBytes / 1024, 1)} KB of server heap each (after a full collection, before and after opening them); their throughput row is above.
+- ${live.idle.sockets} idle authenticated WebSockets on one instance: ${fixed(live.idle.heapPerSocketBytes / 1024, 1)} KB of server heap each (after a full collection, before and after opening them); their throughput row is above${
+    idleSockets && withoutSockets ? `, server CPU per request ${cpuChange(withoutSockets, idleSockets)}` : ''
+  }.
+- Control, in rounds of its own: the same ${control.idle.sockets} sockets on a bare Apollo Server with graphql-ws's own server (accepted unchecked, pinged at the service's default interval): ${fixed(control.idle.heapPerSocketBytes / 1024, 1)} KB of heap each; throughput ${fixed(bareSocketsRatio(control), 2)} × the same bare server without sockets (${fixed(control.withoutSockets.requestsPerSecond)} → ${fixed(control.withSockets.requestsPerSecond)} req/s), server CPU per request ${cpuChange(control.withoutSockets, control.withSockets)}.
 - Fan-out: one \`logoutAll\` of a user with ${live.fanOut.sockets} open sockets closed the last of them with 4403 ${fixed(live.fanOut.lastCloseMs)} ms after it was sent.
 - ${
     live.socketCuts
@@ -331,7 +357,7 @@ ${scaleSection(report.scale)}
 
 ${propagationSection(report.propagation)}
 
-${liveSection(report.live)}
+${liveSection(report)}
 
 ${contextSection(report.context)}
 

@@ -114,14 +114,18 @@ export interface IdleSockets {
   close(): void;
 }
 
-/**
- * Opens `count` authenticated sockets on `server` from a process of their own and leaves them
- * idle; measures the server's heap growth per socket, after a full collection before and after.
- */
-export async function openIdleSockets(server: ServerChild, count: number): Promise<IdleSockets> {
+/** One token per socket, from one user per 500 sockets so that no user reaches the per-user cap. */
+export async function idleSocketTokens(server: ServerChild, count: number): Promise<string[]> {
   const perUser = 500;
   const users = await Promise.all(Array.from({ length: Math.ceil(count / perUser) }, () => registerUser(server)));
-  const tokens = Array.from({ length: count }, (_, index) => users[Math.floor(index / perUser)]?.accessToken ?? '');
+  return Array.from({ length: count }, (_, index) => users[Math.floor(index / perUser)]?.accessToken ?? '');
+}
+
+/**
+ * Opens a socket per token on `server` from a process of their own and leaves them idle;
+ * measures the server's heap growth per socket, after a full collection before and after.
+ */
+export async function holdIdleSockets(server: ServerChild, tokens: string[]): Promise<IdleSockets> {
   const before = await server.heapUsedBytes();
   const holder = fork(join(__dirname, 'socket-holder-process.js'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -138,7 +142,7 @@ export async function openIdleSockets(server: ServerChild, count: number): Promi
   await opened;
   const after = await server.heapUsedBytes();
   return {
-    result: { sockets: count, heapPerSocketBytes: (after - before) / count },
+    result: { sockets: tokens.length, heapPerSocketBytes: (after - before) / tokens.length },
     close: () => {
       const close: SocketHolderCommand = { type: 'close' };
       holder.send(close);

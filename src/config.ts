@@ -228,13 +228,16 @@ function corsOrigins(env: Env): string[] {
   return raw === undefined ? [] : raw.split(',').map((entry) => exactOrigin(entry.trim()));
 }
 
+/** How often each socket is pinged unless WS_KEEPALIVE_SECONDS says otherwise. */
+export const DEFAULT_WS_KEEPALIVE_SECONDS = 30;
+
 function websocketLimits(env: Env): WebSocketLimits {
   return {
     maxSocketsPerUser: integer(env, 'WS_MAX_SOCKETS_PER_USER', 1000, 1, 1_000_000),
     maxSubscriptionsPerSocket: integer(env, 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1, 10_000),
     connectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
     maxMessageBytes: integer(env, 'WS_MAX_MESSAGE_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
-    keepAliveMs: integer(env, 'WS_KEEPALIVE_SECONDS', 30, 1, 300) * 1000,
+    keepAliveMs: integer(env, 'WS_KEEPALIVE_SECONDS', DEFAULT_WS_KEEPALIVE_SECONDS, 1, 300) * 1000,
   };
 }
 

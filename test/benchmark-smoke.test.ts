@@ -65,6 +65,12 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
     expect(markdown).toContain('Not run: it needs `DATABASE_URL`');
   }
   expect(markdown).toMatch(/^\| valid token, mirror check \| \d+ \|/m);
+  expect(markdown).toMatch(
+    /^- Control, in rounds of its own: the same 200 sockets on a bare Apollo Server .*: [\d.]+ KB of heap each; throughput \d\.\d\d × /m,
+  );
+  expect(markdown).toMatch(
+    /with 200 idle sockets open ≥ 0\.9 × without .* \(bare Apollo Server \+ graphql-ws: \d\.\d\d ×\) \| (met|missed) \|$/m,
+  );
 
   const png = readFileSync(join(outDir, 'throughput.png'));
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
