@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { ConnectionDraining } from '../src/connection-draining';
-import { settlesWithin } from './support/wait';
+import { settlesWithin, waitFor } from './support/wait';
 
 /** A server whose `/slow` answers only when told to and whose `/hang` never answers. */
 async function startServer(draining: ConnectionDraining) {
@@ -25,9 +25,7 @@ function openConnection(port: number) {
   return { socket, closed, send, received: () => received };
 }
 
-const until = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-};
+const WAIT_MS = 2_000;
 
 const isOpen = (socket: Socket) => !socket.destroyed && socket.readyState === 'open';
 
@@ -50,7 +48,7 @@ describe('ConnectionDraining.drain', () => {
   const holdRequest = async (started: Awaited<ReturnType<typeof serve>>, path: string) => {
     const connection = openConnection(started.port);
     connection.send(path);
-    await until(() => started.waiting.length === 1);
+    await waitFor(() => started.waiting.length === 1, WAIT_MS, `the server holding ${path}`);
     return connection;
   };
 
@@ -58,7 +56,7 @@ describe('ConnectionDraining.drain', () => {
     const started = await serve();
     const idle = openConnection(started.port);
     idle.send('/fast');
-    await until(() => idle.received().includes('fast'));
+    await waitFor(() => idle.received().includes('fast'), WAIT_MS, 'the answer to /fast');
     const busy = await holdRequest(started, '/slow');
 
     let drained = false;
@@ -82,7 +80,7 @@ describe('ConnectionDraining.drain', () => {
     const answer = started.waiting[0];
     answer?.writeHead(200, { 'content-length': '4' });
     answer?.flushHeaders();
-    await until(() => busy.received().includes('200 OK'));
+    await waitFor(() => busy.received().includes('200 OK'), WAIT_MS, 'the headers of /slow');
 
     const drain = started.draining.drain(started.server, 5_000);
     answer?.end('slow');
