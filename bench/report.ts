@@ -157,6 +157,14 @@ export function evaluateTargets(report: BenchReport): Target[] {
   return targets;
 }
 
+/** The configurations the idle-socket target compares: with the sockets open, and the same server kind without. */
+function idleSocketPair(report: BenchReport) {
+  return {
+    idleSockets: find(report, 'embedded/mirror-idle-sockets'),
+    withoutSockets: find(report, 'embedded/mirror'),
+  };
+}
+
 const bareSocketsRatio = (control: BareSocketsResult) => pairedRatio(control.withSockets, control.withoutSockets);
 
 /** Server CPU per request without and with the sockets, and what the sockets added. */
@@ -166,8 +174,7 @@ function cpuChange(without: ConfigurationResult, withSockets: ConfigurationResul
 }
 
 function liveTargets(report: BenchReport): Target[] {
-  const idleSockets = find(report, 'embedded/mirror-idle-sockets');
-  const withoutSockets = find(report, 'embedded/mirror');
+  const { idleSockets, withoutSockets } = idleSocketPair(report);
   const { live } = report;
   if (!live) return [];
   return [
@@ -252,8 +259,7 @@ ${
 function liveSection(report: BenchReport): string {
   const { live } = report;
   if (!live) return `## Live sockets\n\n${NOT_RUN}`;
-  const idleSockets = find(report, 'embedded/mirror-idle-sockets');
-  const withoutSockets = find(report, 'embedded/mirror');
+  const { idleSockets, withoutSockets } = idleSocketPair(report);
   const control = live.bareSockets;
   return `## Live sockets
 
