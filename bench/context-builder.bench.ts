@@ -4,7 +4,7 @@ import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContextBuilder } from '../src/auth/context';
+import { createContextBuilder } from '../src/http/request-context';
 import { systemClock } from '../src/clock';
 import { loadConfig, type JwtAlgorithm, type RevocationStrategy } from '../src/config';
 import { openDatabase } from '../src/db/client';
@@ -12,7 +12,7 @@ import { createLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { RequestRecord } from '../src/observability/request-record';
 import { Telemetry } from '../src/observability/telemetry';
-import { createServices, KEY_POLL_INTERVAL_MS } from '../src/services';
+import { createServices } from '../src/services';
 
 /** The HTTP request every built context is recorded against; nothing reads it. */
 const BENCH_REQUEST = new IncomingMessage(new Socket());
@@ -39,17 +39,13 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number, al
   const database = await openDatabase({ kind: 'pglite' });
   await database.migrate();
   const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }), new Metrics());
-  const services = createServices(config, database, systemClock, telemetry);
-  await services.signingKeys.start(KEY_POLL_INTERVAL_MS, (message, error) => console.error(message, error));
-  await services.revocationCheck.start();
+  const running = createServices(config, database, systemClock, telemetry);
+  const { services } = running;
+  await running.start();
   const password = randomBytes(12).toString('base64url');
   const origin = { clientAddress: '127.0.0.1', userAgent: 'bench' };
-  const live = await services.sessions.register(
-    `bench-${randomBytes(4).toString('hex')}@example.com`,
-    password,
-    origin,
-  );
-  const doomed = await services.sessions.login(live.user.email, password, origin);
+  const live = await services.signIn.register(`bench-${randomBytes(4).toString('hex')}@example.com`, password, origin);
+  const doomed = await services.signIn.login(live.user.email, password, origin);
   await services.revocations.revokeToken({ token: doomed.access.token }, live.user.id);
   // Our header and claims (our kid included) under a signature made with a key of the attacker's.
   const signingInput = live.access.token.split('.').slice(0, 2).join('.');
@@ -66,8 +62,7 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number, al
     build,
     headers: { valid: bearer(live.access.token), revoked: bearer(doomed.access.token), forged: bearer(forged.token) },
     close: async () => {
-      await services.revocationCheck.stop();
-      services.signingKeys.stop();
+      await running.stop();
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

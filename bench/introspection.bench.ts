@@ -54,7 +54,7 @@ export async function benchIntrospection(connections: number, durationSeconds: n
     await server.services.users.bootstrapAdmin('bench@example.com', 'bench-admin-password');
     const address = await server.start(0, '127.0.0.1');
     const base = `http://127.0.0.1:${address.port}`;
-    const signedIn = await server.services.sessions.login('bench@example.com', 'bench-admin-password', {
+    const signedIn = await server.services.signIn.login('bench@example.com', 'bench-admin-password', {
       clientAddress: '127.0.0.1',
       userAgent: 'bench',
     });

@@ -1,15 +1,15 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Tracer } from '@opentelemetry/api';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createContextBuilder } from './auth/context';
+import { createContextBuilder } from './http/request-context';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/database';
-import { AppError, ErrorCode } from './errors';
-import { ConnectionDraining } from './connection-draining';
+import { AppError } from './errors';
+import { ConnectionDraining } from './http/connection-draining';
 import { createApollo } from './graphql/apollo';
 import { createErrorFormatter } from './graphql/format-error';
 import { hardening } from './graphql/hardening';
@@ -19,6 +19,7 @@ import { corsMiddleware } from './http/cors';
 import { expressMessageClasses } from './http/express-messages';
 import { healthRoutes } from './http/health.routes';
 import { isOwnOrigin } from './http/own-origin';
+import { requestErrorHandler } from './http/request-error.handler';
 import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -28,9 +29,8 @@ import { RequestSpans } from './observability/request-span';
 import { RequestTracking } from './observability/request-tracking';
 import { SubscriptionTracking } from './observability/subscription-tracking';
 import { Telemetry } from './observability/telemetry';
-import { tracedRevocationCheck } from './observability/traced-revocation-check';
-import { scheduleCleanup } from './revocation/cleanup';
-import { createServices, KEY_POLL_INTERVAL_MS, type Services } from './services';
+import { tracedRevocationCheck } from './revocation/traced-revocation.check';
+import { createServices, type Services } from './services';
 
 export interface ServerDeps {
   config: Config;
@@ -54,31 +54,11 @@ export interface TokenWardenServer {
   stop(): Promise<void>;
 }
 
-/** Body-parser failures (bad JSON, too large) answered as GraphQL-shaped JSON, never an HTML stack page. */
-const requestErrorHandler =
-  (tracking: RequestTracking, telemetry: Telemetry, maxBodyBytes: number): ErrorRequestHandler =>
-  (error: { status?: unknown; type?: unknown }, req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) telemetry.reportError('request failed', error);
-    const message =
-      status === 413
-        ? `The request body is larger than ${maxBodyBytes} bytes.`
-        : status === 500
-          ? 'Internal server error'
-          : 'The request body is not valid JSON.';
-    const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST';
-    tracking.recordOf(req, res).outcome = code;
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  };
-
 export async function createServer(deps: ServerDeps): Promise<TokenWardenServer> {
   const { config, database, clock, tracer } = deps;
   const telemetry = new Telemetry(deps.logger ?? createLogger(config.log), new Metrics());
-  const services = createServices(config, database, clock, telemetry);
+  const running = createServices(config, database, clock, telemetry);
+  const { services } = running;
   const tracking = new RequestTracking(telemetry, tracer && new RequestSpans(tracer));
   const app = express();
   app.disable('x-powered-by');
@@ -159,34 +139,24 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   app.use(oauthRoutes(config, services, (message, error) => telemetry.reportError(message, error)));
   app.use(requestErrorHandler(tracking, telemetry, config.graphql.maxBodyBytes));
 
-  let stopCleanup: (() => void) | undefined;
   return {
     services,
     httpServer,
     telemetry,
     start: async (port, host) => {
-      await services.signingKeys.start(KEY_POLL_INTERVAL_MS, (message, error) => telemetry.reportError(message, error));
-      await services.revocationCheck.start();
-      services.sockets.start();
+      await running.start();
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
-          stopCleanup = scheduleCleanup(
-            config.cleanupIntervalSeconds,
-            () => Promise.all([services.revocations.purgeExpiredTokens(null), services.loginThrottle.purgeStale()]),
-            (error) => telemetry.reportError('scheduled cleanup failed', error),
-          );
           resolve(httpServer.address() as AddressInfo);
         });
       });
     },
     // Apollo's stop drains HTTP and WebSocket connections first (see createApollo), then the rest stops.
     stop: async () => {
-      stopCleanup?.();
       await apollo.stop();
-      await services.revocationCheck.stop();
-      services.signingKeys.stop();
+      await running.stop();
     },
   };
 }

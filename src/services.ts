@@ -5,40 +5,59 @@ import type { Database, DatabaseHandle } from './db/database';
 import { RevocationFeedHub } from './live/revocation-feed.hub';
 import { SocketRegistry } from './live/socket-registry';
 import type { Telemetry } from './observability/telemetry';
+import { scheduleCleanup } from './revocation/cleanup';
 import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
 import { RevocationWriter } from './revocation/revocation.feed';
+import { exportRevocationGauges } from './revocation/revocation.gauges';
 import { RevocationService } from './revocation/revocation.service';
 import { KeyRing } from './keys/key-ring';
 import { deriveKeyEncryptionKey } from './keys/key-sealing';
 import { SigningKeyService } from './keys/signing-key.service';
 import { LoginThrottle } from './sessions/login-throttle';
+import { RefreshService } from './sessions/refresh.service';
 import { SessionManagementService } from './sessions/session-management.service';
-import { SessionService } from './sessions/session.service';
+import { SessionTokenIssuer } from './sessions/session-tokens';
+import { SignInService } from './sessions/sign-in.service';
 import { UserService } from './users/user.service';
 
-/** Everything a resolver may call, built once per server and shared by every request. */
-export interface Services {
+/** The domain services, built once per process and shared by every request. */
+export interface DomainServices {
   db: Database;
   clock: Clock;
   tokens: TokenService;
+  /** The signing keys every instance reads from the database; the JWKS publishes them. */
+  keyRing: KeyRing;
   revocationCheck: RevocationCheck;
-  sessions: SessionService;
+  signIn: SignInService;
+  refreshTokens: RefreshService;
   sessionManagement: SessionManagementService;
   users: UserService;
   revocations: RevocationService;
   signingKeys: SigningKeyService;
   telemetry: Telemetry;
   loginThrottle: LoginThrottle;
+}
+
+/** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
+export interface Services extends DomainServices {
   /** Open WebSockets, cut the moment their token is revoked. */
   sockets: SocketRegistry;
   /** The `revocations` subscribers. */
   revocationFeed: RevocationFeedHub;
 }
 
+/** The services with their background work, started and stopped in the order they depend on. */
+export interface RunningServices {
+  services: Services;
+  /** Keys first (tokens need a signer), then the revocation state, then the sockets it cuts, then cleanup. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 const MIRROR_SWEEP_INTERVAL_MS = 60_000;
 /** How often every instance reads the signing keys whatever notices arrive; well below the publish delay. */
-export const KEY_POLL_INTERVAL_MS = 5000;
+const KEY_POLL_INTERVAL_MS = 5000;
 
 /** The key ring reads the keys again whenever a notice says they changed, and after a resync. */
 function watchKeyChanges(revocationCheck: RevocationCheck, ring: KeyRing, telemetry: Telemetry): void {
@@ -65,14 +84,83 @@ function createRevocationCheck(
   });
 }
 
+function createWriter(db: Database, clock: Clock, revocationCheck: RevocationCheck, telemetry: Telemetry) {
+  const { metrics } = telemetry;
+  return new RevocationWriter(db, clock, (changes) => {
+    revocationCheck.applyCommitted(changes);
+    for (const change of changes) {
+      metrics.revocations.inc({ kind: 'token' }, change.jtis.length);
+      metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
+      metrics.revocations.inc({ kind: 'session' }, change.sessions.length);
+    }
+  });
+}
+
+/** The domain services alone: what the admin CLI runs its commands on. */
+export function createDomainServices(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock,
+  telemetry: Telemetry,
+): DomainServices {
+  const { db } = database;
+  const { metrics } = telemetry;
+  const onError = (message: string, error: unknown) => telemetry.reportError(message, error);
+  const kek = deriveKeyEncryptionKey(config.jwt.secret);
+  const keyRing = new KeyRing(db, clock, {
+    kek,
+    accessTokenTtlSeconds: config.jwt.accessTokenTtlSeconds,
+    pollIntervalMs: KEY_POLL_INTERVAL_MS,
+    onError,
+  });
+  const tokens = new TokenService(config.jwt, clock, keyRing);
+  const revocationCheck = createRevocationCheck(config, database, clock, onError);
+  watchKeyChanges(revocationCheck, keyRing, telemetry);
+  exportRevocationGauges(metrics.registry, () => revocationCheck.status());
+  const writer = createWriter(db, clock, revocationCheck, telemetry);
+  const loginThrottle = new LoginThrottle(db, clock, config.loginThrottle, (scope) =>
+    metrics.loginThrottled.inc({ scope }),
+  );
+  const users = new UserService(db, writer, clock);
+  const issuer = new SessionTokenIssuer(tokens, clock, {
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
+  });
+  return {
+    telemetry,
+    db,
+    clock,
+    tokens,
+    keyRing,
+    revocationCheck,
+    signIn: new SignInService(db, users, writer, issuer, loginThrottle),
+    refreshTokens: new RefreshService(users, writer, issuer),
+    sessionManagement: new SessionManagementService(db, users, writer, clock),
+    loginThrottle,
+    signingKeys: new SigningKeyService(db, writer, keyRing, clock, {
+      algorithm: config.jwt.algorithm,
+      kek,
+      publishSeconds: config.signingKeys.publishSeconds,
+      rotationDays: config.signingKeys.rotationDays,
+    }),
+    users,
+    revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
+      metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });
+      if (!outcome.ok) return;
+      metrics.cleanupDeletedRows.inc({ table: 'blacklisted_tokens' }, outcome.counts.blacklistedTokens);
+      metrics.cleanupDeletedRows.inc({ table: 'sessions' }, outcome.counts.sessions);
+      metrics.cleanupDeletedRows.inc({ table: 'access_tokens' }, outcome.counts.accessTokens);
+    }),
+  };
+}
+
 /** Open sockets and the admin feed, fed by the revocation check as revocations take effect here. */
 function createLiveServices(config: Config, clock: Clock, revocationCheck: RevocationCheck, telemetry: Telemetry) {
-  const onError = (message: string, error: unknown) => telemetry.reportError(message, error);
   const sockets = new SocketRegistry({
     revocations: revocationCheck,
     clock,
     maxSocketsPerUser: config.websocket.maxSocketsPerUser,
-    onError,
+    onError: (message, error) => telemetry.reportError(message, error),
   });
   const revocationFeed = new RevocationFeedHub();
   // Without the mirror no notification arrives: the feed carries what this instance commits.
@@ -92,68 +180,36 @@ function createLiveServices(config: Config, clock: Clock, revocationCheck: Revoc
   return { sockets, revocationFeed };
 }
 
-export function createServices(config: Config, database: DatabaseHandle, clock: Clock, telemetry: Telemetry): Services {
-  const { db } = database;
-  const { metrics } = telemetry;
-  const kek = deriveKeyEncryptionKey(config.jwt.secret);
-  const keyRing = new KeyRing(db, clock, {
-    kek,
-    accessTokenTtlSeconds: config.jwt.accessTokenTtlSeconds,
-    pollIntervalMs: KEY_POLL_INTERVAL_MS,
-    onError: (message, error) => telemetry.reportError(message, error),
-  });
-  const tokens = new TokenService(config.jwt, clock, keyRing);
-  const revocationCheck = createRevocationCheck(config, database, clock, (message, error) =>
-    telemetry.reportError(message, error),
-  );
-  watchKeyChanges(revocationCheck, keyRing, telemetry);
-  metrics.watchRevocationCheck(() => revocationCheck.status());
-  const { sockets, revocationFeed } = createLiveServices(config, clock, revocationCheck, telemetry);
-  const writer = new RevocationWriter(db, clock, (changes) => {
-    revocationCheck.applyCommitted(changes);
-    for (const change of changes) {
-      metrics.revocations.inc({ kind: 'token' }, change.jtis.length);
-      metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
-      metrics.revocations.inc({ kind: 'session' }, change.sessions.length);
-    }
-  });
-  const loginThrottle = new LoginThrottle(db, clock, config.loginThrottle, (scope) =>
-    metrics.loginThrottled.inc({ scope }),
-  );
+/** A server's services: the domain services, live revocation, and their start and stop. */
+export function createServices(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock,
+  telemetry: Telemetry,
+): RunningServices {
+  const domain = createDomainServices(config, database, clock, telemetry);
+  const services: Services = {
+    ...domain,
+    ...createLiveServices(config, clock, domain.revocationCheck, telemetry),
+  };
+  const onError = (message: string, error: unknown) => telemetry.reportError(message, error);
+  let stopCleanup: (() => void) | undefined;
   return {
-    telemetry,
-    db,
-    clock,
-    tokens,
-    revocationCheck,
-    sessions: new SessionService(
-      db,
-      writer,
-      tokens,
-      clock,
-      {
-        refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-        refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
-      },
-      loginThrottle,
-    ),
-    loginThrottle,
-    sockets,
-    revocationFeed,
-    sessionManagement: new SessionManagementService(db, writer, clock),
-    signingKeys: new SigningKeyService(db, writer, keyRing, clock, {
-      algorithm: config.jwt.algorithm,
-      kek,
-      publishSeconds: config.signingKeys.publishSeconds,
-      rotationDays: config.signingKeys.rotationDays,
-    }),
-    users: new UserService(db, writer, clock),
-    revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
-      metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });
-      if (!outcome.ok) return;
-      metrics.cleanupDeletedRows.inc({ table: 'blacklisted_tokens' }, outcome.counts.blacklistedTokens);
-      metrics.cleanupDeletedRows.inc({ table: 'sessions' }, outcome.counts.sessions);
-      metrics.cleanupDeletedRows.inc({ table: 'access_tokens' }, outcome.counts.accessTokens);
-    }),
+    services,
+    start: async () => {
+      await services.signingKeys.start(KEY_POLL_INTERVAL_MS, onError);
+      await services.revocationCheck.start();
+      services.sockets.start();
+      stopCleanup = scheduleCleanup(
+        config.cleanupIntervalSeconds,
+        () => Promise.all([services.revocations.purgeExpiredTokens(null), services.loginThrottle.purgeStale()]),
+        (error) => onError('scheduled cleanup failed', error),
+      );
+    },
+    stop: async () => {
+      stopCleanup?.();
+      await services.revocationCheck.stop();
+      services.signingKeys.stop();
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { ConnectionDraining } from '../src/connection-draining';
+import { ConnectionDraining } from '../src/http/connection-draining';
 import { settlesWithin, waitFor } from './support/wait';
 
 /** A server whose `/slow` answers only when told to and whose `/hang` never answers. */

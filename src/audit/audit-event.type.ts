@@ -1,6 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { ConnectionType } from '../graphql/connection';
+import { ConnectionType } from '../relay/connection';
 import { AuditAction } from './audit-action';
 
 @ObjectType({ description: 'One entry of the append-only audit log.' })

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID } from 'type-graphql';
-import { PageArgs } from '../graphql/connection';
+import { PageArgs } from '../relay/connection';
 
 @ArgsType()
 export class AuditEventsArgs extends PageArgs {

@@ -3,7 +3,7 @@ import { Auth } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import type { AuditEventRow } from '../db/schema';
-import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../graphql/connection';
+import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../relay/connection';
 import { checkUserId } from '../ids';
 import { AuditEvent, AuditEventConnection } from './audit-event.type';
 import { AuditEventsArgs } from './audit.args';

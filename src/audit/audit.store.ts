@@ -1,22 +1,6 @@
 import { and, count, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { auditEvents, type AuditEventRow } from '../db/schema';
-import type { AuditAction } from './audit-action';
-
-export interface AuditEntry {
-  at: Date;
-  action: AuditAction;
-  actorId?: string | null;
-  targetUserId?: string | null;
-  targetJti?: string | null;
-  targetSessionId?: string | null;
-  reason?: string | null;
-}
-
-export async function recordAudit(db: Database, ...entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.insert(auditEvents).values(entries);
-}
 
 export interface AuditFilter {
   /** Events this user did or that were done to them. */

@@ -11,6 +11,7 @@ import { Directive } from 'type-graphql';
 import { forbidden, unauthenticated } from '../errors';
 import type { RequestContext, Viewer } from './context';
 import { isRole, Role, roleSatisfies } from './role';
+import { ROLE_TYPE_NAME } from './role.type';
 
 export const AUTH_DIRECTIVE = 'auth';
 
@@ -35,7 +36,7 @@ function requiredRole(schema: GraphQLSchema, node: Parameters<typeof getDirectiv
 
 /** Declares `directive @auth(requires: Role = USER)` in the schema, using its own Role enum. */
 function withAuthDirectiveDeclared(schema: GraphQLSchema): GraphQLSchema {
-  const roleType = schema.getType('Role');
+  const roleType = schema.getType(ROLE_TYPE_NAME);
   if (!isEnumType(roleType)) throw new Error('the schema has no Role enum for @auth to use');
   const auth = new GraphQLDirective({
     name: AUTH_DIRECTIVE,

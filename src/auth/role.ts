@@ -1,5 +1,3 @@
-import { registerEnumType } from 'type-graphql';
-
 export enum Role {
   USER = 'USER',
   ADMIN = 'ADMIN',
@@ -15,5 +13,3 @@ export function roleSatisfies(held: Role, required: Role): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
-
-registerEnumType(Role, { name: 'Role', description: 'What a user may do; ADMIN includes everything USER may.' });

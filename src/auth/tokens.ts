@@ -2,8 +2,9 @@ import jwt from 'jsonwebtoken';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { JwtConfig } from '../config';
-import type { KeyRing } from '../keys/key-ring';
+import type { AccessClaims, UnverifiedClaims } from './claims';
 import { isRole, type Role } from './role';
+import type { TokenKeys } from './token-keys';
 import { VerifiedTokenCache } from './verified-token.cache';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -11,28 +12,6 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const MAX_TOKEN_LENGTH = 8192;
 /** Tolerated clock difference between instances for `iat`. */
 const CLOCK_TOLERANCE_SECONDS = 30;
-
-/** The claims of a verified access token. `iat` is a NumericDate with millisecond precision. */
-export interface AccessClaims {
-  sub: string;
-  role: Role;
-  sid: string;
-  jti: string;
-  iat: number;
-  exp: number;
-  /** The header's key id: which signing key vouches for the token. */
-  kid: string;
-}
-
-/** What the revocation check reads from a token before anything about it is trusted. */
-export interface UnverifiedClaims {
-  jti: string;
-  sub: string;
-  sid: string;
-  issuedAtMs: number;
-  /** Null when the header names no key; such a token verifies against none. */
-  kid: string | null;
-}
 
 export interface IssuedAccessToken {
   token: string;
@@ -109,7 +88,7 @@ export class TokenService {
   constructor(
     private readonly config: JwtConfig,
     private readonly clock: Clock,
-    readonly keys: KeyRing,
+    readonly keys: TokenKeys,
   ) {
     this.verified = new VerifiedTokenCache(config.verifiedTokenCacheSize);
   }

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { AccessClaims, UnverifiedClaims } from './tokens';
+import type { AccessClaims, UnverifiedClaims } from './claims';
 
 /** A token that passed full verification: its claims, and the part the revocation check reads. */
 export interface VerifiedToken {

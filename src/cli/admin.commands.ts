@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Role } from '../auth/role';
 import { badUserInput } from '../errors';
-import type { Services } from '../services';
+import type { DomainServices } from '../services';
 import { toSession } from '../sessions/session.type';
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
@@ -65,7 +65,7 @@ function checkEmail(email: string): string {
   }
 }
 
-type Run = (services: Services, io: CommandIo) => Promise<void>;
+type Run = (services: DomainServices, io: CommandIo) => Promise<void>;
 /** Checks the arguments before anything is opened, and returns the work to do. */
 type Command = (args: string[]) => Run;
 

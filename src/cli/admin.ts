@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { createLogger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Telemetry } from '../observability/telemetry';
-import { createServices } from '../services';
+import { createDomainServices } from '../services';
 import { COMMANDS, USAGE, UsageError, type CommandIo } from './admin.commands';
 
 const io: CommandIo = {
@@ -45,9 +45,9 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
     try {
       await database.migrate();
       const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }, process.stderr), new Metrics());
-      const services = createServices(config, database, systemClock, telemetry);
+      const services = createDomainServices(config, database, systemClock, telemetry);
       // `revoke --token` verifies the token, so the keys it may be signed with are read first.
-      await services.tokens.keys.reload();
+      await services.keyRing.reload();
       await run(services, io);
       return 0;
     } finally {

@@ -1,6 +1,6 @@
 import { parse } from 'cookie';
 import type { Request, Response } from 'express';
-import type { RefreshCookie } from '../sessions/refresh-cookie';
+import type { RefreshCookie } from '../auth/refresh-cookie';
 import { isOwnOrigin } from './own-origin';
 
 /**

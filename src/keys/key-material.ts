@@ -1,23 +1,11 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  createSecretKey,
-  generateKeyPairSync,
-  randomBytes,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { KeyPair } from '../auth/token-keys';
 import type { JwtAlgorithm } from '../config';
 
 /** A new key's secret half (to be sealed) and, for ES256, its public JWK. */
 export interface NewKeyMaterial {
   secret: Buffer;
   publicJwk: Record<string, string> | null;
-}
-
-/** The KeyObjects a key signs and verifies with; prepared once, since raw keys cost far more per call. */
-export interface KeyPair {
-  signing: KeyObject;
-  verifying: KeyObject;
 }
 
 /** 256 bits for HMAC (RFC 7518 §3.2 asks at least the hash size); P-256 for ECDSA. */

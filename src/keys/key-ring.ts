@@ -2,7 +2,8 @@ import type { Clock } from '../clock';
 import type { JwtAlgorithm } from '../config';
 import type { Database } from '../db/client';
 import type { SigningKeyRow } from '../db/schema';
-import { keyPairOf, type KeyPair } from './key-material';
+import type { KeyPair, TokenKeys } from '../auth/token-keys';
+import { keyPairOf } from './key-material';
 import { unsealSecret } from './key-sealing';
 import { RETIRED_KEY_GRACE_MS, signsFrom, verifiesUntilMs } from './key-state';
 import { listLiveSigningKeys } from './signing-key.store';
@@ -31,7 +32,7 @@ const UNKNOWN_KID_RELOAD_MS = 1000;
  * The signing keys this instance signs and verifies with, read from the database (shared by every
  * instance) at start, on every key notice, on a timer, and when a token names a kid not held yet.
  */
-export class KeyRing {
+export class KeyRing implements TokenKeys {
   private keys = new Map<string, RingKey>();
   private reloading: Promise<void> | null = null;
   private lastUnknownKidReloadMs = Number.NEGATIVE_INFINITY;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuditAction } from '../audit/audit-action';
-import { recordAudit } from '../audit/audit.store';
+import { recordAudit } from '../audit/audit.trail';
 import type { Clock } from '../clock';
 import type { JwtAlgorithm } from '../config';
 import type { Database } from '../db/client';

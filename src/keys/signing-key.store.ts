@@ -56,12 +56,3 @@ export async function markSigningKeyRevoked(
     .returning();
   return row;
 }
-
-export function listRevokedSigningKeys(
-  db: Database,
-): Promise<Array<{ kid: string; revokedAt: Date | null; reason: string | null }>> {
-  return db
-    .select({ kid: signingKeys.kid, revokedAt: signingKeys.revokedAt, reason: signingKeys.revokedReason })
-    .from(signingKeys)
-    .where(isNotNull(signingKeys.revokedAt));
-}

@@ -1,4 +1,4 @@
-import type { Viewer } from '../auth/context';
+import type { Viewer } from '../auth/viewer';
 import { sleep } from '../timeout';
 import { CloseCode } from './close-codes';
 import { EventStream } from './event-stream';

@@ -1,5 +1,5 @@
-import type { Viewer } from '../auth/context';
-import type { UnverifiedClaims } from '../auth/tokens';
+import type { Viewer } from '../auth/viewer';
+import type { UnverifiedClaims } from '../auth/claims';
 import type { Clock } from '../clock';
 import type { RevocationCheck } from '../revocation/revocation.check';
 import type { RevocationChanges } from '../revocation/revocation.notice';

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { checkAccessToken } from '../auth/access-token.check';
+import { checkAccessToken } from '../revocation/access-token.check';
 import { looksLikeJwt, type TokenService } from '../auth/tokens';
 import type { JwtConfig } from '../config';
 import type { RevocationCheck } from '../revocation/revocation.check';

@@ -15,7 +15,7 @@ export function oauthRoutes(
 ): Router {
   const endpoint = { clients: new OAuthClients(config.oauthClients), throttle: services.loginThrottle, onError };
   const router = Router();
-  router.get(JWKS_PATH, jwksRoute(services.tokens.keys, config.signingKeys.publishSeconds));
+  router.get(JWKS_PATH, jwksRoute(services.keyRing, config.signingKeys.publishSeconds));
   for (const path of metadataPaths(config.jwt.issuer)) router.get(path, metadataRoute(config.jwt.issuer));
   router.post(
     INTROSPECTION_PATH,

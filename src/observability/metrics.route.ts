@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import { bearerCredential } from '../auth/bearer';
 import type { Metrics } from './metrics';
 
 function sameSecret(given: string, expected: string): boolean {
@@ -12,7 +13,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function metricsRoute(metrics: Metrics, token: string | undefined): RequestHandler {
   return async (req, res) => {
     if (token !== undefined) {
-      const given = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const given = bearerCredential(req.headers.authorization);
       if (given === undefined || !sameSecret(given, token)) {
         res
           .status(401)

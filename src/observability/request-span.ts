@@ -1,6 +1,6 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
-import type { RequestRecord } from './request-tracking';
+import type { RequestRecord } from './request-record';
 
 /** The server span of one HTTP request to /graphql; only built when tracing is on. */
 export class RequestSpans {

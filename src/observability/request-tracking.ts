@@ -10,8 +10,6 @@ import type { RequestSpans } from './request-span';
 import { SeriesCache } from './series-cache';
 import type { Telemetry } from './telemetry';
 
-export { RequestRecord } from './request-record';
-
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {

@@ -1,6 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { ConnectionType } from '../graphql/connection';
+import { ConnectionType } from '../relay/connection';
 
 @ObjectType({ description: 'A revoked access token, refused until it would have expired anyway.' })
 export class BlacklistedToken {

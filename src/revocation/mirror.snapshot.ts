@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import { epochMs } from '../db/epoch-ms';
 import { rawRows } from '../db/raw-rows';
 import { blacklistedTokens, sessions, users } from '../db/schema';
-import { listRevokedSigningKeys } from '../keys/signing-key.store';
+import { listRevokedSigningKeys } from './revocation-cutoffs.store';
 import { readFeedVersion } from './revocation.feed';
 import type { RevocationMirror } from './revocation.mirror';
 

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID } from 'type-graphql';
-import { PageArgs } from '../graphql/connection';
+import { PageArgs } from '../relay/connection';
 import { MAX_REASON_LENGTH } from './revocation.limits';
 
 @ArgsType()

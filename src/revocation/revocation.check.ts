@@ -1,4 +1,4 @@
-import type { UnverifiedClaims } from '../auth/tokens';
+import type { UnverifiedClaims } from '../auth/claims';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { withTimeout } from '../timeout';

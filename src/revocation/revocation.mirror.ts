@@ -1,4 +1,4 @@
-import type { UnverifiedClaims } from '../auth/tokens';
+import type { UnverifiedClaims } from '../auth/claims';
 import type { RevocationChanges } from './revocation.notice';
 import { revocationOf, type Revoked } from './revocation.rule';
 

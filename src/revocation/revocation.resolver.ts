@@ -5,7 +5,7 @@ import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import type { BlacklistedTokenRow } from '../db/schema';
 import { isStorableText } from '../db/storable-text';
-import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../graphql/connection';
+import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../relay/connection';
 import { BlacklistedToken, BlacklistedTokenConnection } from './blacklisted-token.type';
 import { BlacklistedTokensArgs, RevokeUserTokensArgs } from './revocation.args';
 import { RevokeTokenInput } from './revoke-token.input';

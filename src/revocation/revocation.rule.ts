@@ -1,4 +1,4 @@
-import type { UnverifiedClaims } from '../auth/tokens';
+import type { UnverifiedClaims } from '../auth/claims';
 
 export interface Revoked {
   reason: string | null;

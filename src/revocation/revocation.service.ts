@@ -1,13 +1,12 @@
 import { AuditAction } from '../audit/audit-action';
-import { recordAudit } from '../audit/audit.store';
+import { recordAudit } from '../audit/audit.trail';
 import { MAX_TOKEN_LENGTH, type TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { BlacklistedTokenRow } from '../db/schema';
-import { badUserInput, notFound } from '../errors';
+import { badUserInput } from '../errors';
 import { checkUserId } from '../ids';
-import { findAccessToken } from '../sessions/session.store';
-import { findUserById } from '../users/user.store';
+import { findIssuedToken } from './issued-tokens';
 import { purgeExpired, type PurgeCounts } from './cleanup';
 import { checkJti, normalizeReason } from './revocation.limits';
 import {
@@ -84,7 +83,7 @@ export class RevocationService {
     actorId: string | null,
     now: Date,
   ): Promise<NewBlacklistEntry> {
-    const issued = await findAccessToken(this.db, checkJti(jti));
+    const issued = await findIssuedToken(this.db, checkJti(jti));
     // Unknown jti: no token of ours can outlive one access-token lifetime from now.
     const fallbackExpiry = new Date(now.getTime() + this.tokens.accessTokenTtlSeconds * 1000);
     return {
@@ -100,7 +99,7 @@ export class RevocationService {
   /** Revokes every token the user holds; returns the cutoff now in force. */
   async revokeUserTokens(userId: string, reason: string | null | undefined, actorId: string | null): Promise<Date> {
     const why = normalizeReason(reason, 'all tokens revoked by an administrator');
-    if (!(await findUserById(this.db, checkUserId(userId, 'userId')))) throw notFound(`No user with id ${userId}.`);
+    checkUserId(userId, 'userId');
     const now = new Date(this.clock());
     const { cutoff } = await this.writer.run((tx) =>
       revokeAllOfUser(tx, userId, { now, actorId, reason: why }, AuditAction.USER_TOKENS_REVOKED),

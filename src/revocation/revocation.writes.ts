@@ -1,11 +1,12 @@
 import type { AuditAction } from '../audit/audit-action';
-import { recordAudit } from '../audit/audit.store';
+import { recordAudit } from '../audit/audit.trail';
 import type { Database } from '../db/database';
 import type { AccessTokenRow, BlacklistedTokenRow } from '../db/schema';
+import { notFound } from '../errors';
 import type { RevokingTx } from './revocation.feed';
-import { accessTokensIssuedAfter, cutSessionTokens, endSessions } from '../sessions/session.store';
-import { raiseTokensValidAfter } from '../users/user.store';
-import { insertBlacklistEntries, type NewBlacklistEntry } from './revocation.store';
+import { accessTokensIssuedAfter, findIssuedToken } from './issued-tokens';
+import { cutSessionTokens, endSessions, raiseTokensValidAfter } from './revocation-cutoffs.store';
+import { findBlacklistEntry, insertBlacklistEntries, type NewBlacklistEntry } from './revocation.store';
 
 /**
  * The writes that revoke, each meant to run inside the caller's revoking transaction so that
@@ -70,6 +71,36 @@ export async function revokeSession(
   return ended.length > 0;
 }
 
+/** Blacklists the issued token with this jti; returns the rows newly inserted, or null when no token has it. */
+export async function blacklistIssuedToken(
+  tx: RevokingTx,
+  jti: string,
+  cause: RevocationCause,
+): Promise<BlacklistedTokenRow[] | null> {
+  const issued = await findIssuedToken(tx.db, jti);
+  if (!issued) return null;
+  return blacklistTokens(tx, toBlacklistEntries([issued], cause), cause.now);
+}
+
+/**
+ * Ends the caller's session, which refuses every access token it issued, and blacklists the
+ * caller's own token so that the answer names it.
+ */
+export async function revokeOwnSession(
+  tx: RevokingTx,
+  ref: { userId: string; sessionId: string; jti: string },
+  cause: RevocationCause,
+  action: AuditAction,
+): Promise<BlacklistedTokenRow> {
+  await revokeSession(tx, ref, cause);
+  const revoked = await blacklistIssuedToken(tx, ref.jti, cause);
+  if (!revoked) throw new Error(`access token ${ref.jti} has no issue record`);
+  await auditTokenRevocations(tx.db, revoked, action);
+  const own = revoked[0] ?? (await findBlacklistEntry(tx.db, ref.jti));
+  if (!own) throw new Error(`access token ${ref.jti} was not blacklisted`);
+  return own;
+}
+
 export function toBlacklistEntries(tokens: AccessTokenRow[], cause: RevocationCause): NewBlacklistEntry[] {
   return tokens.map((token) => ({
     jti: token.jti,
@@ -81,7 +112,7 @@ export function toBlacklistEntries(tokens: AccessTokenRow[], cause: RevocationCa
   }));
 }
 
-/** Revokes every token the user holds now, by cutoff, and ends all their sessions. */
+/** Revokes every token the user holds now, by cutoff, and ends all their sessions; NOT_FOUND for no such user. */
 export async function revokeAllOfUser(
   tx: RevokingTx,
   userId: string,
@@ -89,7 +120,7 @@ export async function revokeAllOfUser(
   action: AuditAction,
 ): Promise<{ cutoff: Date; sessionsEnded: number }> {
   const cutoff = await raiseTokensValidAfter(tx.db, userId, cause.now, cause.reason);
-  if (!cutoff) throw new Error(`user ${userId} vanished while being revoked`);
+  if (!cutoff) throw notFound(`No user with id ${userId}.`);
   tx.announce({
     reason: cause.reason,
     actorId: cause.actorId,

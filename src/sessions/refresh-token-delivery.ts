@@ -1,8 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../auth/context';
 import { AppError, badUserInput, ErrorCode, forbidden } from '../errors';
-import type { RefreshCookie } from './refresh-cookie';
-import { isSupersededRefresh } from './session.service';
+import type { RefreshCookie } from '../auth/refresh-cookie';
+import { isSupersededRefresh } from './refresh-errors';
 
 export enum RefreshTokenDelivery {
   BODY = 'BODY',

@@ -48,7 +48,7 @@ export class SessionManagementResolver {
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
     const viewer = requireViewer(context);
-    const tokens = await context.services.sessions.changePassword(
+    const tokens = await context.services.signIn.changePassword(
       viewer,
       { current: currentPassword, next: newPassword },
       context.record,

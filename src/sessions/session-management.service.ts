@@ -1,32 +1,34 @@
 import { AuditAction } from '../audit/audit-action';
-import { recordAudit } from '../audit/audit.store';
+import { recordAudit } from '../audit/audit.trail';
 import { Role } from '../auth/role';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
-import type { SessionRow } from '../db/schema';
+import type { BlacklistedTokenRow, SessionRow } from '../db/schema';
 import { badUserInput, notFound } from '../errors';
 import { checkUserId, isUuid } from '../ids';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { normalizeReason } from '../revocation/revocation.limits';
-import { revokeSession } from '../revocation/revocation.writes';
-import { findUserById } from '../users/user.store';
+import { revokeAllOfUser, revokeOwnSession, revokeSession } from '../revocation/revocation.writes';
+import type { UserService } from '../users/user.service';
 import { hashRefreshToken, isWellFormedRefreshToken } from './refresh-token';
+import type { SessionRef } from './session-tokens';
 import { findSession, findSessionByRefreshHash, listLiveSessions } from './session.store';
 
 /** Who asks: a signed-in user, or the operator at the admin CLI (null). */
 export type SessionActor = { userId: string; role: Role } | null;
 
-/** Seeing one's sessions and ending one of them; administrators may do both for anyone. */
+/** Seeing one's sessions and ending them, signing out included; administrators may do both for anyone. */
 export class SessionManagementService {
   constructor(
     private readonly db: Database,
+    private readonly users: UserService,
     private readonly writer: RevocationWriter,
     private readonly clock: Clock,
   ) {}
 
   /** Sessions neither ended nor lapsed, newest first. */
   async liveSessionsOf(userId: string): Promise<SessionRow[]> {
-    if (!(await findUserById(this.db, checkUserId(userId, 'userId')))) throw notFound(`No user with id ${userId}.`);
+    if (!(await this.users.findById(checkUserId(userId, 'userId')))) throw notFound(`No user with id ${userId}.`);
     return listLiveSessions(this.db, userId, new Date(this.clock()));
   }
 
@@ -70,5 +72,34 @@ export class SessionManagementService {
     if (!session) return false;
     await this.revoke(session.id, reason, null);
     return true;
+  }
+
+  /**
+   * Ends the caller's session, which refuses every access token it issued, and blacklists the
+   * caller's own token so that the answer names it.
+   */
+  async logout(ref: SessionRef): Promise<BlacklistedTokenRow> {
+    return this.writer.run((tx) =>
+      revokeOwnSession(
+        tx,
+        ref,
+        { now: new Date(this.clock()), actorId: ref.userId, reason: 'logged out' },
+        AuditAction.LOGGED_OUT,
+      ),
+    );
+  }
+
+  /** Revokes every token of the caller; returns how many sessions it ended. */
+  async logoutAll(userId: string): Promise<number> {
+    const now = new Date(this.clock());
+    const { sessionsEnded } = await this.writer.run((tx) =>
+      revokeAllOfUser(
+        tx,
+        userId,
+        { now, actorId: userId, reason: 'logged out everywhere' },
+        AuditAction.LOGGED_OUT_EVERYWHERE,
+      ),
+    );
+    return sessionsEnded;
   }
 }

@@ -8,9 +8,9 @@ import { unauthenticated } from '../errors';
 import { AuthPayload } from './auth-payload.type';
 import { CredentialsArgs } from './credentials.args';
 import { RefreshArgs } from './refresh.args';
-import type { RefreshCookie } from './refresh-cookie';
+import type { RefreshCookie } from '../auth/refresh-cookie';
 import { refreshCookieIsDead, RefreshTokenDelivery, usableRefreshCookie } from './refresh-token-delivery';
-import type { SessionTokens } from './session.service';
+import type { SessionTokens } from './session-tokens';
 
 /**
  * The answer of a sign-in, with the refresh token in the body or, when `cookie` is given, only in
@@ -43,7 +43,7 @@ export class SessionResolver {
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
     const cookie = cookieFor(refreshTokenDelivery, context);
-    return toPayload(await context.services.sessions.register(email, password, context.record), context, cookie);
+    return toPayload(await context.services.signIn.register(email, password, context.record), context, cookie);
   }
 
   @Public()
@@ -53,7 +53,7 @@ export class SessionResolver {
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
     const cookie = cookieFor(refreshTokenDelivery, context);
-    const tokens = await context.services.sessions.login(email, password, context.record);
+    const tokens = await context.services.signIn.login(email, password, context.record);
     return toPayload(tokens, context, cookie);
   }
 
@@ -68,7 +68,7 @@ export class SessionResolver {
   ): Promise<AuthPayload> {
     if (refreshToken === null || refreshToken === undefined) return this.refreshFromCookie(context);
     const cookie = cookieFor(refreshTokenDelivery, context);
-    return toPayload(await context.services.sessions.refresh(refreshToken), context, cookie);
+    return toPayload(await context.services.refreshTokens.refresh(refreshToken), context, cookie);
   }
 
   private async refreshFromCookie(context: RequestContext): Promise<AuthPayload> {
@@ -78,7 +78,7 @@ export class SessionResolver {
       throw unauthenticated('No refresh token: pass refreshToken, or sign in with refreshTokenDelivery: COOKIE.');
     }
     try {
-      return toPayload(await context.services.sessions.refresh(presented), context, cookie);
+      return toPayload(await context.services.refreshTokens.refresh(presented), context, cookie);
     } catch (error) {
       if (refreshCookieIsDead(error)) cookie.clear();
       throw error;
@@ -91,7 +91,7 @@ export class SessionResolver {
   })
   async logout(@Ctx() context: RequestContext): Promise<BlacklistedTokenRow> {
     const viewer = requireViewer(context);
-    const revoked = await context.services.sessions.logout({
+    const revoked = await context.services.sessionManagement.logout({
       userId: viewer.userId,
       sessionId: viewer.sessionId,
       jti: viewer.jti,
@@ -106,7 +106,7 @@ export class SessionResolver {
       'Revokes all my tokens and sessions and clears the refresh cookie; returns how many sessions were ended.',
   })
   async logoutAll(@Ctx() context: RequestContext): Promise<number> {
-    const ended = await context.services.sessions.logoutAll(requireViewer(context).userId);
+    const ended = await context.services.sessionManagement.logoutAll(requireViewer(context).userId);
     context.refreshCookie?.clear();
     return ended;
   }

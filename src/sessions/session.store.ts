@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, inArray, isNull, max, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
-import { accessTokens, retiredRefreshTokens, sessions, type AccessTokenRow, type SessionRow } from '../db/schema';
+import { retiredRefreshTokens, sessions, type SessionRow } from '../db/schema';
 
 export async function insertSession(
   db: Database,
@@ -74,80 +74,6 @@ export async function findRetiredRefreshToken(
     .innerJoin(sessions, eq(sessions.id, retiredRefreshTokens.sessionId))
     .where(eq(retiredRefreshTokens.tokenHash, hash));
   return row;
-}
-
-/**
- * Ends the given sessions (all of a user's when `sessionId` is omitted, but for `exceptSessionId`);
- * returns the ids it ended.
- */
-export async function endSessions(
-  db: Database,
-  filter: { userId: string; sessionId?: string; exceptSessionId?: string },
-  ended: { at: Date; reason: string },
-): Promise<string[]> {
-  const rows = await db
-    .update(sessions)
-    .set({ revokedAt: ended.at, revokedReason: ended.reason })
-    .where(
-      and(
-        eq(sessions.userId, filter.userId),
-        filter.sessionId === undefined ? undefined : eq(sessions.id, filter.sessionId),
-        filter.exceptSessionId === undefined ? undefined : ne(sessions.id, filter.exceptSessionId),
-        isNull(sessions.revokedAt),
-      ),
-    )
-    .returning({ id: sessions.id });
-  return rows.map((row) => row.id);
-}
-
-export async function insertAccessToken(db: Database, values: AccessTokenRow): Promise<void> {
-  await db.insert(accessTokens).values(values);
-}
-
-export async function findAccessToken(db: Database, jti: string): Promise<AccessTokenRow | undefined> {
-  const [row] = await db.select().from(accessTokens).where(eq(accessTokens.jti, jti));
-  return row;
-}
-
-/** Access tokens of these sessions issued after `after` and still alive at `now`. */
-export async function accessTokensIssuedAfter(
-  db: Database,
-  sessionIds: string[],
-  after: Date,
-  now: Date,
-): Promise<AccessTokenRow[]> {
-  if (sessionIds.length === 0) return [];
-  return db
-    .select()
-    .from(accessTokens)
-    .where(
-      and(
-        inArray(accessTokens.sessionId, sessionIds),
-        gt(accessTokens.issuedAt, after),
-        gt(accessTokens.expiresAt, now),
-      ),
-    );
-}
-
-/**
- * Sets the cutoff of an ended session: every access token it issued is refused until the last
- * one expires. Read after the session row is locked by ending it, so a refresh that held the row
- * first has committed its token, and the cutoff covers it even when that token's iat is ahead of `now`.
- */
-export async function cutSessionTokens(
-  db: Database,
-  sessionId: string,
-  now: Date,
-): Promise<{ cutoff: Date; until: Date }> {
-  const [latest] = await db
-    .select({ issuedAt: max(accessTokens.issuedAt), expiresAt: max(accessTokens.expiresAt) })
-    .from(accessTokens)
-    .where(eq(accessTokens.sessionId, sessionId));
-  const later = (a: Date, b: Date | null | undefined) => (b && b > a ? b : a);
-  const cutoff = later(now, latest?.issuedAt);
-  const until = later(now, latest?.expiresAt);
-  await db.update(sessions).set({ tokensValidAfter: cutoff, cutoffExpiresAt: until }).where(eq(sessions.id, sessionId));
-  return { cutoff, until };
 }
 
 export async function findSession(db: Database, id: string): Promise<SessionRow | undefined> {

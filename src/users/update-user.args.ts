@@ -1,12 +1,13 @@
 import { ArgsType, Field, ID } from 'type-graphql';
 import { Role } from '../auth/role';
+import { RoleType } from '../auth/role.type';
 
 @ArgsType()
 export class UpdateUserArgs {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => Role, { nullable: true })
+  @Field(() => RoleType, { nullable: true })
   role?: Role | null;
 
   @Field(() => Boolean, { nullable: true })

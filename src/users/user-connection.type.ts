@@ -1,5 +1,5 @@
 import { ObjectType } from 'type-graphql';
-import { ConnectionType } from '../graphql/connection';
+import { ConnectionType } from '../relay/connection';
 import { User } from './user.type';
 
 @ObjectType()

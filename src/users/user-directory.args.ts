@@ -1,6 +1,6 @@
 import { EmailAddressResolver } from 'graphql-scalars';
 import { ArgsType, Field, ID } from 'type-graphql';
-import { PageArgs } from '../graphql/connection';
+import { PageArgs } from '../relay/connection';
 
 @ArgsType()
 export class UsersArgs extends PageArgs {

@@ -3,7 +3,7 @@ import { Auth } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import type { UserRow } from '../db/schema';
-import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../graphql/connection';
+import { checkPageSize, decodeCursor, encodeCursor, toConnection, type ConnectionShape } from '../relay/connection';
 import { badUserInput } from '../errors';
 import { UserConnection } from './user-connection.type';
 import { UserLookupArgs, UsersArgs } from './user-directory.args';

@@ -1,5 +1,5 @@
 import { AuditAction } from '../audit/audit-action';
-import { recordAudit } from '../audit/audit.store';
+import { recordAudit } from '../audit/audit.trail';
 import { hashPassword } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Clock } from '../clock';
@@ -19,6 +19,8 @@ import {
   findUserById,
   insertUser,
   listUsers,
+  lockUserForSession,
+  replacePasswordHash,
   updateUserFields,
 } from './user.store';
 
@@ -128,19 +130,52 @@ export class UserService {
     role: Role,
     action: AuditAction = AuditAction.USER_CREATED,
   ): Promise<UserRow> {
-    const normalized = normalizeEmail(email);
-    checkPasswordShape(password);
-    const passwordHash = await hashPassword(password);
+    return this.insertAccount({ email, password, role }, async (tx, user, now) => {
+      await recordAudit(tx, { at: now, action, targetUserId: user.id, reason: `role ${role}` });
+      return user;
+    });
+  }
+
+  /**
+   * A new account, with the caller's work in the same transaction (register starts the first
+   * session there): an account never exists without what its creation promised, nor the reverse.
+   */
+  async insertAccount<T>(
+    account: { email: string; password: string; role: Role },
+    within: (tx: Database, user: UserRow, now: Date) => Promise<T>,
+  ): Promise<T> {
+    const normalized = normalizeEmail(account.email);
+    checkPasswordShape(account.password);
+    const passwordHash = await hashPassword(account.password);
     try {
       return await this.db.transaction(async (tx) => {
         const now = new Date(this.clock());
-        const user = await insertUser(tx, { email: normalized, passwordHash, role, createdAt: now });
-        await recordAudit(tx, { at: now, action, targetUserId: user.id, reason: `role ${role}` });
-        return user;
+        const user = await insertUser(tx, { email: normalized, passwordHash, role: account.role, createdAt: now });
+        return within(tx, user, now);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw badUserInput('An account with this email already exists.');
       throw error;
     }
+  }
+
+  /** By id, in the caller's transaction when one is given. */
+  findById(id: string, db: Database = this.db): Promise<UserRow | undefined> {
+    return findUserById(db, id);
+  }
+
+  /** By an email already normalized. */
+  findByEmail(email: string): Promise<UserRow | undefined> {
+    return findUserByEmail(this.db, email);
+  }
+
+  /** Read under a share lock: a revocation or a disabling waits until the session is started. */
+  lockForSession(tx: Database, id: string): Promise<UserRow | undefined> {
+    return lockUserForSession(tx, id);
+  }
+
+  /** Stores a new password hash only over `previousHash`: of two changes racing, the second finds none. */
+  replacePasswordHash(tx: Database, id: string, previousHash: string, passwordHash: string): Promise<boolean> {
+    return replacePasswordHash(tx, id, previousHash, passwordHash);
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, ilike, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, ne, type SQL } from 'drizzle-orm';
 import { Role } from '../auth/role';
 import type { Database } from '../db/database';
 import { users, type UserRow } from '../db/schema';
@@ -39,24 +39,6 @@ export async function updateUserFields(
 ): Promise<UserRow | undefined> {
   const [row] = await db.update(users).set(changes).where(eq(users.id, id)).returning();
   return row;
-}
-
-/** Moves the user's cutoff to `cutoff`, never backwards, and returns the cutoff now in force. */
-export async function raiseTokensValidAfter(
-  db: Database,
-  id: string,
-  cutoff: Date,
-  reason: string,
-): Promise<Date | undefined> {
-  const [row] = await db
-    .update(users)
-    .set({
-      tokensValidAfter: sql`greatest(${users.tokensValidAfter}, ${cutoff.toISOString()}::timestamptz)`,
-      tokensRevokedReason: reason,
-    })
-    .where(eq(users.id, id))
-    .returning({ tokensValidAfter: users.tokensValidAfter });
-  return row?.tokensValidAfter ?? undefined;
 }
 
 export async function countEnabledAdminsExcept(db: Database, id: string): Promise<number> {

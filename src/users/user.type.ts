@@ -1,6 +1,7 @@
 import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Role } from '../auth/role';
+import { RoleType } from '../auth/role.type';
 
 @ObjectType({ description: 'An account that can sign in.' })
 export class User {
@@ -10,7 +11,7 @@ export class User {
   @Field(() => EmailAddressResolver)
   email!: string;
 
-  @Field(() => Role)
+  @Field(() => RoleType)
   role!: Role;
 
   @Field(() => Boolean)

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type postgres from 'postgres';
-import type { UnverifiedClaims } from '../../src/auth/tokens';
+import type { UnverifiedClaims } from '../../src/auth/claims';
 import { DatabaseRevocationCheck, type Revoked } from '../../src/revocation/revocation.check';
 import { errorCode } from '../support/graphql-client';
 import { claimsOf } from '../support/instances';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { UnverifiedClaims } from '../../src/auth/tokens';
+import type { UnverifiedClaims } from '../../src/auth/claims';
 import { decodeJwtPart } from './forge';
 import { postGraphQL } from './graphql-client';
 import { REFRESH, type AuthPayloadData } from './operations';

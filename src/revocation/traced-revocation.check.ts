@@ -1,5 +1,5 @@
 import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import type { RevocationCheck } from '../revocation/revocation.check';
+import type { RevocationCheck } from './revocation.check';
 
 type IsRevoked = Pick<RevocationCheck, 'isRevoked'>;
 

@@ -1,5 +1,6 @@
-import type { RevocationCheck } from '../revocation/revocation.check';
-import type { AccessClaims, TokenService } from './tokens';
+import type { RevocationCheck } from './revocation.check';
+import type { AccessClaims } from '../auth/claims';
+import type { TokenService } from '../auth/tokens';
 
 /** What one access token is worth right now, on this instance. */
 export type AccessTokenStatus =

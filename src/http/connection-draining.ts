@@ -1,5 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
-import { withDeadline } from './timeout';
+import { withDeadline } from '../timeout';
 
 /**
  * Once shutdown begins, every response still to be written says `Connection: close`, so that

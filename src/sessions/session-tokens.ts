@@ -1,0 +1,82 @@
+import type { IssuedAccessToken, TokenService } from '../auth/tokens';
+import type { Clock } from '../clock';
+import type { Database } from '../db/database';
+import type { UserRow } from '../db/schema';
+import { recordIssuedToken } from '../revocation/issued-tokens';
+import { hashRefreshToken, newRefreshToken } from './refresh-token';
+import { insertSession } from './session.store';
+
+export interface SessionTokens {
+  access: IssuedAccessToken;
+  refreshToken: string;
+  /** When the refresh token lapses unless it is rotated first. */
+  refreshExpiresAt: Date;
+  user: UserRow;
+}
+
+export interface SessionPolicy {
+  refreshTokenTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
+}
+
+/** Where a sign-in came from, kept with its session. Read lazily: a request record fits. */
+export interface SignInOrigin {
+  readonly clientAddress: string;
+  readonly userAgent: string | null;
+}
+
+/** The identity of a verified access token, as the resolvers see it. */
+export interface SessionRef {
+  userId: string;
+  sessionId: string;
+  jti: string;
+}
+
+export const MAX_USER_AGENT_LENGTH = 200;
+
+/** Issues a session's tokens: the session row and first pair at sign-in, a new access token at each rotation. */
+export class SessionTokenIssuer {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly policy: SessionPolicy,
+  ) {}
+
+  get reuseGraceMs(): number {
+    return this.policy.refreshReuseGraceSeconds * 1000;
+  }
+
+  now(): Date {
+    return new Date(this.clock());
+  }
+
+  async startSession(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<SessionTokens> {
+    const refreshToken = newRefreshToken();
+    const session = await insertSession(tx, {
+      userId: user.id,
+      refreshTokenHash: hashRefreshToken(refreshToken),
+      createdAt: now,
+      expiresAt: this.refreshExpiry(now),
+      userAgent: origin.userAgent ? origin.userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null,
+      ipAddress: origin.clientAddress,
+    });
+    const access = await this.issueAccessToken(tx, user, session.id);
+    return { access, refreshToken, refreshExpiresAt: session.expiresAt, user };
+  }
+
+  refreshExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.policy.refreshTokenTtlSeconds * 1000);
+  }
+
+  async issueAccessToken(tx: Database, user: UserRow, sessionId: string): Promise<IssuedAccessToken> {
+    const access = this.tokens.signAccessToken({ userId: user.id, role: user.role, sessionId }, user.tokensValidAfter);
+    await recordIssuedToken(tx, {
+      jti: access.jti,
+      sessionId,
+      userId: user.id,
+      issuedAt: access.issuedAt,
+      expiresAt: access.expiresAt,
+    });
+    return access;
+  }
+}

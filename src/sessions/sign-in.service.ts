@@ -1,0 +1,130 @@
+import { AuditAction } from '../audit/audit-action';
+import { recordAudit } from '../audit/audit.trail';
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords';
+import { Role } from '../auth/role';
+import type { Database } from '../db/database';
+import type { UserRow } from '../db/schema';
+import { badUserInput, ErrorCode, forbidden, unauthenticated } from '../errors';
+import type { RevocationWriter } from '../revocation/revocation.feed';
+import { blacklistIssuedToken, revokeSessions } from '../revocation/revocation.writes';
+import { checkPasswordShape, MAX_PASSWORD_LENGTH, normalizeEmail } from '../users/credentials';
+import type { UserService } from '../users/user.service';
+import type { LoginThrottle } from './login-throttle';
+import { refreshError } from './refresh-errors';
+import { hashRefreshToken, newRefreshToken } from './refresh-token';
+import type { SessionRef, SessionTokenIssuer, SessionTokens, SignInOrigin } from './session-tokens';
+import { rotateSessionById } from './session.store';
+
+const WRONG_CREDENTIALS = 'Invalid email or password.';
+const WRONG_CURRENT_PASSWORD = 'The current password is not correct.';
+
+/** Proving who one is with a password: registering, signing in, and changing the password. */
+export class SignInService {
+  constructor(
+    private readonly db: Database,
+    private readonly users: UserService,
+    private readonly writer: RevocationWriter,
+    private readonly issuer: SessionTokenIssuer,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async register(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
+    return this.users.insertAccount({ email, password, role: Role.USER }, async (tx, user, now) => {
+      await recordAudit(tx, { at: now, action: AuditAction.REGISTERED, actorId: user.id, targetUserId: user.id });
+      return this.issuer.startSession(tx, user, now, origin);
+    });
+  }
+
+  /**
+   * Same answer, and about the same time, for an unknown email and for a wrong password. Repeated
+   * failures for the email or from the client address are slowed, then refused, by the throttle.
+   */
+  async login(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
+    const normalized = normalizeEmail(email);
+    const user = await this.checkPassword(normalized, password, origin.clientAddress, WRONG_CREDENTIALS, () =>
+      this.users.findByEmail(normalized),
+    );
+    return this.db.transaction(async (tx) => {
+      // Read again under lock: a revocation or a disabling may have landed since the password check.
+      const current = await this.users.lockForSession(tx, user.id);
+      if (!current || current.disabled) throw forbidden('This account is disabled.');
+      // A password change committed since the check: the old password must not open a session.
+      if (current.passwordHash !== user.passwordHash) throw unauthenticated(WRONG_CREDENTIALS);
+      const now = this.issuer.now();
+      await recordAudit(tx, { at: now, action: AuditAction.LOGGED_IN, actorId: user.id, targetUserId: user.id });
+      return this.issuer.startSession(tx, current, now, origin);
+    });
+  }
+
+  /**
+   * The throttled, constant-time password check of a sign-in: the same answer, and about the same
+   * time, for an unknown account and for a wrong password.
+   */
+  private async checkPassword(
+    email: string,
+    password: string,
+    clientAddress: string,
+    wrong: string,
+    findUser: () => Promise<UserRow | undefined>,
+  ): Promise<UserRow> {
+    if (password.length > MAX_PASSWORD_LENGTH) throw unauthenticated(wrong);
+    const attempt = await this.throttle.begin(email, clientAddress);
+    const user = await findUser();
+    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+    if (!user || !passwordOk) throw unauthenticated(wrong);
+    await attempt.succeeded();
+    return user;
+  }
+
+  /**
+   * Checks the current password as a login does, stores the new one, ends every other session of
+   * the user and gives the calling session a fresh pair; its old access token is blacklisted.
+   */
+  async changePassword(
+    ref: SessionRef,
+    passwords: { current: string; next: string },
+    origin: SignInOrigin,
+  ): Promise<SessionTokens> {
+    checkPasswordShape(passwords.next);
+    if (passwords.next === passwords.current) throw badUserInput('The new password must differ from the current one.');
+    const known = await this.users.findById(ref.userId);
+    const user = await this.checkPassword(
+      known?.email ?? '',
+      passwords.current,
+      origin.clientAddress,
+      WRONG_CURRENT_PASSWORD,
+      () => Promise.resolve(known),
+    );
+    const passwordHash = await hashPassword(passwords.next);
+    // Thrown errors roll the whole change back: no new password without the sessions it ends.
+    return this.writer.run(async (revoking): Promise<SessionTokens> => {
+      const tx = revoking.db;
+      const now = this.issuer.now();
+      // Compared with the hash just checked: of two changes racing, the second is refused.
+      if (!(await this.users.replacePasswordHash(tx, user.id, user.passwordHash, passwordHash))) {
+        throw unauthenticated(WRONG_CURRENT_PASSWORD);
+      }
+      const cause = { now, actorId: user.id, reason: 'password changed' };
+      const ended = await revokeSessions(revoking, { userId: user.id, exceptSessionId: ref.sessionId }, cause);
+      const nextToken = newRefreshToken();
+      const rotated = await rotateSessionById(tx, ref.sessionId, {
+        refreshTokenHash: hashRefreshToken(nextToken),
+        now,
+        expiresAt: this.issuer.refreshExpiry(now),
+      });
+      if (!rotated) throw refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.');
+      await blacklistIssuedToken(revoking, ref.jti, cause);
+      await recordAudit(tx, {
+        at: now,
+        action: AuditAction.PASSWORD_CHANGED,
+        actorId: user.id,
+        targetUserId: user.id,
+        targetSessionId: ref.sessionId,
+        reason: `${ended.length} other sessions ended`,
+      });
+      const current = (await this.users.findById(user.id, tx)) ?? user;
+      const access = await this.issuer.issueAccessToken(tx, current, ref.sessionId);
+      return { access, refreshToken: nextToken, refreshExpiresAt: rotated.expiresAt, user: current };
+    });
+  }
+}
