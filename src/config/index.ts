@@ -1,0 +1,61 @@
+import { adminConfig, type AdminConfig } from './admin.config';
+import { databaseConfig, type DatabaseConfig } from './database.config';
+import type { Env } from './env';
+import { graphqlLimits, type GraphQLLimits } from './graphql.config';
+import { jwtSettings, type JwtSettings } from './jwt.config';
+import { oauthConfig, type OAuthConfig } from './oauth.config';
+import { observabilityConfig, type ObservabilityConfig } from './observability.config';
+import { revocationConfig, type RevocationConfig } from './revocation.config';
+import { serverConfig, type ServerConfig } from './server.config';
+import { sessionsConfig, type SessionsConfig } from './sessions.config';
+import { websocketLimits, type WebSocketLimits } from './websocket.config';
+
+export { MIN_PASSWORD_LENGTH } from './admin.config';
+export { ConfigError } from './env';
+export type { GraphQLLimits } from './graphql.config';
+export {
+  JWT_ALGORITHMS,
+  MIN_SECRET_BYTES,
+  type JwtAlgorithm,
+  type JwtConfig,
+  type SigningKeyConfig,
+} from './jwt.config';
+export { MIN_CLIENT_SECRET_LENGTH, type OAuthClient } from './oauth.config';
+export { LOG_LEVELS, type LogConfig, type LogLevel, type TracingConfig } from './observability.config';
+export type { RevocationStrategy } from './revocation.config';
+export type { LoginThrottleConfig, ThrottleLimits } from './sessions.config';
+export { DEFAULT_WS_KEEPALIVE_SECONDS, type WebSocketLimits } from './websocket.config';
+
+/** Every setting the service runs with, one interface per concern. */
+export interface Config
+  extends ServerConfig,
+    DatabaseConfig,
+    JwtSettings,
+    SessionsConfig,
+    AdminConfig,
+    RevocationConfig,
+    ObservabilityConfig,
+    OAuthConfig {
+  production: boolean;
+  graphql: GraphQLLimits;
+  websocket: WebSocketLimits;
+}
+
+/** Reads and validates every setting once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const database = databaseConfig(env);
+  return {
+    production,
+    ...serverConfig(env),
+    ...database,
+    ...jwtSettings(env, production, database.dataDir),
+    ...sessionsConfig(env),
+    ...adminConfig(env),
+    ...revocationConfig(env),
+    ...observabilityConfig(env, production),
+    graphql: graphqlLimits(env),
+    websocket: websocketLimits(env),
+    ...oauthConfig(env),
+  };
+}
