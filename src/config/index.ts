@@ -16,6 +16,7 @@ export type { GraphQLLimits } from './graphql.config';
 export {
   JWT_ALGORITHMS,
   MIN_SECRET_BYTES,
+  missingProductionSecret,
   type JwtAlgorithm,
   type JwtConfig,
   type SigningKeyConfig,
@@ -27,10 +28,10 @@ export type { LoginThrottleConfig, ThrottleLimits } from './sessions.config';
 export { DEFAULT_WS_KEEPALIVE_SECONDS, type WebSocketLimits } from './websocket.config';
 
 /** Every setting the service runs with, one interface per concern. */
-export interface Config
+export interface Config<Secret extends Buffer | undefined = Buffer>
   extends ServerConfig,
     DatabaseConfig,
-    JwtSettings,
+    JwtSettings<Secret>,
     SessionsConfig,
     AdminConfig,
     RevocationConfig,
@@ -41,15 +42,23 @@ export interface Config
   websocket: WebSocketLimits;
 }
 
-/** Reads and validates every setting once; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Env = process.env): Config {
+/**
+ * What `loadConfig` returns. In development without JWT_SECRET, `jwt.secret` is undefined: the
+ * secret lives in a file under `dataDir`, which `resolveDevSecret` reads or creates at start.
+ */
+export type LoadedConfig = Config<Buffer | undefined>;
+
+/**
+ * Reads and validates every setting once; throws ConfigError naming the first bad variable.
+ * Reads nothing but `env` and writes nothing.
+ */
+export function loadConfig(env: Env = process.env): LoadedConfig {
   const production = env.NODE_ENV === 'production';
-  const database = databaseConfig(env);
   return {
     production,
     ...serverConfig(env),
-    ...database,
-    ...jwtSettings(env, production, database.dataDir),
+    ...databaseConfig(env),
+    ...jwtSettings(env, production),
     ...sessionsConfig(env),
     ...adminConfig(env),
     ...revocationConfig(env),

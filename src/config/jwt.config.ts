@@ -1,4 +1,3 @@
-import { loadOrCreateDevSecret } from '../auth/dev-secret';
 import { ConfigError, DAY, integer, oneOf, text, type Env } from './env';
 
 export const MIN_SECRET_BYTES = 32;
@@ -6,9 +5,10 @@ export const MIN_SECRET_BYTES = 32;
 export const JWT_ALGORITHMS = ['HS256', 'ES256'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
-export interface JwtConfig {
+/** `Secret` is `Buffer | undefined` only between `loadConfig` and `resolveDevSecret`; see `LoadedConfig`. */
+export interface JwtConfig<Secret extends Buffer | undefined = Buffer> {
   /** The key-encryption secret: signing keys are stored encrypted with a key derived from it. */
-  secret: Buffer;
+  secret: Secret;
   /** The algorithm new signing keys use. */
   algorithm: JwtAlgorithm;
   issuer: string;
@@ -25,12 +25,17 @@ export interface SigningKeyConfig {
   rotationDays: number;
 }
 
-export interface JwtSettings {
-  jwt: JwtConfig;
+export interface JwtSettings<Secret extends Buffer | undefined = Buffer> {
+  jwt: JwtConfig<Secret>;
   signingKeys: SigningKeyConfig;
 }
 
-function jwtSecret(env: Env, production: boolean, dataDir: string): Buffer {
+/** A production instance must never sign with a key nobody chose on purpose. */
+export const missingProductionSecret = () =>
+  new ConfigError('JWT_SECRET', `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes)`);
+
+/** JWT_SECRET when given; undefined in development, where the start reads or creates the secret under DATA_DIR. */
+function jwtSecret(env: Env, production: boolean): Buffer | undefined {
   const raw = env.JWT_SECRET;
   if (raw !== undefined && raw !== '') {
     const secret = Buffer.from(raw, 'utf8');
@@ -39,16 +44,14 @@ function jwtSecret(env: Env, production: boolean, dataDir: string): Buffer {
     }
     return secret;
   }
-  // A production instance must never sign with a key nobody chose on purpose.
-  if (production)
-    throw new ConfigError('JWT_SECRET', `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes)`);
-  return loadOrCreateDevSecret(dataDir);
+  if (production) throw missingProductionSecret();
+  return undefined;
 }
 
-export function jwtSettings(env: Env, production: boolean, dataDir: string): JwtSettings {
+export function jwtSettings(env: Env, production: boolean): JwtSettings<Buffer | undefined> {
   return {
     jwt: {
-      secret: jwtSecret(env, production, dataDir),
+      secret: jwtSecret(env, production),
       algorithm: oneOf(env, 'JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256'),
       issuer: text(env, 'JWT_ISSUER', 'token-warden'),
       audience: text(env, 'JWT_AUDIENCE', 'token-warden'),
