@@ -108,12 +108,4 @@ export class RevocationMirror {
     if (dropped > 0) this.reasons.clear();
     return dropped;
   }
-
-  clear(): void {
-    this.jtis.clear();
-    this.cutoffs.clear();
-    this.sessions.clear();
-    this.reasons.clear();
-    this.keys.clear();
-  }
 }
