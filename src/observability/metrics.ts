@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from './process.metrics';
 import { TalliedCounter } from './tallied-counter';
 import type { RevocationCheckStatus } from '../revocation/revocation.check';
 
@@ -92,7 +93,7 @@ export class Metrics {
 
   constructor() {
     // Unprefixed: every Prometheus client exports these names, and the common dashboards query them.
-    collectDefaultMetrics({ register: this.registry });
+    registerProcessMetrics(this.registry);
   }
 
   /** Exports the revocation check's state, read at each scrape. */
