@@ -5,6 +5,7 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContextBuilder } from '../src/http/request-context';
+import { resolveDevSecret } from '../src/auth/dev-secret';
 import { systemClock } from '../src/clock';
 import { loadConfig, type JwtAlgorithm, type RevocationStrategy } from '../src/config';
 import { openDatabase } from '../src/db/client';
@@ -29,13 +30,15 @@ const bearer = (token: string): IncomingHttpHeaders => ({ authorization: `Bearer
 /** A context builder over real services on an in-memory embedded database, and headers for each case. */
 async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number, algorithm: JwtAlgorithm = 'HS256') {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-warden-context-bench-'));
-  const config = loadConfig({
-    JWT_SECRET: randomBytes(48).toString('base64'),
-    REVOCATION_CHECK: strategy,
-    JWT_ALGORITHM: algorithm,
-    TOKEN_CACHE_SIZE: tokenCacheSize === undefined ? undefined : String(tokenCacheSize),
-    DATA_DIR: dataDir,
-  });
+  const config = resolveDevSecret(
+    loadConfig({
+      JWT_SECRET: randomBytes(48).toString('base64'),
+      REVOCATION_CHECK: strategy,
+      JWT_ALGORITHM: algorithm,
+      TOKEN_CACHE_SIZE: tokenCacheSize === undefined ? undefined : String(tokenCacheSize),
+      DATA_DIR: dataDir,
+    }),
+  );
   const database = await openDatabase({ kind: 'pglite' });
   await database.migrate();
   const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }), new Metrics());

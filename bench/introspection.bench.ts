@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveDevSecret } from '../src/auth/dev-secret';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/client';
@@ -35,13 +36,15 @@ async function requestsPerSecond(options: autocannon.Options, expectStatus: numb
  */
 export async function benchIntrospection(connections: number, durationSeconds: number): Promise<IntrospectionResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-warden-introspection-bench-'));
-  const config = loadConfig({
-    JWT_SECRET: randomBytes(48).toString('base64'),
-    DATA_DIR: dataDir,
-    OAUTH_CLIENTS: `${CLIENT}:${SECRET}`,
-    ADMIN_EMAIL: 'bench@example.com',
-    ADMIN_PASSWORD: 'bench-admin-password',
-  });
+  const config = resolveDevSecret(
+    loadConfig({
+      JWT_SECRET: randomBytes(48).toString('base64'),
+      DATA_DIR: dataDir,
+      OAUTH_CLIENTS: `${CLIENT}:${SECRET}`,
+      ADMIN_EMAIL: 'bench@example.com',
+      ADMIN_PASSWORD: 'bench-admin-password',
+    }),
+  );
   const database = await openDatabase({ kind: 'pglite' });
   await database.migrate();
   const server = await createServer({

@@ -1,6 +1,7 @@
 // A Token Warden server run as a child of the bench: the same server `main.ts` starts, reporting
 // its start-up time, heap and database statements over IPC.
 import 'reflect-metadata';
+import { resolveDevSecret } from '../src/auth/dev-secret';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { openDatabase, targetFor } from '../src/db/client';
@@ -21,7 +22,7 @@ function heapUsedAfterGc(): number {
 }
 
 async function serve(): Promise<void> {
-  const config = loadConfig();
+  const config = resolveDevSecret(loadConfig());
   let statements = 0;
   const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
     onQuery: () => {

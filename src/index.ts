@@ -11,7 +11,7 @@ export { Role } from './auth/role';
 export type { RequestContext, Viewer } from './auth/context';
 export { UnguardedOperationsError } from './auth/deny-by-default';
 export { printCombinedSchema, type ResolverClass } from './graphql/schema';
-export { ConfigError, loadConfig, type Config } from './config';
+export { ConfigError, loadConfig, type Config, type LoadedConfig } from './config';
 export { AppError, badUserInput, ErrorCode, forbidden, notFound, unauthenticated } from './errors';
 export { isUuid } from './ids';
 export { isStorableText } from './db/storable-text';

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
+import { resolveDevSecret } from './auth/dev-secret';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './observability/logger';
 import { startTracing, type Tracing } from './observability/tracing';
 
 function readConfig(): Config {
   try {
-    return loadConfig();
+    return resolveDevSecret(loadConfig());
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`token-warden: invalid configuration: ${error.message}`);

@@ -3,7 +3,8 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from './clock';
-import { loadConfig, type Config } from './config';
+import { loadConfig, type Config, type LoadedConfig } from './config';
+import { resolveDevSecret } from './auth/dev-secret';
 import { openDatabase, targetFor, type DatabaseHandle } from './db/client';
 import { buildAppSchema, type ResolverClass } from './graphql/schema';
 import { createLogger, type Logger } from './observability/logger';
@@ -21,7 +22,7 @@ export interface TokenWardenOptions {
    */
   resolvers?: readonly ResolverClass[];
   /** @default loadConfig(): the environment, read exactly as `npm start` reads it */
-  config?: Config;
+  config?: LoadedConfig;
   /** @default a pino logger built from `config.log`, writing to stdout */
   logger?: Logger;
   /** The app's own Drizzle migrations, applied after Token Warden's, with a journal of their own. */
@@ -50,7 +51,7 @@ export interface TokenWarden {
  * operation is neither guarded nor public.
  */
 export async function createTokenWarden(options: TokenWardenOptions = {}): Promise<TokenWarden> {
-  const config = options.config ?? loadConfig();
+  const config = resolveDevSecret(options.config ?? loadConfig());
   const logger = options.logger ?? createLogger(config.log);
   const schema = buildAppSchema(options.resolvers ?? []);
   const appMigrations = options.migrations ? appMigrationSet(options.migrations) : undefined;

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveDevSecret } from '../src/auth/dev-secret';
 import { ConfigError, loadConfig } from '../src/config';
 
 let dataDir: string;
@@ -30,9 +31,14 @@ it('has the documented defaults', () => {
   });
 });
 
+it('reads the environment without writing: the development secret is left to the start', () => {
+  expect(loadConfig({ DATA_DIR: dataDir }).jwt.secret).toBeUndefined();
+  expect(readdirSync(dataDir)).toEqual([]);
+});
+
 it('generates the development secret once and reuses it', () => {
-  const first = loadConfig({ DATA_DIR: dataDir }).jwt.secret;
-  const second = loadConfig({ DATA_DIR: dataDir }).jwt.secret;
+  const first = resolveDevSecret(loadConfig({ DATA_DIR: dataDir })).jwt.secret;
+  const second = resolveDevSecret(loadConfig({ DATA_DIR: dataDir })).jwt.secret;
   expect(first.length).toBeGreaterThanOrEqual(32);
   expect(second.equals(first)).toBe(true);
   expect(readFileSync(join(dataDir, 'jwt-secret')).length).toBeGreaterThan(0);
@@ -40,7 +46,7 @@ it('generates the development secret once and reuses it', () => {
 
 it('takes JWT_SECRET as given and needs it in production', () => {
   const secret = 's'.repeat(32);
-  expect(loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: secret }).jwt.secret.toString()).toBe(
+  expect(loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: secret }).jwt.secret?.toString()).toBe(
     secret,
   );
   expect(() => loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production' })).toThrow(ConfigError);

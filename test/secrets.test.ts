@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveDevSecret } from '../src/auth/dev-secret';
 import { loadConfig } from '../src/config';
 import { forgeJwt } from './support/forge';
 import { postGraphQL } from './support/graphql-client';
@@ -37,7 +38,7 @@ describe('the development secret file', () => {
   it('is created with mode 0600 even under a umask that allows everything', () => {
     const previous = process.umask(0);
     try {
-      loadConfig({ DATA_DIR: dataDir });
+      resolveDevSecret(loadConfig({ DATA_DIR: dataDir }));
     } finally {
       process.umask(previous);
     }
@@ -49,7 +50,7 @@ describe('the development secret file', () => {
     const secret = randomBytes(48);
     writeFileSync(file, secret.toString('base64'));
     chmodSync(file, 0o644);
-    expect(loadConfig({ DATA_DIR: dataDir }).jwt.secret.equals(secret)).toBe(true);
+    expect(resolveDevSecret(loadConfig({ DATA_DIR: dataDir })).jwt.secret.equals(secret)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });

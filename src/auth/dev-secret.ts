@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { missingProductionSecret, type Config, type LoadedConfig } from '../config';
 
 const SECRET_FILE = 'jwt-secret';
 
@@ -8,7 +9,7 @@ const SECRET_FILE = 'jwt-secret';
  * Development-only signing key: generated once and kept in the data directory so that tokens
  * survive a restart. Written with mode 0600 because anyone who can read it can mint tokens.
  */
-export function loadOrCreateDevSecret(dataDir: string): Buffer {
+function loadOrCreateDevSecret(dataDir: string): Buffer {
   const file = join(dataDir, SECRET_FILE);
   try {
     const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
@@ -28,4 +29,16 @@ export function loadOrCreateDevSecret(dataDir: string): Buffer {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   }
+}
+
+/**
+ * The configuration with its key-encryption secret: JWT_SECRET when given, otherwise, in
+ * development, the one kept under `dataDir` (created on the first start). Called where the service
+ * starts (main, the admin command, createTokenWarden), so that reading the configuration writes nothing.
+ */
+export function resolveDevSecret(config: LoadedConfig): Config {
+  const { secret } = config.jwt;
+  if (secret !== undefined) return { ...config, jwt: { ...config.jwt, secret } };
+  if (config.production) throw missingProductionSecret();
+  return { ...config, jwt: { ...config.jwt, secret: loadOrCreateDevSecret(config.dataDir) } };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { createInterface } from 'node:readline';
+import { resolveDevSecret } from '../auth/dev-secret';
 import { systemClock } from '../clock';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, targetFor } from '../db/client';
@@ -38,7 +39,7 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
   }
   try {
     const run = command(args);
-    const config = loadConfig();
+    const config = resolveDevSecret(loadConfig());
     const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
       statementTimeoutMs: config.databaseStatementTimeoutMs,
     });

@@ -3,7 +3,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 /** What Sandbox opens with: sign in, then ask who you are once the Authorization header is set. */
-export const SANDBOX_EXAMPLE_OPERATION = `# 1. Run "SignIn" and copy the accessToken from the answer.
+const SANDBOX_EXAMPLE_OPERATION = `# 1. Run "SignIn" and copy the accessToken from the answer.
 # 2. In the Headers tab below, add: Authorization = Bearer <accessToken>
 # 3. Run "WhoAmI".
 mutation SignIn($email: EmailAddress!, $password: String!) {

@@ -3,7 +3,7 @@ import { EventStream } from './event-stream';
 import { RevocationKind, type RevocationEvent } from './revocation-event.type';
 
 /** The events one change stands for, committed at `atMs`: one per jti, session, user cutoff and signing key. */
-export function revocationEventsOf(changes: RevocationChanges, atMs: number): RevocationEvent[] {
+function revocationEventsOf(changes: RevocationChanges, atMs: number): RevocationEvent[] {
   const common = {
     reason: changes.reason,
     revokedBy: changes.actorId ?? null,

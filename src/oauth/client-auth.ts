@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { SecretDigest } from '../auth/secret-digest';
 import type { OAuthClient } from '../config';
 
 const BASIC = /^Basic +([A-Za-z0-9+/]+={0,2})$/i;
@@ -25,32 +25,26 @@ export function basicCredentials(header: string | undefined): { id: string; secr
   return id === null || secret === null ? null : { id, secret };
 }
 
-const digest = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
-
 /** The services allowed to introspect and revoke, from OAUTH_CLIENTS. */
 export class OAuthClients {
-  private readonly digests: ReadonlyMap<string, Buffer>;
+  private readonly digests: ReadonlyMap<string, SecretDigest>;
   /** Compared against when the id is unknown, so that a wrong id takes as long as a wrong secret. */
-  private readonly decoy = digest('no client has this secret');
+  private readonly decoy = new SecretDigest('no client has this secret');
 
   constructor(clients: readonly OAuthClient[]) {
-    this.digests = new Map(clients.map((client) => [client.id, digest(client.secret)]));
+    this.digests = new Map(clients.map((client) => [client.id, new SecretDigest(client.secret)]));
   }
 
   get configured(): boolean {
     return this.digests.size > 0;
   }
 
-  /**
-   * The client id when the header names a configured client with its secret. Secrets are
-   * compared as SHA-256 digests in constant time: equal lengths, and no early exit on the first
-   * differing byte.
-   */
+  /** The client id when the header names a configured client with its secret. */
   authenticate(header: string | undefined): string | null {
     const credentials = basicCredentials(header);
     if (!credentials) return null;
     const expected = this.digests.get(credentials.id);
-    const matches = timingSafeEqual(expected ?? this.decoy, digest(credentials.secret));
+    const matches = (expected ?? this.decoy).matches(credentials.secret);
     return matches && expected !== undefined ? credentials.id : null;
   }
 }

@@ -6,7 +6,7 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /** An issuer that is an http(s) URL, without a trailing slash; null when JWT_ISSUER is a plain name. */
-export function issuerUrl(issuer: string): string | null {
+function issuerUrl(issuer: string): string | null {
   try {
     const url = new URL(issuer);
     return url.protocol === 'https:' || url.protocol === 'http:' ? issuer.replace(/\/+$/, '') : null;

@@ -1,20 +1,15 @@
 import type { RequestHandler } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { bearerCredential } from '../auth/bearer';
+import { SecretDigest } from '../auth/secret-digest';
 import type { Metrics } from './metrics';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** `GET /metrics` in Prometheus text format; behind a bearer token when one is configured. */
 export function metricsRoute(metrics: Metrics, token: string | undefined): RequestHandler {
+  const expected = token === undefined ? undefined : new SecretDigest(token);
   return async (req, res) => {
-    if (token !== undefined) {
+    if (expected !== undefined) {
       const given = bearerCredential(req.headers.authorization);
-      if (given === undefined || !sameSecret(given, token)) {
+      if (given === undefined || !expected.matches(given)) {
         res
           .status(401)
           .setHeader('www-authenticate', 'Bearer realm="metrics"')

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from './process.metrics';
 import { TalliedCounter } from './tallied-counter';
 
 export const PREFIX = 'token_warden_';
@@ -91,6 +92,6 @@ export class Metrics {
 
   constructor() {
     // Unprefixed: every Prometheus client exports these names, and the common dashboards query them.
-    collectDefaultMetrics({ register: this.registry });
+    registerProcessMetrics(this.registry);
   }
 }

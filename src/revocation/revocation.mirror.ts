@@ -2,14 +2,23 @@ import type { UnverifiedClaims } from '../auth/claims';
 import type { RevocationChanges } from './revocation.notice';
 import { revocationOf, type Revoked } from './revocation.rule';
 
-/** Packed as one object per entry, its reason shared with every entry revoked for the same reason. */
-interface Entry {
+/**
+ * Packed as one object per entry, its reason shared with every entry revoked for the same reason.
+ * Held until `untilMs`, when every token it refuses has expired.
+ */
+interface ExpiringEntry {
   untilMs: number;
   reason: string | null;
 }
 
-interface SessionEntry extends Entry {
+interface SessionEntry extends ExpiringEntry {
   cutoffMs: number;
+}
+
+/** A user's tokens issued at or before `cutoffMs` are revoked, for good. */
+interface UserCutoff {
+  cutoffMs: number;
+  reason: string | null;
 }
 
 /**
@@ -18,8 +27,8 @@ interface SessionEntry extends Entry {
  * cutoff only ever raised), so a snapshot and notifications may be applied in any order and still agree.
  */
 export class RevocationMirror {
-  private readonly jtis = new Map<string, Entry>();
-  private readonly cutoffs = new Map<string, Entry>();
+  private readonly jtis = new Map<string, ExpiringEntry>();
+  private readonly cutoffs = new Map<string, UserCutoff>();
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly reasons = new Map<string, string>();
   /** Revoked signing keys by kid, kept for good: there are few, and a revoked key never returns. */
@@ -51,8 +60,8 @@ export class RevocationMirror {
 
   raiseCutoff(userId: string, cutoffMs: number, reason: string | null): void {
     const current = this.cutoffs.get(userId);
-    if (current === undefined || cutoffMs >= current.untilMs) {
-      this.cutoffs.set(userId, { untilMs: cutoffMs, reason: this.intern(reason) });
+    if (current === undefined || cutoffMs >= current.cutoffMs) {
+      this.cutoffs.set(userId, { cutoffMs, reason: this.intern(reason) });
     }
   }
 
@@ -81,14 +90,13 @@ export class RevocationMirror {
   }
 
   lookup(claims: UnverifiedClaims, nowMs: number): Revoked | null {
-    const user = this.cutoffs.get(claims.sub);
     return revocationOf(
       claims,
       {
         jti: this.jtis.get(claims.jti),
         key: claims.kid === null ? undefined : this.keys.get(claims.kid),
         session: this.sessions.get(claims.sid),
-        user: user && { cutoffMs: user.untilMs, reason: user.reason },
+        user: this.cutoffs.get(claims.sub),
       },
       nowMs,
     );
@@ -107,13 +115,5 @@ export class RevocationMirror {
     }
     if (dropped > 0) this.reasons.clear();
     return dropped;
-  }
-
-  clear(): void {
-    this.jtis.clear();
-    this.cutoffs.clear();
-    this.sessions.clear();
-    this.reasons.clear();
-    this.keys.clear();
   }
 }

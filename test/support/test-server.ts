@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveDevSecret } from '../../src/auth/dev-secret';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
 import { createLogger } from '../../src/observability/logger';
@@ -64,13 +65,15 @@ export function uniqueEmail(prefix = 'user'): string {
 /** A real HTTP server on a free loopback port, on a database of its own, with the admin bootstrapped. */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'token-warden-test-'));
-  const config = loadConfig({
-    JWT_SECRET: TEST_JWT_SECRET,
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    ...options.env,
-    DATA_DIR: dataDir,
-  });
+  const config = resolveDevSecret(
+    loadConfig({
+      JWT_SECRET: TEST_JWT_SECRET,
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+      ...options.env,
+      DATA_DIR: dataDir,
+    }),
+  );
   const testDatabase = options.testDatabase ?? (await createTestDatabase());
   const clock = options.clock ?? new TestClock();
   const logs = new LogCapture();

@@ -1,4 +1,4 @@
-/** The parsing primitives behind `config.ts`: each reads one variable and names it when it is wrong. */
+/** The parsing primitives behind `loadConfig`: each reads one variable and names it when it is wrong. */
 
 export class ConfigError extends Error {
   constructor(
@@ -11,6 +11,8 @@ export class ConfigError extends Error {
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DAY = 86_400;
 
 export function text(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim();
@@ -42,4 +44,20 @@ export function oneOf<T extends string>(env: Env, name: string, choices: readonl
 
 export function flag(env: Env, name: string, fallback: boolean): boolean {
   return oneOf(env, name, ['true', 'false'], fallback ? 'true' : 'false') === 'true';
+}
+
+/** An optional URL whose scheme must be one of `schemes`; its value is never echoed, as it may hold a password. */
+export function optionalUrl(env: Env, name: string, schemes: readonly string[]): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!schemes.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}`);
+  }
+  return raw;
 }
