@@ -24,7 +24,7 @@ import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { oauthRoutes } from './oauth/oauth.routes';
-import { metricsRoute } from './observability/metrics.route';
+import { metricsRoute } from './http/metrics.route';
 import { RequestSpans } from './observability/request-span';
 import { RequestTracking } from './observability/request-tracking';
 import { SubscriptionTracking } from './observability/subscription-tracking';

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { bearerCredential } from '../auth/bearer';
 import { SecretDigest } from '../auth/secret-digest';
-import type { Metrics } from './metrics';
+import type { Metrics } from '../observability/metrics';
 
 /** `GET /metrics` in Prometheus text format; behind a bearer token when one is configured. */
 export function metricsRoute(metrics: Metrics, token: string | undefined): RequestHandler {
