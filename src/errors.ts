@@ -62,7 +62,7 @@ export function tooManyRequests(message: string, retryAfterSeconds: number): App
 type BearerErrorCode = typeof ErrorCode.TOKEN_REVOKED | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.INVALID_TOKEN;
 
 /** A refused bearer token (RFC 6750 §3): 401 with a WWW-Authenticate challenge. */
-export function bearerError(
+function bearerError(
   code: BearerErrorCode,
   message: string,
   extensions: Record<string, unknown> = {},

@@ -14,7 +14,7 @@ export interface SocketConnection {
   close(code: number, reason: string): void;
 }
 
-export function closeReason(text: string): string {
+function closeReason(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= MAX_CLOSE_REASON_BYTES) return text;
   // Cut on a character boundary: a broken UTF-8 sequence would make the close frame invalid.
