@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { openDatabase, type DatabaseTarget } from '../../src/db/client';
+import { runAdminCli } from '../support/admin-cli';
 import { errorCode } from '../support/graphql-client';
 import { expectRefused, newAddress, signIn, THROTTLE_ENV } from '../support/login-throttle';
 import {
@@ -18,8 +17,6 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { startTestServer, TEST_JWT_SECRET, USER_PASSWORD, type TestServer } from '../support/test-server';
 
 jest.setTimeout(60_000);
-
-const ADMIN_CLI = join(__dirname, '..', '..', 'dist', 'cli', 'admin.js');
 
 let bouncer: PgBouncer;
 let database: TestDatabase;
@@ -112,16 +109,7 @@ describe('the service behind PgBouncer in transaction mode', () => {
 
 describe('the admin CLI with DATABASE_URL at PgBouncer', () => {
   const admin = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const env = { PATH: process.env.PATH ?? '', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: pooled.url };
-      const child = spawn(process.execPath, [ADMIN_CLI, ...args], { env, stdio: 'pipe' });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    runAdminCli(args, { PATH: process.env.PATH ?? '', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: pooled.url });
 
   it('migrates, revokes a user’s tokens, lists revocations and purges', async () => {
     const user = await server.register();
