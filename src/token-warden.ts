@@ -57,8 +57,14 @@ export async function createTokenWarden(options: TokenWardenOptions = {}): Promi
   const appMigrations = options.migrations ? appMigrationSet(options.migrations) : undefined;
 
   const { tracer } = options;
-  const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
+  const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir, config.databaseDirectUrl), {
     statementTimeoutMs: config.databaseStatementTimeoutMs,
+    onStatementTimeoutRefused: () =>
+      logger.warn(
+        { statementTimeoutMs: config.databaseStatementTimeoutMs },
+        'DATABASE_URL refused statement_timeout as a connection parameter, as a transaction pooler does: ' +
+          'DATABASE_STATEMENT_TIMEOUT_MS does not apply; set statement_timeout on the database role instead',
+      ),
     tracer,
   });
   try {

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAdminCli } from './support/admin-cli';
 import { decodeJwtPart } from './support/forge';
 import { errorCode } from './support/graphql-client';
 import { ME } from './support/operations';
@@ -9,14 +9,6 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestServer, TEST_JWT_SECRET, uniqueEmail, type TestServer } from './support/test-server';
 
 jest.setTimeout(60_000);
-
-const ADMIN_CLI = join(__dirname, '..', 'dist', 'cli', 'admin.js');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let dataDir: string;
 let testDatabase: TestDatabase;
@@ -36,18 +28,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function admin(args: string[], stdin = ''): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ADMIN_CLI, ...args], { env: cliEnv, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const admin = (args: string[], stdin = '') => runAdminCli(args, cliEnv, stdin);
 
 const embedded = () => testDatabase.target.kind === 'pglite';
 const startServer = () => startTestServer({ testDatabase, dataDir });

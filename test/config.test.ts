@@ -62,6 +62,8 @@ it.each([
   ['TOKEN_CACHE_SIZE', '-1'],
   ['REVOCATION_CHECK', 'sometimes'],
   ['DATABASE_URL', 'not a url'],
+  ['DATABASE_DIRECT_URL', 'not a url'],
+  ['DATABASE_DIRECT_URL', 'mysql://db.example.com/app'],
   ['JWT_SECRET', 'short'],
   ['ADMIN_EMAIL', 'admin'],
 ])('names %s when its value is bad', (variable, value) => {
@@ -72,6 +74,26 @@ it.each([
     [variable]: value,
   };
   expect(() => loadConfig(env)).toThrow(expect.objectContaining({ variable }) as Error);
+});
+
+describe('DATABASE_DIRECT_URL', () => {
+  const databaseUrl = 'postgres://pooler.example.com:6543/app';
+
+  it('is unset by default: LISTEN and the migrations use DATABASE_URL', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }).databaseDirectUrl).toBeUndefined();
+  });
+
+  it('takes a PostgreSQL URL beside DATABASE_URL', () => {
+    const directUrl = 'postgresql://db.example.com:5432/app';
+    const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DATABASE_DIRECT_URL: directUrl });
+    expect(config).toMatchObject({ databaseUrl, databaseDirectUrl: directUrl });
+  });
+
+  it('needs DATABASE_URL', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, DATABASE_DIRECT_URL: 'postgres://db.example.com/app' })).toThrow(
+      'DATABASE_DIRECT_URL needs DATABASE_URL',
+    );
+  });
 });
 
 describe('CORS_ORIGINS', () => {

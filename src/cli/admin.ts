@@ -40,7 +40,7 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
   try {
     const run = command(args);
     const config = resolveDevSecret(loadConfig());
-    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
+    const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir, config.databaseDirectUrl), {
       statementTimeoutMs: config.databaseStatementTimeoutMs,
     });
     try {

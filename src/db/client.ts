@@ -4,10 +4,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { lockEmbeddedDatabase } from './embedded-lock';
-import type { DatabaseHandle, DatabaseTarget, ListenHandlers } from './database';
+import type { DatabaseHandle, DatabaseTarget } from './database';
 import { migratePglite, migratePostgres, OWN_MIGRATIONS } from './migrate';
+import { listenOnPostgres } from './postgres-listener';
+import { openPostgresPool } from './postgres-pool';
 import * as schema from './schema';
 import { tracePglite, tracePostgres } from './statement-tracing';
 
@@ -20,51 +21,10 @@ export type { Database, DatabaseHandle, DatabaseTarget, ListenHandlers } from '.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 
-/** `onnotify` is a postgres.js connection option its typings leave out (its own `sql.listen` uses it). */
-type ListenerOptions = postgres.Options<Record<string, postgres.PostgresType>> & {
-  onnotify: (channel: string, payload: string) => void;
-};
-
-/** A dedicated connection for LISTEN, so that its loss is seen at once instead of silently re-listened. */
-async function listenOnPostgres(url: string, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
-  let closedByUs = false;
-  const options: ListenerOptions = {
-    max: 1,
-    idle_timeout: undefined,
-    max_lifetime: null,
-    connect_timeout: 5,
-    fetch_types: false,
-    onnotice: () => undefined,
-    onnotify: (from, payload) => {
-      if (from === channel) handlers.onNotify(payload);
-    },
-    onclose: () => {
-      if (!closedByUs) handlers.onClose();
-    },
-  };
-  const listener = postgres(url, options);
-  const stop = async () => {
-    closedByUs = true;
-    await listener.end({ timeout: 1 });
-  };
-  try {
-    await listener.unsafe(`listen "${channel.replace(/"/g, '""')}"`);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return stop;
-}
-
-/**
- * Seconds before a dropped pooled connection reconnects: from about 50 ms, doubling, at most 1 s.
- * postgres.js waits up to 20 s by default, and a query handed to that connection waits with it,
- * which would keep the service failing long after the database is back.
- */
-const reconnectDelaySeconds = (attempt: number): number => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** attempt, 1);
-
-export function targetFor(databaseUrl: string | undefined, dataDir: string): DatabaseTarget {
-  return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pglite') };
+export function targetFor(databaseUrl: string | undefined, dataDir: string, directUrl?: string): DatabaseTarget {
+  return databaseUrl
+    ? { kind: 'postgres', url: databaseUrl, directUrl }
+    : { kind: 'pglite', dataDir: join(dataDir, 'pglite') };
 }
 
 export interface OpenOptions {
@@ -75,28 +35,26 @@ export interface OpenOptions {
    * behind a lock fails (and its transaction rolls back) instead of holding its request for ever.
    */
   statementTimeoutMs?: number;
+  /** Called when the server (a transaction pooler) refuses `statementTimeoutMs`: statements then run without it. */
+  onStatementTimeoutRefused?: () => void;
   /** When tracing is on: a span for every statement sent through Drizzle within a traced request. */
   tracer?: Tracer;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
-  const { onQuery, statementTimeoutMs = 0, tracer } = options;
+  const { onQuery, statementTimeoutMs = 0, onStatementTimeoutRefused, tracer } = options;
   const logger = onQuery ? { logQuery: onQuery } : undefined;
   if (target.kind === 'postgres') {
-    const sql = postgres(target.url, {
-      onnotice: () => undefined,
-      max: 10,
-      backoff: reconnectDelaySeconds,
-      connection: { statement_timeout: statementTimeoutMs },
-    });
+    const sql = await openPostgresPool(target.url, { statementTimeoutMs, onStatementTimeoutRefused });
+    const sessionUrl = target.directUrl ?? target.url;
     return {
       db: drizzlePostgres(tracer ? tracePostgres(sql, tracer) : sql, { schema, logger }),
       target,
-      migrate: (set = OWN_MIGRATIONS) => migratePostgres(target.url, set),
+      migrate: (set = OWN_MIGRATIONS) => migratePostgres(sessionUrl, set),
       ping: async () => {
         await sql`select 1`;
       },
-      listen: (channel, handlers) => listenOnPostgres(target.url, channel, handlers),
+      listen: (channel, handlers) => listenOnPostgres(sessionUrl, channel, handlers),
       close: () => sql.end({ timeout: 5 }),
     };
   }

@@ -10,8 +10,14 @@ export interface MigrationSet {
 /** The Drizzle database every store queries; typed with our tables, and usable with an app's own. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-/** Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is omitted). */
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir?: string };
+/**
+ * Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is omitted).
+ * `url` may lead through a transaction pooler; `directUrl`, when there is one, reaches the same
+ * database with a session of its own, for LISTEN and the migrations.
+ */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; directUrl?: string }
+  | { kind: 'pglite'; dataDir?: string };
 
 export interface DatabaseHandle {
   readonly db: Database;
