@@ -62,11 +62,7 @@ export function tooManyRequests(message: string, retryAfterSeconds: number): App
 type BearerErrorCode = typeof ErrorCode.TOKEN_REVOKED | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.INVALID_TOKEN;
 
 /** A refused bearer token (RFC 6750 §3): 401 with a WWW-Authenticate challenge. */
-function bearerError(
-  code: BearerErrorCode,
-  message: string,
-  extensions: Record<string, unknown> = {},
-): AppError {
+function bearerError(code: BearerErrorCode, message: string, extensions: Record<string, unknown> = {}): AppError {
   const challenge = `Bearer error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
   return new AppError(code, message, extensions, new HeaderMap([['www-authenticate', challenge]]));
 }
