@@ -1,3 +1,5 @@
+const BUILD_TESTS = require('./test/build-tests');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -5,9 +7,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Several instances sharing one database need a real server: these run under `npm run test:pg`.
   // The browser tests need Chromium: they run under `npm run test:browser`.
+  // The tests that build something of their own run under `npm run test:builds`.
   testPathIgnorePatterns: process.env.TEST_DATABASE_URL
     ? ['/node_modules/', '/test/browser/']
-    : ['/node_modules/', '/test/postgres/', '/test/browser/'],
+    : ['/node_modules/', '/test/postgres/', '/test/browser/', ...BUILD_TESTS],
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/build-once.js',
   transform: {
