@@ -1,3 +1,4 @@
+import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -92,7 +93,13 @@ function createLiveServices(config: Config, clock: Clock, revocationCheck: Revoc
   return { sockets, revocationFeed };
 }
 
-export function createServices(config: Config, database: DatabaseHandle, clock: Clock, telemetry: Telemetry): Services {
+export function createServices(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock,
+  telemetry: Telemetry,
+  passwords = new PasswordHasher(),
+): Services {
   const { db } = database;
   const { metrics } = telemetry;
   const kek = deriveKeyEncryptionKey(config.jwt.secret);
@@ -136,6 +143,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
         refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
       },
       loginThrottle,
+      passwords,
     ),
     loginThrottle,
     sockets,
@@ -147,7 +155,7 @@ export function createServices(config: Config, database: DatabaseHandle, clock: 
       publishSeconds: config.signingKeys.publishSeconds,
       rotationDays: config.signingKeys.rotationDays,
     }),
-    users: new UserService(db, writer, clock),
+    users: new UserService(db, writer, clock, passwords),
     revocations: new RevocationService(db, writer, tokens, clock, (outcome) => {
       metrics.cleanupRuns.inc({ result: outcome.ok ? 'ok' : 'failed' });
       if (!outcome.ok) return;

@@ -1,6 +1,6 @@
 import { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.store';
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords';
+import type { PasswordHasher } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { IssuedAccessToken, TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
@@ -94,12 +94,13 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly policy: SessionPolicy,
     private readonly throttle: LoginThrottle,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   async register(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
     const normalized = normalizeEmail(email);
     checkPasswordShape(password);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.hash(password);
     try {
       return await this.db.transaction(async (tx) => {
         const now = new Date(this.clock());
@@ -148,7 +149,7 @@ export class SessionService {
     if (password.length > MAX_PASSWORD_LENGTH) throw unauthenticated(wrong);
     const attempt = await this.throttle.begin(email, clientAddress);
     const user = await findUser();
-    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+    const passwordOk = await this.passwords.verify(password, user?.passwordHash ?? (await this.passwords.decoyHash()));
     if (!user || !passwordOk) throw unauthenticated(wrong);
     await attempt.succeeded();
     return user;
@@ -173,7 +174,7 @@ export class SessionService {
       WRONG_CURRENT_PASSWORD,
       () => Promise.resolve(known),
     );
-    const passwordHash = await hashPassword(passwords.next);
+    const passwordHash = await this.passwords.hash(passwords.next);
     // Thrown errors roll the whole change back: no new password without the sessions it ends.
     return this.writer.run(async (revoking): Promise<SessionTokens> => {
       const tx = revoking.db;

@@ -1,6 +1,6 @@
 import { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.store';
-import { hashPassword } from '../auth/passwords';
+import type { PasswordHasher } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
@@ -49,6 +49,7 @@ export class UserService {
     private readonly db: Database,
     private readonly writer: RevocationWriter,
     private readonly clock: Clock,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   async getUser(id: string): Promise<UserRow> {
@@ -130,7 +131,7 @@ export class UserService {
   ): Promise<UserRow> {
     const normalized = normalizeEmail(email);
     checkPasswordShape(password);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.hash(password);
     try {
       return await this.db.transaction(async (tx) => {
         const now = new Date(this.clock());
