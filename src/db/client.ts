@@ -20,6 +20,9 @@ export type { Database, DatabaseHandle, DatabaseTarget, ListenHandlers } from '.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 
+/** The extensions every embedded database is opened with. */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 /** `onnotify` is a postgres.js connection option its typings leave out (its own `sql.listen` uses it). */
 type ListenerOptions = postgres.Options<Record<string, postgres.PostgresType>> & {
   onnotify: (channel: string, payload: string) => void;
@@ -107,7 +110,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(target.dataDir, { extensions: { pg_trgm } });
+    client = await PGlite.create(target.dataDir, { extensions: PGLITE_EXTENSIONS, loadDataDir: target.dump });
   } catch (error) {
     unlock();
     throw error;

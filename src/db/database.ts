@@ -10,8 +10,12 @@ export interface MigrationSet {
 /** The Drizzle database every store queries; typed with our tables, and usable with an app's own. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-/** Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is omitted). */
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir?: string };
+/**
+ * Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is
+ * omitted). `dump`, a PGlite `dumpDataDir` tarball, is the embedded database's first content instead
+ * of an empty cluster: tests load one migrated dump rather than run initdb and migrate each time.
+ */
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir?: string; dump?: Blob };
 
 export interface DatabaseHandle {
   readonly db: Database;

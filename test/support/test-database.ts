@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import type { DatabaseTarget } from '../../src/db/client';
+import { migratedPgliteTemplate } from './pglite-template';
 
 /** A database of its own for one test file, removed by `drop`. */
 export interface TestDatabase {
@@ -9,13 +10,17 @@ export interface TestDatabase {
 }
 
 /**
- * Embedded PGlite (in memory, or files under `pgliteDir` for restart tests) unless
- * TEST_DATABASE_URL names a PostgreSQL server; there a uniquely named database is created.
+ * Embedded PGlite unless TEST_DATABASE_URL names a PostgreSQL server; there a uniquely named
+ * database is created. In memory, PGlite starts as a copy of one migrated template; with
+ * `pgliteDir` (restart tests) it starts empty in files there.
  */
 export async function createTestDatabase(options: { pgliteDir?: string } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    return { target: { kind: 'pglite', dataDir: options.pgliteDir }, drop: () => Promise.resolve() };
+    const target: DatabaseTarget = options.pgliteDir
+      ? { kind: 'pglite', dataDir: options.pgliteDir }
+      : { kind: 'pglite', dump: await migratedPgliteTemplate() };
+    return { target, drop: () => Promise.resolve() };
   }
   return createPostgresDatabase(serverUrl, 'token_warden_test');
 }
