@@ -11,7 +11,8 @@ import {
   REVOKE_USER_TOKENS,
   type AuthPayloadData,
 } from './support/operations';
-import { startTestServer, uniqueEmail, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { uniqueEmail } from './support/test-server';
 import { TokenLedger } from './support/token-ledger';
 
 // 50 simulated users sign in, refresh, call `me` and log out for LOAD_SECONDS (10 in `npm test`,
@@ -33,26 +34,21 @@ const heapAfterGc = () => {
   return process.memoryUsage().heapUsed;
 };
 
-let server: TestServer;
+const server = useTestServer({
+  // Request lines would pile up in the captured log and count as heap growth, and so would a
+  // full verified-token cache (10 000 tokens by default, reached in a long run): a small one
+  // keeps its bounded share out of the heap comparison.
+  env: {
+    LOGIN_THROTTLE_ADDRESS_FREE: '10000',
+    LOGIN_THROTTLE_ADDRESS_MAX: '0',
+    LOG_LEVEL: 'warn',
+    TOKEN_CACHE_SIZE: '500',
+  },
+});
 const ledger = new TokenLedger();
 const statuses = new Map<string, number>();
 const serverFaults: string[] = [];
 const violations: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({
-    // Request lines would pile up in the captured log and count as heap growth, and so would a
-    // full verified-token cache (10 000 tokens by default, reached in a long run): a small one
-    // keeps its bounded share out of the heap comparison.
-    env: {
-      LOGIN_THROTTLE_ADDRESS_FREE: '10000',
-      LOGIN_THROTTLE_ADDRESS_MAX: '0',
-      LOG_LEVEL: 'warn',
-      TOKEN_CACHE_SIZE: '500',
-    },
-  });
-});
-afterAll(() => server.stop());
 
 async function call<TData>(
   kind: string,

@@ -2,13 +2,10 @@ import { eq } from 'drizzle-orm';
 import { users } from '../src/db/schema';
 import { errorCode } from './support/graphql-client';
 import { LOGIN, ME, REGISTER, type AuthPayloadData, type UserData } from './support/operations';
-import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { uniqueEmail, USER_PASSWORD } from './support/test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.stop());
+const server = useTestServer();
 
 describe('register', () => {
   it('creates a USER and signs it in with a working access token', async () => {
@@ -84,11 +81,7 @@ describe('me', () => {
 });
 
 describe('passwords on a server not told otherwise', () => {
-  let normal: TestServer;
-  beforeAll(async () => {
-    normal = await startTestServer({ scryptCost: 'server default' });
-  });
-  afterAll(() => normal.stop());
+  const normal = useTestServer({ scryptCost: 'server default' });
 
   it('are stored as scrypt at N=16384, r=8, p=1 with a 16-byte salt and a 64-byte key, and sign in', async () => {
     const registered = await normal.register();

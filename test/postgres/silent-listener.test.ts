@@ -1,13 +1,9 @@
 import type { DatabaseHandle } from '../../src/db/client';
-import { claimsForJti, Instances } from '../support/instances';
+import { claimsForJti, useInstances } from '../support/instances';
 import { REVOKE_TOKEN } from '../support/operations';
 import { waitFor } from '../support/wait';
 
-let instances: Instances;
-beforeAll(async () => {
-  instances = await Instances.create();
-});
-afterAll(() => instances.stopAll());
+const { instances } = useInstances();
 
 /** A listener whose connection stays up but whose notifications stop arriving. */
 function withMutableListener(database: DatabaseHandle, muted: { value: boolean }): DatabaseHandle {
