@@ -12,8 +12,9 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /**
  * Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is
- * omitted). `dump`, a PGlite `dumpDataDir` tarball, is the embedded database's first content instead
- * of an empty cluster: tests load one migrated dump rather than run initdb and migrate each time.
+ * omitted). `dump`, a PGlite `dumpDataDir` tarball, is a new embedded database's first content
+ * instead of an empty cluster (one already in `dataDir` opens as it is): tests load one migrated
+ * dump rather than run initdb and migrate each time.
  */
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir?: string; dump?: Blob };
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '../../src/db/client';
 import { postGraphQL } from './graphql-client';
 import { LOGIN, type AuthPayloadData } from './operations';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -58,14 +59,17 @@ export async function adminTokenOf(baseUrl: string): Promise<string> {
 /**
  * For a test file that starts service processes on data that outlives them: a data directory and a
  * database of its own (PostgreSQL under `npm run test:pg`), made before all tests, removed after.
- * Returns the environment such a process runs with, administrator included.
+ * The embedded database is there already, migrated: a first start on nothing is
+ * service-process.test.ts's. Returns the environment such a process runs with, administrator included.
  */
 export function useServiceData(prefix: string): () => Record<string, string> {
   let dataDir: string | undefined;
   let testDatabase: TestDatabase | undefined;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `token-warden-${prefix}-`));
-    testDatabase = await createTestDatabase();
+    // Where the service keeps its embedded database under DATA_DIR; opening it there writes the template out.
+    testDatabase = await createTestDatabase({ pgliteDir: join(dataDir, 'pglite') });
+    if (testDatabase.target.kind === 'pglite') await (await openDatabase(testDatabase.target)).close();
   });
   afterAll(async () => {
     await testDatabase?.drop();

@@ -10,16 +10,14 @@ export interface TestDatabase {
 }
 
 /**
- * Embedded PGlite unless TEST_DATABASE_URL names a PostgreSQL server; there a uniquely named
- * database is created. In memory, PGlite starts as a copy of one migrated template; with
- * `pgliteDir` (restart tests) it starts empty in files there.
+ * Embedded PGlite (in memory, or files under `pgliteDir` for restart tests) unless
+ * TEST_DATABASE_URL names a PostgreSQL server; there a uniquely named database is created.
+ * PGlite starts as a copy of one migrated template.
  */
 export async function createTestDatabase(options: { pgliteDir?: string } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const target: DatabaseTarget = options.pgliteDir
-      ? { kind: 'pglite', dataDir: options.pgliteDir }
-      : { kind: 'pglite', dump: await migratedPgliteTemplate() };
+    const target: DatabaseTarget = { kind: 'pglite', dataDir: options.pgliteDir, dump: await migratedPgliteTemplate() };
     return { target, drop: () => Promise.resolve() };
   }
   return createPostgresDatabase(serverUrl, 'token_warden_test');
