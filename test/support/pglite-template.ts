@@ -13,11 +13,12 @@ function filesUnder(folder: string): string[] {
     .sort();
 }
 
-/** Names the template by what it is made of: the migrations and the PGlite that ran them. */
+/** Names the template by what it is made of: the migrations, the PGlite that ran them, and how. */
 function templatePath(): string {
   const hash = createHash('sha256');
   const pgliteManifest = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
   hash.update(readFileSync(pgliteManifest));
+  hash.update(makeTemplate.toString());
   for (const file of filesUnder(MIGRATIONS_FOLDER)) {
     hash.update(relative(MIGRATIONS_FOLDER, file)).update(readFileSync(file));
   }
@@ -28,6 +29,9 @@ async function makeTemplate(path: string): Promise<void> {
   const client = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   try {
     await migratePglite(client, OWN_MIGRATIONS);
+    // PGlite clears its 128 MB of shared buffers at every start, a third of opening a copy; the
+    // tests' databases hold a few hundred rows.
+    await client.exec("alter system set shared_buffers = '16MB'");
     const dump = await client.dumpDataDir('none');
     // Another worker may be writing the same template: each writes its own file, the rename is atomic.
     const partial = `${path}.${process.pid}.partial`;

@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/db/client';
 import { postGraphQL } from './graphql-client';
 import { LOGIN, type AuthPayloadData } from './operations';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, writeEmbeddedDatabase, type TestDatabase } from './test-database';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './test-server';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
@@ -67,9 +66,8 @@ export function useServiceData(prefix: string): () => Record<string, string> {
   let testDatabase: TestDatabase | undefined;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `token-warden-${prefix}-`));
-    // Where the service keeps its embedded database under DATA_DIR; opening it there writes the template out.
-    testDatabase = await createTestDatabase({ pgliteDir: join(dataDir, 'pglite') });
-    if (testDatabase.target.kind === 'pglite') await (await openDatabase(testDatabase.target)).close();
+    testDatabase = await createTestDatabase();
+    await writeEmbeddedDatabase(dataDir);
   });
   afterAll(async () => {
     await testDatabase?.drop();

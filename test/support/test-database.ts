@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import type { DatabaseTarget } from '../../src/db/client';
+import { openDatabase, targetFor, type DatabaseTarget } from '../../src/db/client';
 import { migratedPgliteTemplate } from './pglite-template';
 
 /** A database of its own for one test file, removed by `drop`. */
@@ -45,4 +45,15 @@ export async function createPostgresDatabase(serverUrl: string, prefix: string):
       }
     },
   };
+}
+
+/**
+ * The migrated template written out as the embedded database that a service process, or
+ * `createTokenWarden`, finds under `dataDir`. Nothing to do under TEST_DATABASE_URL.
+ */
+export async function writeEmbeddedDatabase(dataDir: string): Promise<void> {
+  if (process.env.TEST_DATABASE_URL) return;
+  const target = targetFor(undefined, dataDir);
+  if (target.kind !== 'pglite') return;
+  await (await openDatabase({ ...target, dump: await migratedPgliteTemplate() })).close();
 }
