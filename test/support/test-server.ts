@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { GraphQLSchema } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import type { ScryptCost } from '../../src/auth/passwords';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { buildAppSchema } from '../../src/graphql/schema';
 import { createLogger } from '../../src/observability/logger';
 import { createServer, type TokenWardenServer } from '../../src/server';
 import { LogCapture } from './log-capture';
@@ -67,6 +69,9 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}@example.com`;
 }
 
+/** The built-in schema holds no state of a server's (resolvers read services from the context): one per test file. */
+let builtInSchema: GraphQLSchema | undefined;
+
 /** A real HTTP server on a free loopback port, on a database of its own, with the admin bootstrapped. */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'token-warden-test-'));
@@ -95,6 +100,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     logger,
     tracer: options.tracer,
     scryptCost: scryptCost === 'server default' ? undefined : scryptCost,
+    schema: (builtInSchema ??= buildAppSchema()),
   });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
   const address = await server.start(options.port ?? 0, '127.0.0.1');
