@@ -20,9 +20,6 @@ export type { Database, DatabaseHandle, DatabaseTarget, ListenHandlers } from '.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 
-/** The extensions every embedded database is opened with. */
-export const PGLITE_EXTENSIONS = { pg_trgm };
-
 /** `onnotify` is a postgres.js connection option its typings leave out (its own `sql.listen` uses it). */
 type ListenerOptions = postgres.Options<Record<string, postgres.PostgresType>> & {
   onnotify: (channel: string, payload: string) => void;
@@ -113,7 +110,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     // A dump is only the first content: a database already in dataDir opens as it is.
     const fresh = !target.dataDir || !existsSync(join(target.dataDir, 'PG_VERSION'));
     client = await PGlite.create(target.dataDir, {
-      extensions: PGLITE_EXTENSIONS,
+      extensions: { pg_trgm },
       loadDataDir: fresh ? target.dump : undefined,
     });
   } catch (error) {

@@ -1,8 +1,8 @@
 import { errorCode } from '../support/graphql-client';
-import { useInstanceBehindProxy } from '../support/instances';
 import { ME } from '../support/operations';
 import { sample, scrape } from '../support/prometheus';
 import { waitFor } from '../support/wait';
+import { useInstanceBehindProxy } from '../support/use-instances';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);

@@ -1,9 +1,10 @@
 import postgres from 'postgres';
 import type { DatabaseHandle } from '../../src/db/client';
 import { errorCode } from '../support/graphql-client';
-import { claimsOf, mintAccessTokens, useInstances } from '../support/instances';
+import { claimsOf, mintAccessTokens } from '../support/instances';
 import { ME, REVOKE_TOKEN } from '../support/operations';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
 // A checks in the database, so the only listener on this database is B's.
 const {

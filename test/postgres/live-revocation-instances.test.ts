@@ -1,7 +1,7 @@
-import { useInstances, useInstanceBehindProxy } from '../support/instances';
 import { LOGOUT, LOGOUT_ALL } from '../support/operations';
 import { percentile, waitFor } from '../support/wait';
 import { connectLive } from '../support/ws-client';
+import { useInstanceBehindProxy, useInstances } from '../support/use-instances';
 
 const SESSION_EVENTS = 'subscription { sessionEvents { kind reason } }';
 

@@ -1,8 +1,8 @@
 import { errorCode } from '../support/graphql-client';
-import { useInstances } from '../support/instances';
 import { expectRefused, newAddress, signIn, THROTTLE_ENV } from '../support/login-throttle';
 import { TestClock } from '../support/test-clock';
 import { USER_PASSWORD } from '../support/test-server';
+import { useInstances } from '../support/use-instances';
 
 const clock = new TestClock();
 const {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { claimsForJti, useInstances } from '../support/instances';
+import { claimsForJti } from '../support/instances';
+import { useInstances } from '../support/use-instances';
 
 const SEEDED = 100_000;
 

@@ -1,7 +1,8 @@
 import { errorCode } from '../support/graphql-client';
-import { claimsForJti, claimsOf, mintAccessTokens, useInstances } from '../support/instances';
+import { claimsForJti, claimsOf, mintAccessTokens } from '../support/instances';
 import { ME, REVOKE_TOKEN } from '../support/operations';
 import { percentile, waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
 const {
   servers: [a, b],

@@ -1,8 +1,9 @@
 import { decodeJwtPart } from '../support/forge';
 import { errorCode } from '../support/graphql-client';
-import { claimsOf, useInstances } from '../support/instances';
+import { claimsOf } from '../support/instances';
 import { ME, REFRESH, REVOKE_SESSION } from '../support/operations';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
 const {
   instances,

@@ -1,10 +1,10 @@
 import type postgres from 'postgres';
 import { decodeJwtPart } from '../support/forge';
 import { errorCode } from '../support/graphql-client';
-import { useInstances } from '../support/instances';
 import { CHANGE_PASSWORD, LOGIN, ME, REFRESH, REVOKE_SESSION, type AuthPayloadData } from '../support/operations';
 import { holdInTransaction, openSideConnection, waitForBlockedBackends } from '../support/side-connection';
 import { TestClock } from '../support/test-clock';
+import { useInstances } from '../support/use-instances';
 
 // A refresh and a revocation of the same session, put in a set order by a lock on the session
 // row that the test's own connection holds. The refreshing instance's clock runs 5 s ahead, so

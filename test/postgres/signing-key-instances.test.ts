@@ -1,10 +1,10 @@
 import { errorCode } from '../support/graphql-client';
-import { useInstances } from '../support/instances';
 import { ME, REVOKE_SIGNING_KEY, ROTATE_SIGNING_KEY, type SigningKeyData } from '../support/operations';
 import { kidOf } from '../support/signing-keys';
 import { TestClock } from '../support/test-clock';
 import type { TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
 // One clock for both, as NTP gives instances: the publish delay is what is being tested, not skew.
 const clock = new TestClock();

@@ -1,7 +1,8 @@
 import type { DatabaseHandle } from '../../src/db/client';
-import { claimsForJti, useInstances } from '../support/instances';
+import { claimsForJti } from '../support/instances';
 import { REVOKE_TOKEN } from '../support/operations';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
 const { instances } = useInstances();
 

@@ -1,7 +1,8 @@
 import { count } from 'drizzle-orm';
 import { blacklistedTokens } from '../../src/db/schema';
-import { claimsForJti, useInstances } from '../support/instances';
+import { claimsForJti } from '../support/instances';
 import { REVOKE_TOKEN } from '../support/operations';
+import { useInstances } from '../support/use-instances';
 
 const {
   instances,

@@ -1,10 +1,10 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { PGLITE_EXTENSIONS } from '../../src/db/client';
-import { MIGRATIONS_FOLDER, migratePglite, OWN_MIGRATIONS } from '../../src/db/migrate';
+import { openDatabase } from '../../src/db/client';
+import { MIGRATIONS_FOLDER } from '../../src/db/migrate';
 
 function filesUnder(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true, recursive: true })
@@ -26,9 +26,11 @@ function templatePath(): string {
 }
 
 async function makeTemplate(path: string): Promise<void> {
-  const client = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
+  // Opened and migrated the way every server opens it; drizzle's $client is the PGlite underneath.
+  const database = await openDatabase({ kind: 'pglite' });
   try {
-    await migratePglite(client, OWN_MIGRATIONS);
+    await database.migrate();
+    const client = (database.db as unknown as { $client: PGlite }).$client;
     // PGlite clears its 128 MB of shared buffers at every start, a third of opening a copy; the
     // tests' databases hold a few hundred rows.
     await client.exec("alter system set shared_buffers = '16MB'");
@@ -38,7 +40,7 @@ async function makeTemplate(path: string): Promise<void> {
     writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
     renameSync(partial, path);
   } finally {
-    await client.close();
+    await database.close();
   }
 }
 
