@@ -1,3 +1,5 @@
+const BUILD_TESTS = require('./test/build-tests');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -5,11 +7,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Several instances sharing one database need a real server: these run under `npm run test:pg`.
   // The browser tests need Chromium: they run under `npm run test:browser`.
+  // The tests that run a build (dist/ and others) run under `npm run test:builds`.
   testPathIgnorePatterns: process.env.TEST_DATABASE_URL
     ? ['/node_modules/', '/test/browser/']
-    : ['/node_modules/', '/test/postgres/', '/test/browser/'],
+    : ['/node_modules/', '/test/postgres/', '/test/browser/', ...BUILD_TESTS],
   setupFiles: ['reflect-metadata'],
-  globalSetup: '<rootDir>/test/support/build-once.js',
+  // dist/ for the tests that start the compiled service: without them, nothing to build.
+  globalSetup: process.env.TEST_DATABASE_URL ? '<rootDir>/test/support/build-once.js' : undefined,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },

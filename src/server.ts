@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createContextBuilder } from './http/request-context';
+import { PasswordHasher, type ScryptCost } from './auth/passwords';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/database';
@@ -42,6 +43,12 @@ export interface ServerDeps {
   tracer?: Tracer;
   /** Defaults to the built-in operations alone; `buildAppSchema(resolvers)` adds an app's. */
   schema?: GraphQLSchema;
+  /**
+   * scrypt's work factors for new password hashes. Tests lower it: at the production cost each
+   * register and login takes 50–80 ms of CPU on a two-core machine, and the suite signs in all the time.
+   * @default SCRYPT_COST
+   */
+  scryptCost?: ScryptCost;
 }
 
 export interface TokenWardenServer {
@@ -57,7 +64,7 @@ export interface TokenWardenServer {
 export async function createServer(deps: ServerDeps): Promise<TokenWardenServer> {
   const { config, database, clock, tracer } = deps;
   const telemetry = new Telemetry(deps.logger ?? createLogger(config.log), new Metrics());
-  const running = createServices(config, database, clock, telemetry);
+  const running = createServices(config, database, clock, telemetry, new PasswordHasher(deps.scryptCost));
   const { services } = running;
   const tracking = new RequestTracking(telemetry, tracer && new RequestSpans(tracer));
   const app = express();

@@ -1,3 +1,4 @@
+import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -102,6 +103,7 @@ export function createDomainServices(
   database: DatabaseHandle,
   clock: Clock,
   telemetry: Telemetry,
+  passwords = new PasswordHasher(),
 ): DomainServices {
   const { db } = database;
   const { metrics } = telemetry;
@@ -121,7 +123,7 @@ export function createDomainServices(
   const loginThrottle = new LoginThrottle(db, clock, config.loginThrottle, (scope) =>
     metrics.loginThrottled.inc({ scope }),
   );
-  const users = new UserService(db, writer, clock);
+  const users = new UserService(db, writer, clock, passwords);
   const issuer = new SessionTokenIssuer(tokens, clock, {
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
@@ -133,7 +135,7 @@ export function createDomainServices(
     tokens,
     keyRing,
     revocationCheck,
-    signIn: new SignInService(db, users, writer, issuer, loginThrottle),
+    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords),
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),
     loginThrottle,
@@ -186,8 +188,9 @@ export function createServices(
   database: DatabaseHandle,
   clock: Clock,
   telemetry: Telemetry,
+  passwords = new PasswordHasher(),
 ): RunningServices {
-  const domain = createDomainServices(config, database, clock, telemetry);
+  const domain = createDomainServices(config, database, clock, telemetry, passwords);
   const services: Services = {
     ...domain,
     ...createLiveServices(config, clock, domain.revocationCheck, telemetry),

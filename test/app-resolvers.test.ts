@@ -21,7 +21,7 @@ import {
   ShadowingResolver,
   UnguardedResolver,
 } from './support/sample-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { createTestDatabase, writeEmbeddedDatabase, type TestDatabase } from './support/test-database';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_JWT_SECRET, uniqueEmail, USER_PASSWORD } from './support/test-server';
 import { connectLive } from './support/ws-client';
 
@@ -100,6 +100,7 @@ describe('an app’s resolvers on createTokenWarden', () => {
   let admin: string;
 
   beforeAll(async () => {
+    await writeEmbeddedDatabase(dataDir);
     warden = await createTokenWarden(
       optionsWith({ resolvers: [SampleAppResolver], migrations: { folder: APP_MIGRATIONS } }),
     );

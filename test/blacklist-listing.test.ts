@@ -6,17 +6,16 @@ import {
   type BlacklistedTokenData,
   type Connection,
 } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 type Listing = { blacklistedTokens: Connection<BlacklistedTokenData> };
 
-let server: TestServer;
+const server = useTestServer();
 let admin: AuthPayloadData;
 const revokedJtis: string[] = [];
 let someUserId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
   admin = await server.loginAdmin();
   for (let i = 0; i < 7; i += 1) {
     const user = await server.register();
@@ -25,7 +24,6 @@ beforeAll(async () => {
     revokedJtis.push(logout.data?.logout.jti ?? '');
   }
 });
-afterAll(() => server.stop());
 
 const list = (variables: Record<string, unknown>, token = admin.accessToken) =>
   server.gql<Listing>(BLACKLISTED_TOKENS, variables, { token });

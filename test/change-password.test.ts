@@ -11,16 +11,13 @@ import {
   type AuthPayloadData,
   type SessionData,
 } from './support/operations';
-import { startTestServer, uniqueEmail, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { uniqueEmail } from './support/test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({
-    // Every request here comes from 127.0.0.1: only the per-email count is under test.
-    env: { LOGIN_THROTTLE_EMAIL_FREE: '3', LOGIN_THROTTLE_EMAIL_MAX: '6', LOGIN_THROTTLE_ADDRESS_MAX: '0' },
-  });
+const server = useTestServer({
+  // Every request here comes from 127.0.0.1: only the per-email count is under test.
+  env: { LOGIN_THROTTLE_EMAIL_FREE: '3', LOGIN_THROTTLE_EMAIL_MAX: '6', LOGIN_THROTTLE_ADDRESS_MAX: '0' },
 });
-afterAll(() => server.stop());
 
 const NEW_PASSWORD = 'a brand new passphrase for tests';
 

@@ -1,5 +1,5 @@
 import { ME } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 const APP_ORIGIN = 'http://127.0.0.1:5173';
 const OTHER_ORIGIN = 'http://127.0.0.1:6666';
@@ -24,11 +24,7 @@ const accessControlHeaders = (response: Response) =>
   [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
 
 describe('cross-origin calls from browser apps (CORS_ORIGINS)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { CORS_ORIGINS: `${APP_ORIGIN},https://app.example.com` } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { CORS_ORIGINS: `${APP_ORIGIN},https://app.example.com` } });
 
   it('answers a listed origin’s preflight 204 with credentials, the GraphQL methods and headers, and a Max-Age', async () => {
     const response = await preflight(server.url, APP_ORIGIN);
@@ -108,11 +104,7 @@ describe('cross-origin calls from browser apps (CORS_ORIGINS)', () => {
 });
 
 describe('without CORS_ORIGINS', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   it('grants no origin, and same-origin calls keep working', async () => {
     expect(accessControlHeaders(await preflight(server.url, APP_ORIGIN))).toEqual([]);

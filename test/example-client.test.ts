@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runDemo } from '../examples/client/demo';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 const ROOT = join(__dirname, '..');
 
@@ -20,11 +20,7 @@ describe('the example client in examples/client', () => {
   });
 
   describe('against a live server', () => {
-    let server: TestServer;
-    beforeAll(async () => {
-      server = await startTestServer();
-    });
-    afterAll(() => server.stop());
+    const server = useTestServer();
 
     it('registers, calls me, logs out and is then answered TOKEN_REVOKED', async () => {
       const lines: string[] = [];

@@ -1,5 +1,6 @@
 import type { GraphQLResponse } from './support/graphql-client';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { type TestServer } from './support/test-server';
 
 // Documents built to be expensive. Each must be refused (or answered) cleanly, and within a
 // ceiling far above its measured cost (tens of milliseconds) but far below what the unlimited
@@ -42,13 +43,11 @@ function expectCheapRefusal(answer: TimedAnswer, status: number, code: string, m
 }
 
 describe('in development, with the default limits', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let adminToken: string;
   beforeAll(async () => {
-    server = await startTestServer();
     adminToken = (await server.loginAdmin()).accessToken;
   });
-  afterAll(() => server.stop());
 
   const query = (text: string, variables: Record<string, unknown> = {}) =>
     send(server, JSON.stringify({ query: text, variables }), { authorization: `Bearer ${adminToken}` });
@@ -172,11 +171,7 @@ describe('in development, with the default limits', () => {
 });
 
 describe('in production', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { NODE_ENV: 'production' } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { NODE_ENV: 'production' } });
 
   it.each([
     ['__schema', '{ __schema { types { name } } }'],

@@ -1,6 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { errorCode, postGraphQL } from './support/graphql-client';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 const repeat = (count: number, make: (i: number) => string) =>
   Array.from({ length: count }, (_, i) => make(i)).join(' ');
@@ -14,11 +14,7 @@ const postBatch = (url: string) =>
   });
 
 describe('with the default limits', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   it('let through the introspection query Sandbox and codegen send', async () => {
     const query = getIntrospectionQuery({
@@ -92,13 +88,9 @@ describe('with the default limits', () => {
 });
 
 describe('with limits configured lower', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_COST: '50', GRAPHQL_MAX_BODY_BYTES: '2048', GRAPHQL_BATCHING: 'true' },
-    });
+  const server = useTestServer({
+    env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_COST: '50', GRAPHQL_MAX_BODY_BYTES: '2048', GRAPHQL_BATCHING: 'true' },
   });
-  afterAll(() => server.stop());
 
   it('refuses a query nested deeper than GRAPHQL_MAX_DEPTH', async () => {
     const admin = await server.loginAdmin();
@@ -134,11 +126,7 @@ describe('with limits configured lower', () => {
 });
 
 describe('in production', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { NODE_ENV: 'production' } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { NODE_ENV: 'production' } });
 
   it('gives no field suggestions that would map the schema', async () => {
     const response = await postGraphQL(server.url, '{ blacklistedToken { totalCount } }');

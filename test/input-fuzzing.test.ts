@@ -6,7 +6,7 @@ import { decodeJwtPart } from './support/forge';
 import { argumentsArbitrary, operationFor, type ValuePools } from './support/graphql-arbitraries';
 import type { GraphQLResponse } from './support/graphql-client';
 import { rawGraphQLPost } from './support/raw-http';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 // Property-based fuzzing: whatever a client sends, the answer is a clean 4xx or a success, never a
 // 5xx, never a crash, never an internal message. fast-check prints the seed and the smallest
@@ -21,21 +21,20 @@ const SERVER_FAULTS = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
 const LEAKS =
   /stacktrace|node_modules|\.[jt]s:\d+|syntax error at|violates|relation "|duplicate key|byte sequence|drizzle|pglite/i;
 
-let server: TestServer;
+// Throttling would turn most login attempts into 429 before they reach the password check.
+const server = useTestServer({
+  env: {
+    LOGIN_THROTTLE_EMAIL_FREE: '10000',
+    LOGIN_THROTTLE_EMAIL_MAX: '0',
+    LOGIN_THROTTLE_ADDRESS_FREE: '10000',
+    LOGIN_THROTTLE_ADDRESS_MAX: '0',
+  },
+});
 let adminToken: string;
 let pools: ValuePools;
 let port: number;
 
 beforeAll(async () => {
-  // Throttling would turn most login attempts into 429 before they reach the password check.
-  server = await startTestServer({
-    env: {
-      LOGIN_THROTTLE_EMAIL_FREE: '10000',
-      LOGIN_THROTTLE_EMAIL_MAX: '0',
-      LOGIN_THROTTLE_ADDRESS_FREE: '10000',
-      LOGIN_THROTTLE_ADDRESS_MAX: '0',
-    },
-  });
   port = Number(new URL(server.baseUrl).port);
   adminToken = (await server.loginAdmin()).accessToken;
   const victims = await Promise.all([server.register(), server.register(), server.register()]);
@@ -50,7 +49,6 @@ beforeAll(async () => {
     ]),
   };
 });
-afterAll(() => server.stop());
 
 function errorLinesSince(index: number): string[] {
   return server.logs.lines.slice(index).filter((line) => /"level":"(error|fatal)"/.test(line));

@@ -14,6 +14,7 @@ import {
 } from './support/operations';
 import { kidOf } from './support/signing-keys';
 import { createTestDatabase } from './support/test-database';
+import { useTestServer } from './support/shared-server';
 import { startTestServer, type TestServer } from './support/test-server';
 
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
@@ -25,13 +26,11 @@ async function jwks(server: TestServer): Promise<{ response: Response; keys: Arr
 }
 
 describe('ES256: other services verify our tokens from the JWKS with jose', () => {
-  let server: TestServer;
+  const server = useTestServer({ env: { JWT_ALGORITHM: 'ES256', JWT_ISSUER: 'https://auth.example.test' } });
   let admin: AuthPayloadData;
   beforeAll(async () => {
-    server = await startTestServer({ env: { JWT_ALGORITHM: 'ES256', JWT_ISSUER: 'https://auth.example.test' } });
     admin = await server.loginAdmin();
   });
-  afterAll(() => server.stop());
 
   async function verifyWithJose(token: string, remote: RemoteKeySet) {
     const { jwtVerify } = await import('jose');

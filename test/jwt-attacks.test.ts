@@ -15,12 +15,12 @@ import {
 } from './support/operations';
 import { rawGraphQLPost } from './support/raw-http';
 import { newestHmacKey } from './support/signing-keys';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 // The attacks of RFC 8725 (JWT Best Current Practices) and its neighbours, each sent over real
 // HTTP to a real server. Every one must end in a 401 with a stable code, never in a 5xx.
 
-let server: TestServer;
+const server = useTestServer();
 let genuine: AuthPayloadData;
 let second: AuthPayloadData;
 let claims: Record<string, unknown>;
@@ -40,7 +40,6 @@ beforeAll(async () => {
   scratchDir = mkdtempSync(join(tmpdir(), 'token-warden-attacks-'));
   attackerKeyFile = join(scratchDir, 'attacker.key');
   writeFileSync(attackerKeyFile, ATTACKER_SECRET);
-  server = await startTestServer();
   genuine = await server.register();
   second = await server.register();
   admin = await server.loginAdmin();
@@ -48,10 +47,7 @@ beforeAll(async () => {
   ({ kid: ourKid, secret: ourKey } = await newestHmacKey(server));
   GOOD_HEADER = { alg: 'HS256', typ: 'at+jwt', kid: ourKid };
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(scratchDir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(scratchDir, { recursive: true, force: true }));
 
 function expectRefused(response: GraphQLResponse<unknown>, code: string): void {
   expect(response.status).toBe(401);
@@ -435,11 +431,7 @@ describe('after every attack above', () => {
 });
 
 describe('with the verified-token cache turned off (TOKEN_CACHE_SIZE=0)', () => {
-  let uncached: TestServer;
-  beforeAll(async () => {
-    uncached = await startTestServer({ env: { TOKEN_CACHE_SIZE: '0' } });
-  });
-  afterAll(() => uncached.stop());
+  const uncached = useTestServer({ env: { TOKEN_CACHE_SIZE: '0' } });
 
   it('verifies every request from scratch: accepts the genuine token each time, refuses it once expired', async () => {
     const user = await uncached.register();
@@ -452,11 +444,7 @@ describe('with the verified-token cache turned off (TOKEN_CACHE_SIZE=0)', () => 
 });
 
 describe('the kid of a revoked key', () => {
-  let keyServer: TestServer;
-  beforeAll(async () => {
-    keyServer = await startTestServer();
-  });
-  afterAll(() => keyServer.stop());
+  const keyServer = useTestServer();
 
   it('is TOKEN_REVOKED for a genuine token it signed, INVALID_TOKEN for a forgery naming it', async () => {
     const user = await keyServer.register();

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { sample, scrape } from './support/prometheus';
 import { ME } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 import { waitFor } from './support/wait';
 import { connectLive } from './support/ws-client';
 
@@ -26,11 +26,7 @@ function slowTypenameRequest(port: number, pauseMs: number): Promise<string> {
 }
 
 describe('latency histograms on GET /metrics', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   const grew = (before: string, after: string, name: string, labels: Record<string, string>) =>
     sample(after, name, labels) - sample(before, name, labels);

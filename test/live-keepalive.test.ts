@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 /** An acknowledged graphql-transport-ws socket that answers pings only when `answersPings`. */
 async function openSocket(url: string, token: string, answersPings: boolean) {
@@ -22,11 +22,7 @@ async function openSocket(url: string, token: string, answersPings: boolean) {
 }
 
 describe('WebSocket keep-alive', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { WS_KEEPALIVE_SECONDS: '1' } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { WS_KEEPALIVE_SECONDS: '1' } });
 
   it('pings every socket and terminates one whose peer stopped answering, leaving the others open', async () => {
     const user = await server.register();

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { TcpProxy } from './support/tcp-proxy';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { startTestServer } from './support/test-server';
 import { connectLive, type Closed } from './support/ws-client';
 
 const SESSION_EVENTS = 'subscription { sessionEvents { kind reason at } }';
@@ -21,20 +22,16 @@ function rawSocket(url: string, origin?: string) {
 }
 
 describe('WebSocket limits, each refused with its own close code or error', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      env: {
-        WS_CONNECTION_INIT_TIMEOUT_MS: '300',
-        WS_MAX_MESSAGE_BYTES: '2048',
-        WS_MAX_SOCKETS_PER_USER: '2',
-        WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2',
-        GRAPHQL_MAX_ALIASES: '1',
-        CORS_ORIGINS: APP_ORIGIN,
-      },
-    });
+  const server = useTestServer({
+    env: {
+      WS_CONNECTION_INIT_TIMEOUT_MS: '300',
+      WS_MAX_MESSAGE_BYTES: '2048',
+      WS_MAX_SOCKETS_PER_USER: '2',
+      WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2',
+      GRAPHQL_MAX_ALIASES: '1',
+      CORS_ORIGINS: APP_ORIGIN,
+    },
   });
-  afterAll(() => server.stop());
 
   it('closes a socket that never sends connection_init with 4408', async () => {
     const { closed } = rawSocket(server.url);
@@ -107,11 +104,7 @@ describe('WebSocket limits, each refused with its own close code or error', () =
 });
 
 describe('a socket whose access token expires', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { ACCESS_TOKEN_TTL: '10' } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { ACCESS_TOKEN_TTL: '10' } });
 
   it('is closed with 4403 TOKEN_EXPIRED', async () => {
     const user = await server.register();

@@ -10,8 +10,8 @@ import {
   UPDATE_USER,
   type AuthPayloadData,
 } from './support/operations';
-import { useServerWithAdmin } from './support/shared-server';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useServerWithAdmin, useTestServer } from './support/shared-server';
+import { type TestServer } from './support/test-server';
 import { connectLive, watch, type LiveClient } from './support/ws-client';
 import { settlesWithin } from './support/wait';
 
@@ -152,11 +152,7 @@ describe('subscriptions over WebSocket end the moment their token is revoked', (
 });
 
 describe('connection_init runs the request pipeline on connectionParams.authorization', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   it('refuses a forged token with 4403 INVALID_TOKEN', async () => {
     const user = await server.register();
@@ -269,11 +265,7 @@ describe('the administrators’ revocations feed', () => {
 });
 
 describe('the administrators’ feed with REVOCATION_CHECK=database', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { REVOCATION_CHECK: 'database' } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { REVOCATION_CHECK: 'database' } });
 
   it('streams the revocations this instance commits, with no notifications to read them from', async () => {
     const admin = await server.loginAdmin();
@@ -296,11 +288,7 @@ describe('the administrators’ feed with REVOCATION_CHECK=database', () => {
 });
 
 describe('fan-out: one logoutAll cuts every socket of the user and no other', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   it('closes 300 sockets of one user with 4403 and leaves 20 bystanders open', async () => {
     const user = await server.register();

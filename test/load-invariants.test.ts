@@ -11,16 +11,17 @@ import {
   REVOKE_USER_TOKENS,
   type AuthPayloadData,
 } from './support/operations';
-import { startTestServer, uniqueEmail, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { uniqueEmail } from './support/test-server';
 import { TokenLedger } from './support/token-ledger';
 
-// 50 simulated users sign in, refresh, call `me` and log out for LOAD_SECONDS (60 unless the soak
-// runner says otherwise) while an administrator revokes at random. Afterwards every token the
+// 50 simulated users sign in, refresh, call `me` and log out for LOAD_SECONDS (10 in `npm test`,
+// 60 under `npm run soak`, 600 with `-- --long`) while an administrator revokes at random. Afterwards every token the
 // server acknowledged as revoked must be refused, every other one must still work, no refresh
 // token may have been accepted twice, nothing may have failed with a 5xx, and the heap must be
 // back near where it started.
 const USERS = 50;
-const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
 /** Heap growth allowed once the run's tokens are expired and purged: caches are bounded, nothing else may stay. */
 const HEAP_ALLOWANCE_BYTES = 32 * 1024 * 1024;
 jest.setTimeout((LOAD_SECONDS + 120) * 1000);
@@ -33,26 +34,21 @@ const heapAfterGc = () => {
   return process.memoryUsage().heapUsed;
 };
 
-let server: TestServer;
+const server = useTestServer({
+  // Request lines would pile up in the captured log and count as heap growth, and so would a
+  // full verified-token cache (10 000 tokens by default, reached in a long run): a small one
+  // keeps its bounded share out of the heap comparison.
+  env: {
+    LOGIN_THROTTLE_ADDRESS_FREE: '10000',
+    LOGIN_THROTTLE_ADDRESS_MAX: '0',
+    LOG_LEVEL: 'warn',
+    TOKEN_CACHE_SIZE: '500',
+  },
+});
 const ledger = new TokenLedger();
 const statuses = new Map<string, number>();
 const serverFaults: string[] = [];
 const violations: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({
-    // Request lines would pile up in the captured log and count as heap growth, and so would a
-    // full verified-token cache (10 000 tokens by default, reached in a long run): a small one
-    // keeps its bounded share out of the heap comparison.
-    env: {
-      LOGIN_THROTTLE_ADDRESS_FREE: '10000',
-      LOGIN_THROTTLE_ADDRESS_MAX: '0',
-      LOG_LEVEL: 'warn',
-      TOKEN_CACHE_SIZE: '500',
-    },
-  });
-});
-afterAll(() => server.stop());
 
 async function call<TData>(
   kind: string,

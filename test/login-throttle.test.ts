@@ -2,14 +2,11 @@ import { errorCode } from './support/graphql-client';
 import { expectRefused, newAddress, signIn, THROTTLE_ENV } from './support/login-throttle';
 import { sample, scrape } from './support/prometheus';
 import { TestClock } from './support/test-clock';
-import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { startTestServer, uniqueEmail, USER_PASSWORD } from './support/test-server';
 
-let server: TestServer;
 const clock = new TestClock();
-beforeAll(async () => {
-  server = await startTestServer({ env: THROTTLE_ENV, clock });
-});
-afterAll(() => server.stop());
+const server = useTestServer({ env: THROTTLE_ENV, clock });
 beforeEach(() => clock.freeze());
 afterEach(() => clock.thaw());
 

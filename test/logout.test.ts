@@ -1,13 +1,9 @@
 import { decodeJwtPart } from './support/forge';
 import { errorCode } from './support/graphql-client';
 import { LOGOUT, LOGOUT_ALL, ME, REFRESH, type BlacklistedTokenData } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.stop());
+const server = useTestServer();
 
 describe('logout', () => {
   it('blacklists the current access token until its own expiry and ends its session', async () => {

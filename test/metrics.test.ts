@@ -1,14 +1,10 @@
 import { sample, scrape } from './support/prometheus';
 import { errorCode } from './support/graphql-client';
 import { LOGOUT, LOGOUT_ALL, ME, PURGE } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 describe('GET /metrics', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   it('serves Prometheus text with the process metrics under their standard, unprefixed names', async () => {
     const { status, type, text } = await scrape(server);
@@ -86,12 +82,8 @@ describe('GET /metrics', () => {
 });
 
 describe('GET /metrics with METRICS_TOKEN', () => {
-  let server: TestServer;
   const token = 'metrics-scraper-token-for-tests';
-  beforeAll(async () => {
-    server = await startTestServer({ env: { METRICS_TOKEN: token } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { METRICS_TOKEN: token } });
 
   it('needs that bearer token', async () => {
     expect((await scrape(server)).status).toBe(401);

@@ -5,23 +5,19 @@ import { freePort } from './support/free-port';
 import { errorCode } from './support/graphql-client';
 import { LOGOUT, ME, REFRESH, REVOKE_SIGNING_KEY, type AuthPayloadData } from './support/operations';
 import { kidOf } from './support/signing-keys';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 import { connectLive } from './support/ws-client';
 
 const CLIENT_ID = 'billing-service';
 const CLIENT_SECRET = 'a-client-secret-of-at-least-32-characters';
 
 let oauth: typeof OAuth;
-let server: TestServer;
 let issuer: URL;
-let as: OAuth.AuthorizationServer;
-const client: OAuth.Client = { client_id: CLIENT_ID };
-
-beforeAll(async () => {
-  oauth = await import('oauth4webapi');
+// The issuer URL names the port, so the port is chosen before the server starts.
+const server = useTestServer(async () => {
   const port = await freePort();
   issuer = new URL(`http://127.0.0.1:${port}`);
-  server = await startTestServer({
+  return {
     port,
     env: {
       JWT_ISSUER: issuer.origin,
@@ -29,14 +25,19 @@ beforeAll(async () => {
       LOGIN_THROTTLE_EMAIL_FREE: '3',
       LOGIN_THROTTLE_EMAIL_MAX: '3',
     },
-  });
+  };
+});
+let as: OAuth.AuthorizationServer;
+const client: OAuth.Client = { client_id: CLIENT_ID };
+
+beforeAll(async () => {
+  oauth = await import('oauth4webapi');
   const insecure = options();
   as = await oauth.processDiscoveryResponse(
     issuer,
     await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }),
   );
 });
-afterAll(() => server.stop());
 
 // oauth4webapi marks the option deprecated so that it stands out: the test server is plain HTTP on loopback.
 // eslint-disable-next-line @typescript-eslint/no-deprecated

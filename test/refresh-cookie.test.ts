@@ -1,6 +1,7 @@
 import { errorCode, postGraphQL, type GraphQLResponse } from './support/graphql-client';
 import { LOGOUT, LOGOUT_ALL, ME, REVOKE_USER_TOKENS, USER_FIELDS } from './support/operations';
-import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { uniqueEmail, USER_PASSWORD } from './support/test-server';
 
 const APP_ORIGIN = 'http://127.0.0.1:5173';
 const COOKIE_NAME = '__Host-token-warden-refresh';
@@ -51,13 +52,9 @@ const isClearing = (cookie: SetCookie | undefined) =>
   (cookie.attributes.get('max-age') === '0' || new Date(cookie.attributes.get('expires') ?? '').getTime() <= 0);
 
 describe('the refresh token in an HttpOnly cookie', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      env: { CORS_ORIGINS: APP_ORIGIN, REFRESH_TOKEN_TTL: String(REFRESH_TTL_SECONDS) },
-    });
+  const server = useTestServer({
+    env: { CORS_ORIGINS: APP_ORIGIN, REFRESH_TOKEN_TTL: String(REFRESH_TTL_SECONDS) },
   });
-  afterAll(() => server.stop());
 
   /** A request as a page would send it: its Origin, and the cookie when it has one. */
   const send = <T>(query: string, variables: Record<string, unknown>, page: { origin?: string; cookie?: string }) =>
@@ -275,11 +272,7 @@ describe('the refresh token in an HttpOnly cookie', () => {
 });
 
 describe('two tabs refreshing with the same cookie, within REFRESH_REUSE_GRACE_SECONDS', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { CORS_ORIGINS: APP_ORIGIN, REFRESH_REUSE_GRACE_SECONDS: '30' } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { CORS_ORIGINS: APP_ORIGIN, REFRESH_REUSE_GRACE_SECONDS: '30' } });
 
   it('answers the slower tab “superseded” and keeps the cookie the faster tab just set', async () => {
     const headers = { origin: APP_ORIGIN };

@@ -1,15 +1,11 @@
 import { errorCode } from './support/graphql-client';
 import { AUDIT_EVENTS, ME, REFRESH, type AuthPayloadData, type Connection } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 type RefreshResult = { refreshToken: AuthPayloadData };
 
 describe('refresh token rotation', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   const refresh = (refreshToken: string) => server.gql<RefreshResult>(REFRESH, { refreshToken });
 
@@ -96,11 +92,7 @@ describe('refresh token rotation', () => {
 });
 
 describe('refresh reuse grace window', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { REFRESH_REUSE_GRACE_SECONDS: '10' } });
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer({ env: { REFRESH_REUSE_GRACE_SECONDS: '10' } });
 
   it('answers a just-rotated token without ending the session, and treats it as reuse after the window', async () => {
     const user = await server.register();

@@ -1,12 +1,11 @@
+import { eq } from 'drizzle-orm';
+import { users } from '../src/db/schema';
 import { errorCode } from './support/graphql-client';
 import { LOGIN, ME, REGISTER, type AuthPayloadData, type UserData } from './support/operations';
-import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { uniqueEmail, USER_PASSWORD } from './support/test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.stop());
+const server = useTestServer();
 
 describe('register', () => {
   it('creates a USER and signs it in with a working access token', async () => {
@@ -78,5 +77,22 @@ describe('me', () => {
     const response = await server.gql(ME);
     expect(response.status).toBe(401);
     expect(errorCode(response)).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('passwords on a server not told otherwise', () => {
+  const normal = useTestServer({ scryptCost: 'server default' });
+
+  it('are stored as scrypt at N=16384, r=8, p=1 with a 16-byte salt and a 64-byte key, and sign in', async () => {
+    const registered = await normal.register();
+    const [row] = await normal.database.db
+      .select({ passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, registered.user.id));
+    const [scheme, n, r, p, salt, key, ...rest] = (row?.passwordHash ?? '').split('$');
+    expect([scheme, n, r, p, rest]).toEqual(['scrypt', '16384', '8', '1', []]);
+    expect(Buffer.from(salt ?? '', 'base64')).toHaveLength(16);
+    expect(Buffer.from(key ?? '', 'base64')).toHaveLength(64);
+    expect((await normal.login(registered.user.email, registered.password)).user.id).toBe(registered.user.id);
   });
 });

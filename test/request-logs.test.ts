@@ -1,13 +1,9 @@
 import { errorCode } from './support/graphql-client';
 import { LOGIN, LOGOUT, ME, REFRESH, REVOKE_TOKEN } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  // Every level on, so that nothing a lower level would write escapes the check.
-  server = await startTestServer({ env: { LOG_LEVEL: 'trace' } });
-});
-afterAll(() => server.stop());
+// Every level on, so that nothing a lower level would write escapes the check.
+const server = useTestServer({ env: { LOG_LEVEL: 'trace' } });
 
 const requestLines = () => server.logs.entries().filter((entry) => entry.msg === 'graphql request');
 

@@ -5,7 +5,7 @@ import { revocationOf } from '../src/revocation/revocation.rule';
 import { decodeJwtPart } from './support/forge';
 import { errorCode } from './support/graphql-client';
 import { ME, REVOKE_SESSION, REVOKE_TOKEN, REVOKE_USER_TOKENS, type AuthPayloadData } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 // Three ways to revoke one token: its jti, its session, its user. However many apply and in
 // whatever order they were made, the token is refused, with the most specific reason.
@@ -89,13 +89,11 @@ describe('the combining rule, in memory', () => {
 });
 
 describe.each([['mirror'], ['database']])('the combining rule through the API, REVOCATION_CHECK=%s', (strategy) => {
-  let server: TestServer;
+  const server = useTestServer({ env: { REVOCATION_CHECK: strategy } });
   let admin: AuthPayloadData;
   beforeAll(async () => {
-    server = await startTestServer({ env: { REVOCATION_CHECK: strategy } });
     admin = await server.loginAdmin();
   });
-  afterAll(() => server.stop());
 
   it.each(orders().map((order) => [order.join(' → '), order]))('%s', async (_name, order) => {
     const user = await server.register();

@@ -13,16 +13,14 @@ import {
   type SessionData,
 } from './support/operations';
 import { sample, scrape } from './support/prometheus';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
-let server: TestServer;
+// One trusted proxy in front: the client address is the one that proxy saw.
+const server = useTestServer({ env: { TRUST_PROXY: '1' } });
 let admin: AuthPayloadData;
 beforeAll(async () => {
-  // One trusted proxy in front: the client address is the one that proxy saw.
-  server = await startTestServer({ env: { TRUST_PROXY: '1' } });
   admin = await server.loginAdmin();
 });
-afterAll(() => server.stop());
 
 const sidOf = (token: string) => String(decodeJwtPart(token, 1).sid);
 

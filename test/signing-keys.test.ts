@@ -17,6 +17,7 @@ import {
   type SigningKeyData,
   type UserData,
 } from './support/operations';
+import { useTestServer } from './support/shared-server';
 import { startTestServer, type TestServer } from './support/test-server';
 import { watch } from './support/ws-client';
 
@@ -44,13 +45,11 @@ async function expectAccepted(server: TestServer, token: string): Promise<void> 
 }
 
 describe('HS256 keys (the default) rotate without logging anyone out', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let admin: AuthPayloadData;
   beforeAll(async () => {
-    server = await startTestServer();
     admin = await server.loginAdmin();
   });
-  afterAll(() => server.stop());
 
   it('signs every token with a kid naming the one ACTIVE key, and publishes no HMAC key', async () => {
     const keys = await keysOf(server, admin);
@@ -160,11 +159,7 @@ describe('HS256 keys (the default) rotate without logging anyone out', () => {
 });
 
 describe('the administrators’ feed names a revoked signing key', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const server = useTestServer();
 
   it('streams a KEY event with its kid to a feed whose own token another key signed', async () => {
     const first = await server.loginAdmin();

@@ -5,7 +5,7 @@ import { loadConfig, type TracingConfig } from '../src/config';
 import { startTracing, type Tracing } from '../src/observability/tracing';
 import { errorCode } from './support/graphql-client';
 import { LOGOUT, ME } from './support/operations';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
@@ -19,17 +19,13 @@ const tracingConfig = (): TracingConfig => {
 describe('OpenTelemetry tracing', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
-  let traced: TestServer;
-  let untraced: TestServer;
   beforeAll(async () => {
     tracing = await startTracing(tracingConfig(), exporter);
-    traced = await startTestServer({ tracer: tracing.tracer });
-    untraced = await startTestServer();
   });
-  afterAll(async () => {
-    await Promise.all([traced.stop(), untraced.stop()]);
-    await tracing.shutdown();
-  });
+  const traced = useTestServer(() => ({ tracer: tracing.tracer }));
+  const untraced = useTestServer();
+  // Declared after the servers' own, so that it runs once they have stopped.
+  afterAll(() => tracing.shutdown());
   beforeEach(() => exporter.reset());
 
   /** The spans of the one trace the request with `TRACEPARENT` started. */

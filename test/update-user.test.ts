@@ -1,7 +1,6 @@
 import { errorCode } from './support/graphql-client';
 import { LOGIN, ME, REFRESH, UPDATE_USER, type UserData } from './support/operations';
-import { useServerWithAdmin } from './support/shared-server';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useServerWithAdmin, useTestServer } from './support/shared-server';
 
 const shared = useServerWithAdmin();
 
@@ -35,11 +34,7 @@ it('disables a user: tokens refused, refresh and login refused', async () => {
 });
 
 describe('with a single administrator', () => {
-  let lonely: TestServer;
-  beforeAll(async () => {
-    lonely = await startTestServer();
-  });
-  afterAll(() => lonely.stop());
+  const lonely = useTestServer();
 
   it('never leaves the service without an enabled administrator', async () => {
     const onlyAdmin = await lonely.loginAdmin();

@@ -8,21 +8,20 @@ import {
   type Connection,
   type UserData,
 } from './support/operations';
-import { ADMIN_EMAIL, startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/shared-server';
+import { ADMIN_EMAIL } from './support/test-server';
 
-let server: TestServer;
+const server = useTestServer();
 let admin: AuthPayloadData;
 const tag = `dir${Date.now().toString(36)}`;
 let people: UserData[];
 beforeAll(async () => {
-  server = await startTestServer();
   admin = await server.loginAdmin();
   people = [];
   for (const name of ['alice', 'bob', 'carol', 'dave', 'erin_x', 'frank%y']) {
     people.push((await server.register(`${name}.${tag}@example.com`)).user);
   }
 });
-afterAll(() => server.stop());
 
 async function users(variables: Record<string, unknown>, token = admin.accessToken) {
   return server.gql<{ users: Connection<UserData> }>(USERS, variables, { token });

@@ -2,7 +2,7 @@ import { PGlite, type Extension } from '@electric-sql/pglite';
 import type { Tracer } from '@opentelemetry/api';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockEmbeddedDatabase } from './embedded-lock';
 import type { DatabaseHandle, DatabaseTarget } from './database';
@@ -65,7 +65,12 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(target.dataDir, { extensions: { pg_trgm } });
+    // A dump is only the first content: a database already in dataDir opens as it is.
+    const fresh = !target.dataDir || !existsSync(join(target.dataDir, 'PG_VERSION'));
+    client = await PGlite.create(target.dataDir, {
+      extensions: { pg_trgm },
+      loadDataDir: fresh ? target.dump : undefined,
+    });
   } catch (error) {
     unlock();
     throw error;

@@ -11,13 +11,16 @@ export interface MigrationSet {
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /**
- * Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is omitted).
- * `url` may lead through a transaction pooler; `directUrl`, when there is one, reaches the same
- * database with a session of its own, for LISTEN and the migrations.
+ * Where the data lives: a PostgreSQL server, or the embedded PGlite (in memory when `dataDir` is
+ * omitted). `url` may lead through a transaction pooler; `directUrl`, when there is one, reaches the
+ * same database with a session of its own, for LISTEN and the migrations. `dump`, a PGlite
+ * `dumpDataDir` tarball, is a new embedded database's first content instead of an empty cluster
+ * (one already in `dataDir` opens as it is): tests load one migrated dump rather than run initdb
+ * and migrate each time.
  */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; directUrl?: string }
-  | { kind: 'pglite'; dataDir?: string };
+  | { kind: 'pglite'; dataDir?: string; dump?: Blob };
 
 export interface DatabaseHandle {
   readonly db: Database;

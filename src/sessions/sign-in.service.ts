@@ -1,6 +1,6 @@
 import { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.trail';
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords';
+import type { PasswordHasher } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Database } from '../db/database';
 import type { UserRow } from '../db/schema';
@@ -26,6 +26,7 @@ export class SignInService {
     private readonly writer: RevocationWriter,
     private readonly issuer: SessionTokenIssuer,
     private readonly throttle: LoginThrottle,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   async register(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
@@ -70,7 +71,7 @@ export class SignInService {
     if (password.length > MAX_PASSWORD_LENGTH) throw unauthenticated(wrong);
     const attempt = await this.throttle.begin(email, clientAddress);
     const user = await findUser();
-    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+    const passwordOk = await this.passwords.verify(password, user?.passwordHash ?? (await this.passwords.decoyHash()));
     if (!user || !passwordOk) throw unauthenticated(wrong);
     await attempt.succeeded();
     return user;
@@ -95,7 +96,7 @@ export class SignInService {
       WRONG_CURRENT_PASSWORD,
       () => Promise.resolve(known),
     );
-    const passwordHash = await hashPassword(passwords.next);
+    const passwordHash = await this.passwords.hash(passwords.next);
     // Thrown errors roll the whole change back: no new password without the sessions it ends.
     return this.writer.run(async (revoking): Promise<SessionTokens> => {
       const tx = revoking.db;

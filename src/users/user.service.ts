@@ -1,6 +1,6 @@
 import { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.trail';
-import { hashPassword } from '../auth/passwords';
+import type { PasswordHasher } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
@@ -51,6 +51,7 @@ export class UserService {
     private readonly db: Database,
     private readonly writer: RevocationWriter,
     private readonly clock: Clock,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   async getUser(id: string): Promise<UserRow> {
@@ -146,7 +147,7 @@ export class UserService {
   ): Promise<T> {
     const normalized = normalizeEmail(account.email);
     checkPasswordShape(account.password);
-    const passwordHash = await hashPassword(account.password);
+    const passwordHash = await this.passwords.hash(account.password);
     try {
       return await this.db.transaction(async (tx) => {
         const now = new Date(this.clock());

@@ -1,33 +1,21 @@
 import { errorCode } from '../support/graphql-client';
-import { Instances } from '../support/instances';
 import { ME } from '../support/operations';
 import { sample, scrape } from '../support/prometheus';
-import { TcpProxy } from '../support/tcp-proxy';
-import type { TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
+import { useInstanceBehindProxy } from '../support/use-instances';
 
-let instances: Instances;
-let proxy: TcpProxy;
-let b: TestServer;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(async () => {
+beforeAll(() => {
   process.on('unhandledRejection', onUnhandled);
-  instances = await Instances.create();
-  if (instances.database.target.kind !== 'postgres') throw new Error('needs PostgreSQL');
-  const url = new URL(instances.database.target.url);
-  proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-  b = await instances.start({
-    testDatabase: { target: { kind: 'postgres', url: proxy.route(url.toString()) }, drop: () => Promise.resolve() },
-  });
 });
-afterAll(async () => {
+afterAll(() => {
   process.off('unhandledRejection', onUnhandled);
-  proxy.restore();
-  await instances.stopAll();
-  await proxy.close();
 });
+const {
+  proxy,
+  servers: [b],
+} = useInstanceBehindProxy();
 
 it('answers 503 while the database is gone, never accepts unchecked, and heals by itself', async () => {
   const user = await b.register();

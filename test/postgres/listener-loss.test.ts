@@ -1,20 +1,16 @@
 import postgres from 'postgres';
 import type { DatabaseHandle } from '../../src/db/client';
 import { errorCode } from '../support/graphql-client';
-import { claimsOf, Instances, mintAccessTokens } from '../support/instances';
+import { claimsOf, mintAccessTokens } from '../support/instances';
 import { ME, REVOKE_TOKEN } from '../support/operations';
-import type { TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
-let instances: Instances;
-let a: TestServer;
-let b: TestServer;
-beforeAll(async () => {
-  instances = await Instances.create();
-  // A checks in the database, so the only listener on this database is B's.
-  a = await instances.start({ env: { REVOCATION_CHECK: 'database' } });
-  b = await instances.start({ wrapDatabase: holdReconnects });
-});
+// A checks in the database, so the only listener on this database is B's.
+const {
+  instances,
+  servers: [a, b],
+} = useInstances({ env: { REVOCATION_CHECK: 'database' } }, { wrapDatabase: holdReconnects });
 
 /** Lets the test keep B from listening again until it has made its revocations. */
 let reconnectGate: Promise<void> = Promise.resolve();
@@ -27,7 +23,6 @@ function holdReconnects(database: DatabaseHandle): DatabaseHandle {
     },
   };
 }
-afterAll(() => instances.stopAll());
 
 async function terminateListeners(url: string): Promise<number> {
   const database = new URL(url).pathname.slice(1);

@@ -1,22 +1,14 @@
-import { Instances } from '../support/instances';
 import { LOGOUT, LOGOUT_ALL } from '../support/operations';
-import { TcpProxy } from '../support/tcp-proxy';
-import type { TestServer } from '../support/test-server';
 import { percentile, waitFor } from '../support/wait';
 import { connectLive } from '../support/ws-client';
+import { useInstanceBehindProxy, useInstances } from '../support/use-instances';
 
 const SESSION_EVENTS = 'subscription { sessionEvents { kind reason } }';
 
 describe('two instances on one PostgreSQL database', () => {
-  let instances: Instances;
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    instances = await Instances.create();
-    a = await instances.start();
-    b = await instances.start();
-  });
-  afterAll(() => instances.stopAll());
+  const {
+    servers: [a, b],
+  } = useInstances({}, {});
 
   it('cuts a socket on B within 100 ms of a revocation answered by A', async () => {
     const cutMs: number[] = [];
@@ -56,23 +48,10 @@ describe('two instances on one PostgreSQL database', () => {
 });
 
 describe('an instance that loses its database', () => {
-  let instances: Instances;
-  let proxy: TcpProxy;
-  let b: TestServer;
-  beforeAll(async () => {
-    instances = await Instances.create();
-    if (instances.database.target.kind !== 'postgres') throw new Error('needs PostgreSQL');
-    const url = new URL(instances.database.target.url);
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    b = await instances.start({
-      testDatabase: { target: { kind: 'postgres', url: proxy.route(url.toString()) }, drop: () => Promise.resolve() },
-    });
-  });
-  afterAll(async () => {
-    proxy.restore();
-    await instances.stopAll();
-    await proxy.close();
-  });
+  const {
+    proxy,
+    servers: [b],
+  } = useInstanceBehindProxy();
 
   it('closes its authenticated sockets with 4403, refuses new ones with 1013, and admits them again once healed', async () => {
     const user = await b.register();

@@ -1,19 +1,13 @@
 import { errorCode } from '../support/graphql-client';
-import { Instances } from '../support/instances';
 import { expectRefused, newAddress, signIn, THROTTLE_ENV } from '../support/login-throttle';
 import { TestClock } from '../support/test-clock';
-import { USER_PASSWORD, type TestServer } from '../support/test-server';
+import { USER_PASSWORD } from '../support/test-server';
+import { useInstances } from '../support/use-instances';
 
-let instances: Instances;
-let a: TestServer;
-let b: TestServer;
 const clock = new TestClock();
-beforeAll(async () => {
-  instances = await Instances.create();
-  a = await instances.start({ env: THROTTLE_ENV, clock });
-  b = await instances.start({ env: THROTTLE_ENV, clock });
-});
-afterAll(() => instances.stopAll());
+const {
+  servers: [a, b],
+} = useInstances({ env: THROTTLE_ENV, clock }, { env: THROTTLE_ENV, clock });
 
 it('counts failed logins across instances, and a burst spread over them gets no extra guesses', async () => {
   clock.freeze();

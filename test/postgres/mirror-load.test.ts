@@ -1,16 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { claimsForJti, Instances } from '../support/instances';
-import type { TestServer } from '../support/test-server';
+import { claimsForJti } from '../support/instances';
+import { useInstances } from '../support/use-instances';
 
 const SEEDED = 100_000;
 
-let instances: Instances;
-let seeder: TestServer;
-beforeAll(async () => {
-  instances = await Instances.create();
-  seeder = await instances.start({ env: { REVOCATION_CHECK: 'database' } });
-});
-afterAll(() => instances.stopAll());
+const {
+  instances,
+  servers: [seeder],
+} = useInstances({ env: { REVOCATION_CHECK: 'database' } });
 
 it(`loads ${SEEDED} active revocations at start`, async () => {
   const seedStarted = performance.now();

@@ -1,18 +1,12 @@
 import { errorCode } from '../support/graphql-client';
-import { claimsForJti, claimsOf, Instances, mintAccessTokens } from '../support/instances';
+import { claimsForJti, claimsOf, mintAccessTokens } from '../support/instances';
 import { ME, REVOKE_TOKEN } from '../support/operations';
-import type { TestServer } from '../support/test-server';
 import { percentile, waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
-let instances: Instances;
-let a: TestServer;
-let b: TestServer;
-beforeAll(async () => {
-  instances = await Instances.create();
-  a = await instances.start();
-  b = await instances.start();
-});
-afterAll(() => instances.stopAll());
+const {
+  servers: [a, b],
+} = useInstances({}, {});
 
 it('enforces on B, within 1 s, what was revoked on A; and A enforces it before answering', async () => {
   const admin = await a.loginAdmin();

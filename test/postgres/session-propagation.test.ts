@@ -1,19 +1,14 @@
 import { decodeJwtPart } from '../support/forge';
 import { errorCode } from '../support/graphql-client';
-import { Instances, claimsOf } from '../support/instances';
+import { claimsOf } from '../support/instances';
 import { ME, REFRESH, REVOKE_SESSION } from '../support/operations';
-import type { TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
-let instances: Instances;
-let a: TestServer;
-let b: TestServer;
-beforeAll(async () => {
-  instances = await Instances.create();
-  a = await instances.start();
-  b = await instances.start();
-});
-afterAll(() => instances.stopAll());
+const {
+  instances,
+  servers: [a, b],
+} = useInstances({}, {});
 
 it('refuses on B, within 1 s, a session signed out on A; A refuses it before answering', async () => {
   const user = await a.register();

@@ -1,11 +1,10 @@
 import type postgres from 'postgres';
 import { decodeJwtPart } from '../support/forge';
 import { errorCode } from '../support/graphql-client';
-import { Instances } from '../support/instances';
 import { CHANGE_PASSWORD, LOGIN, ME, REFRESH, REVOKE_SESSION, type AuthPayloadData } from '../support/operations';
 import { holdInTransaction, openSideConnection, waitForBlockedBackends } from '../support/side-connection';
 import { TestClock } from '../support/test-clock';
-import type { TestServer } from '../support/test-server';
+import { useInstances } from '../support/use-instances';
 
 // A refresh and a revocation of the same session, put in a set order by a lock on the session
 // row that the test's own connection holds. The refreshing instance's clock runs 5 s ahead, so
@@ -13,21 +12,17 @@ import type { TestServer } from '../support/test-server';
 // the session actually issued covers it.
 jest.setTimeout(30_000);
 
-let instances: Instances;
-let refresher: TestServer;
-let revoker: TestServer;
+const ahead = new TestClock();
+ahead.advance(5000);
 let side: postgres.Sql;
-beforeAll(async () => {
-  instances = await Instances.create();
-  const ahead = new TestClock();
-  ahead.advance(5000);
-  refresher = await instances.start({ clock: ahead });
-  revoker = await instances.start();
+// Declared before the instances' own, so that the side connection ends before their database is dropped.
+afterAll(() => side.end());
+const {
+  instances,
+  servers: [refresher, revoker],
+} = useInstances({ clock: ahead }, {});
+beforeAll(() => {
   side = openSideConnection(instances.database);
-});
-afterAll(async () => {
-  await side.end();
-  await instances.stopAll();
 });
 
 async function race(first: 'refresh' | 'revoke') {

@@ -1,22 +1,17 @@
 import { errorCode } from '../support/graphql-client';
-import { Instances } from '../support/instances';
 import { ME, REVOKE_SIGNING_KEY, ROTATE_SIGNING_KEY, type SigningKeyData } from '../support/operations';
 import { kidOf } from '../support/signing-keys';
 import { TestClock } from '../support/test-clock';
 import type { TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
-let instances: Instances;
-let a: TestServer;
-let b: TestServer;
 // One clock for both, as NTP gives instances: the publish delay is what is being tested, not skew.
 const clock = new TestClock();
-beforeAll(async () => {
-  instances = await Instances.create();
-  a = await instances.start({ clock, env: { JWT_ALGORITHM: 'ES256' } });
-  b = await instances.start({ clock, env: { JWT_ALGORITHM: 'ES256' } });
-});
-afterAll(() => instances.stopAll());
+const {
+  instances,
+  servers: [a, b],
+} = useInstances({ clock, env: { JWT_ALGORITHM: 'ES256' } }, { clock, env: { JWT_ALGORITHM: 'ES256' } });
 
 const publishedOn = async (instance: TestServer) => {
   const body = (await (await fetch(`${instance.baseUrl}/.well-known/jwks.json`)).json()) as {

@@ -1,13 +1,10 @@
 import type { DatabaseHandle } from '../../src/db/client';
-import { claimsForJti, Instances } from '../support/instances';
+import { claimsForJti } from '../support/instances';
 import { REVOKE_TOKEN } from '../support/operations';
 import { waitFor } from '../support/wait';
+import { useInstances } from '../support/use-instances';
 
-let instances: Instances;
-beforeAll(async () => {
-  instances = await Instances.create();
-});
-afterAll(() => instances.stopAll());
+const { instances } = useInstances();
 
 /** A listener whose connection stays up but whose notifications stop arriving. */
 function withMutableListener(database: DatabaseHandle, muted: { value: boolean }): DatabaseHandle {

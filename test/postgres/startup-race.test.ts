@@ -1,16 +1,13 @@
 import { count } from 'drizzle-orm';
 import { blacklistedTokens } from '../../src/db/schema';
-import { claimsForJti, Instances } from '../support/instances';
+import { claimsForJti } from '../support/instances';
 import { REVOKE_TOKEN } from '../support/operations';
-import type { TestServer } from '../support/test-server';
+import { useInstances } from '../support/use-instances';
 
-let instances: Instances;
-let a: TestServer;
-beforeAll(async () => {
-  instances = await Instances.create();
-  a = await instances.start({ env: { REVOCATION_CHECK: 'database' } });
-});
-afterAll(() => instances.stopAll());
+const {
+  instances,
+  servers: [a],
+} = useInstances({ env: { REVOCATION_CHECK: 'database' } });
 
 it('enforces every revocation acknowledged while an instance was starting, once it is ready', async () => {
   const admin = await a.loginAdmin();

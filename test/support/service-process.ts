@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postGraphQL } from './graphql-client';
 import { LOGIN, type AuthPayloadData } from './operations';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, writeEmbeddedDatabase, type TestDatabase } from './test-database';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './test-server';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
@@ -58,7 +58,8 @@ export async function adminTokenOf(baseUrl: string): Promise<string> {
 /**
  * For a test file that starts service processes on data that outlives them: a data directory and a
  * database of its own (PostgreSQL under `npm run test:pg`), made before all tests, removed after.
- * Returns the environment such a process runs with, administrator included.
+ * The embedded database is there already, migrated: a first start on nothing is
+ * service-process.test.ts's. Returns the environment such a process runs with, administrator included.
  */
 export function useServiceData(prefix: string): () => Record<string, string> {
   let dataDir: string | undefined;
@@ -66,6 +67,7 @@ export function useServiceData(prefix: string): () => Record<string, string> {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `token-warden-${prefix}-`));
     testDatabase = await createTestDatabase();
+    await writeEmbeddedDatabase(dataDir);
   });
   afterAll(async () => {
     await testDatabase?.drop();

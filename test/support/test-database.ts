@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import type { DatabaseTarget } from '../../src/db/client';
+import { openDatabase, targetFor, type DatabaseTarget } from '../../src/db/client';
+import { migratedPgliteTemplate } from './pglite-template';
 
 /** A database of its own for one test file, removed by `drop`. */
 export interface TestDatabase {
@@ -11,11 +12,13 @@ export interface TestDatabase {
 /**
  * Embedded PGlite (in memory, or files under `pgliteDir` for restart tests) unless
  * TEST_DATABASE_URL names a PostgreSQL server; there a uniquely named database is created.
+ * PGlite starts as a copy of one migrated template.
  */
 export async function createTestDatabase(options: { pgliteDir?: string } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    return { target: { kind: 'pglite', dataDir: options.pgliteDir }, drop: () => Promise.resolve() };
+    const target: DatabaseTarget = { kind: 'pglite', dataDir: options.pgliteDir, dump: await migratedPgliteTemplate() };
+    return { target, drop: () => Promise.resolve() };
   }
   return createPostgresDatabase(serverUrl, 'token_warden_test');
 }
@@ -42,4 +45,15 @@ export async function createPostgresDatabase(serverUrl: string, prefix: string):
       }
     },
   };
+}
+
+/**
+ * The migrated template written out as the embedded database that a service process, or
+ * `createTokenWarden`, finds under `dataDir`. Nothing to do under TEST_DATABASE_URL.
+ */
+export async function writeEmbeddedDatabase(dataDir: string): Promise<void> {
+  if (process.env.TEST_DATABASE_URL) return;
+  const target = targetFor(undefined, dataDir);
+  if (target.kind !== 'pglite') return;
+  await (await openDatabase({ ...target, dump: await migratedPgliteTemplate() })).close();
 }

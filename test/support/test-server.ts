@@ -1,11 +1,14 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { GraphQLSchema } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveDevSecret } from '../../src/auth/dev-secret';
+import type { ScryptCost } from '../../src/auth/passwords';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { buildAppSchema } from '../../src/graphql/schema';
 import { createLogger } from '../../src/observability/logger';
 import { createServer, type TokenWardenServer } from '../../src/server';
 import { LogCapture } from './log-capture';
@@ -31,6 +34,8 @@ export interface StartOptions {
   wrapDatabase?: (database: DatabaseHandle) => DatabaseHandle;
   /** Turns tracing on, with spans going wherever this tracer's provider sends them. */
   tracer?: Tracer;
+  /** scrypt's cost for new password hashes; `'server default'` leaves the production one. @default TEST_SCRYPT_COST */
+  scryptCost?: ScryptCost | 'server default';
 }
 
 export interface TestServer {
@@ -58,9 +63,15 @@ export interface TestServer {
 
 export const TEST_JWT_SECRET = randomBytes(48).toString('base64');
 
+/** Real scrypt at a quarter of a millisecond a hash instead of 50 ms: tests sign in all the time. */
+export const TEST_SCRYPT_COST: ScryptCost = { N: 1024, r: 1, p: 1 };
+
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}@example.com`;
 }
+
+/** The built-in schema holds no state of a server's (resolvers read services from the context): one per test file. */
+let builtInSchema: GraphQLSchema | undefined;
 
 /** A real HTTP server on a free loopback port, on a database of its own, with the admin bootstrapped. */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
@@ -84,7 +95,16 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   });
   const database = options.wrapDatabase ? options.wrapDatabase(opened) : opened;
   await database.migrate();
-  const server = await createServer({ config, database, clock: clock.now, logger, tracer: options.tracer });
+  const { scryptCost = TEST_SCRYPT_COST } = options;
+  const server = await createServer({
+    config,
+    database,
+    clock: clock.now,
+    logger,
+    tracer: options.tracer,
+    scryptCost: scryptCost === 'server default' ? undefined : scryptCost,
+    schema: (builtInSchema ??= buildAppSchema()),
+  });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
   const address = await server.start(options.port ?? 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${address.port}`;
