@@ -43,7 +43,7 @@ async function serve(): Promise<void> {
 
   process.on('message', (command: BenchCommand) => {
     if (command.type === 'stats') {
-      send({ type: 'stats', statements: 0, ...processStats() });
+      send({ type: 'stats', statements: 0, backgroundStatements: 0, ...processStats() });
       return;
     }
     if (command.type === 'heap') {

@@ -3,7 +3,8 @@ import type { ProcessStats } from './process-stats';
 /** Messages between the bench and a server it started in a child process. */
 export type ServerMessage =
   | { type: 'ready'; port: number; startMs: number; heapUsedBytes: number; mirrorSize: number | null }
-  | ({ type: 'stats'; statements: number } & ProcessStats)
+  /** `backgroundStatements`: those of `statements` that the reconcile and the key poll sent. */
+  | ({ type: 'stats'; statements: number; backgroundStatements: number } & ProcessStats)
   | { type: 'heap'; heapUsedBytes: number }
   | { type: 'failed'; message: string };
 

@@ -121,8 +121,11 @@ export function evaluateTargets(report: BenchReport): Target[] {
     });
     targets.push({
       goal: `Zero database statements per authenticated request on the mirror (${database})`,
-      measured: `${mirror.statementsPerRequest.toFixed(4)} per request`,
-      met: mirror.statementsPerRequest < 0.001,
+      measured:
+        `${mirror.requestStatementsPerRequest.toFixed(4)} per request beyond the reconcile and the key poll ` +
+        `(${mirror.statementsPerRequest.toFixed(4)} with them)`,
+      // Not a timing: a request on the mirror that sends a statement is a defect, however rare.
+      met: mirror.requestStatementsPerRequest === 0,
     });
   }
   const fast = find(report, 'postgres/mirror');
@@ -335,8 +338,8 @@ requests it served: steadier than throughput here, since time other processes ta
 machine is not counted. GC pause per request is the time the server's main thread stood still
 for the collector under load, young-generation and full collections apart (the collector's helper
 threads count in CPU, not here). Statements per request counts every statement the server sent to its
-database while under load, divided by the same requests (the mirror's once-a-second reconcile
-included).
+database while under load, divided by the same requests (the mirror's once-a-second reconcile and
+the key ring's poll included); the zero-statements target counts them apart.
 
 ## Throughput and latency
 

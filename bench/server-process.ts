@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config';
 import { openDatabase, targetFor } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
 import { createServer } from '../src/server';
+import { backgroundJobOf } from './background-statements';
 import type { BenchCommand, ServerMessage } from './ipc';
 import { trackProcessStats } from './process-stats';
 
@@ -24,9 +25,11 @@ function heapUsedAfterGc(): number {
 async function serve(): Promise<void> {
   const config = resolveDevSecret(loadConfig());
   let statements = 0;
+  let backgroundStatements = 0;
   const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
-    onQuery: () => {
+    onQuery: (text) => {
       statements += 1;
+      if (backgroundJobOf(text) !== null) backgroundStatements += 1;
     },
     statementTimeoutMs: config.databaseStatementTimeoutMs,
   });
@@ -41,7 +44,7 @@ async function serve(): Promise<void> {
 
   process.on('message', (command: BenchCommand) => {
     if (command.type === 'stats') {
-      send({ type: 'stats', statements, ...processStats() });
+      send({ type: 'stats', statements, backgroundStatements, ...processStats() });
       return;
     }
     if (command.type === 'heap') {

@@ -17,6 +17,7 @@ export interface Configuration extends LoadTarget {
 export interface RoundSample extends LoadSample {
   cpuMicros: number;
   statements: number;
+  backgroundStatements: number;
   minorGcMicros: number;
   majorGcMicros: number;
 }
@@ -30,6 +31,8 @@ export interface ConfigurationResult {
   p99Ms: number;
   /** Statements the server sent to its database per request served, over every round. */
   statementsPerRequest: number;
+  /** The same without those of the background jobs (reconcile, key poll): what the requests cost. */
+  requestStatementsPerRequest: number;
   /**
    * CPU time the server process spent per request served, over every round. Steadier than
    * throughput on a shared machine: time another process takes from us is not counted.
@@ -92,6 +95,7 @@ function summarize(configuration: Configuration, rounds: RoundSample[]): Configu
     p50Ms: median(rounds.map((run) => run.p50Ms)),
     p99Ms: median(rounds.map((run) => run.p99Ms)),
     statementsPerRequest: total((run) => run.statements) / requests,
+    requestStatementsPerRequest: total((run) => run.statements - run.backgroundStatements) / requests,
     cpuMicrosPerRequest: total((run) => run.cpuMicros) / requests,
     minorGcMicrosPerRequest: total((run) => run.minorGcMicros) / requests,
     majorGcMicrosPerRequest: total((run) => run.majorGcMicros) / requests,
@@ -119,6 +123,7 @@ export async function measureThroughput(
         ...sample,
         cpuMicros: after.cpuMicros - before.cpuMicros,
         statements: after.statements - before.statements,
+        backgroundStatements: after.backgroundStatements - before.backgroundStatements,
         minorGcMicros: after.minorGcMicros - before.minorGcMicros,
         majorGcMicros: after.majorGcMicros - before.majorGcMicros,
       });

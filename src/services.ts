@@ -58,7 +58,7 @@ export interface RunningServices {
 
 const MIRROR_SWEEP_INTERVAL_MS = 60_000;
 /** How often every instance reads the signing keys whatever notices arrive; well below the publish delay. */
-const KEY_POLL_INTERVAL_MS = 5000;
+export const KEY_POLL_INTERVAL_MS = 5000;
 
 /** The key ring reads the keys again whenever a notice says they changed, and after a resync. */
 function watchKeyChanges(revocationCheck: RevocationCheck, ring: KeyRing, telemetry: Telemetry): void {

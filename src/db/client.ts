@@ -28,8 +28,11 @@ export function targetFor(databaseUrl: string | undefined, dataDir: string, dire
 }
 
 export interface OpenOptions {
-  /** Called once for every statement sent through Drizzle: the database load a caller causes. */
-  onQuery?: () => void;
+  /**
+   * Called once for every statement sent through Drizzle, with its text (placeholders, never the
+   * parameters): the database load a caller causes, and which part of it.
+   */
+  onQuery?: (text: string) => void;
   /**
    * PostgreSQL's `statement_timeout` for every pooled connection, so that a statement stuck
    * behind a lock fails (and its transaction rolls back) instead of holding its request for ever.

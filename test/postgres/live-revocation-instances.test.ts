@@ -10,7 +10,7 @@ describe('two instances on one PostgreSQL database', () => {
     servers: [a, b],
   } = useInstances({}, {});
 
-  it('cuts a socket on B within 100 ms of a revocation answered by A', async () => {
+  it('cuts a socket on B within 100 ms (p99) of a revocation answered by A', async () => {
     const cutMs: number[] = [];
     for (let round = 0; round < 20; round += 1) {
       const user = await a.register();
@@ -29,7 +29,7 @@ describe('two instances on one PostgreSQL database', () => {
       `socket cut on B after A answered, over ${cutMs.length} revocations: p50 ${percentile(cutMs, 50).toFixed(1)} ms, ` +
         `p99 ${percentile(cutMs, 99).toFixed(1)} ms`,
     );
-    expect(percentile(cutMs, 99)).toBeLessThan(1000);
+    expect(percentile(cutMs, 99)).toBeLessThan(100);
   });
 
   it('feeds an administrator on B the revocations committed on A', async () => {

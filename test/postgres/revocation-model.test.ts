@@ -11,8 +11,10 @@ import {
   PURGE,
   REFRESH,
   REVOKE_SESSION,
+  REVOKE_SIGNING_KEY,
   REVOKE_TOKEN,
   REVOKE_USER_TOKENS,
+  ROTATE_SIGNING_KEY,
   type AuthPayloadData,
 } from '../support/operations';
 import { openSideConnection } from '../support/side-connection';
@@ -21,11 +23,10 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { startTestServer, type TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
 
-// Random sequences of revocations (token, session, user), sign-ins, refreshes, time passing,
-// purges, restarts and mirror resyncs, played through the API against one instance. After every
-// step, for every token issued so far, the mirror must answer as the database check does, and,
-// while the token has not expired, as a plain model of the rules does. (Key revocations join
-// the sequences when signing keys exist.)
+// Random sequences of revocations (token, session, user, signing key), key rotations, sign-ins,
+// refreshes, time passing, purges, restarts and mirror resyncs, played through the API against
+// one instance. After every step, for every token issued so far, the mirror must answer as the
+// database check does, and, while the token has not expired, as a plain model of the rules does.
 jest.setTimeout(600_000);
 
 const RUNS = 100;
@@ -37,6 +38,8 @@ type Action =
   | { kind: 'revokeToken'; token: number }
   | { kind: 'revokeSession'; session: number }
   | { kind: 'revokeUser'; user: number }
+  | { kind: 'revokeSigningKey'; token: number }
+  | { kind: 'rotateSigningKey' }
   | { kind: 'advance'; ms: number }
   | { kind: 'purge' }
   | { kind: 'restart' }
@@ -50,6 +53,8 @@ const actions: fc.Arbitrary<Action[]> = fc.array(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('revokeToken' as const), token: index }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('revokeSession' as const), session: index }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('revokeUser' as const), user: index }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('revokeSigningKey' as const), token: index }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'rotateSigningKey' as const }) },
     {
       weight: 2,
       arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 600_000 }) }),
@@ -82,9 +87,15 @@ interface ModelUser {
   password: string;
 }
 
-/** The most specific revocation wins: the token itself, then its session, then its user. */
+/**
+ * Signing keys revoked so far, each with the reason of its first revocation (a second one changes
+ * nothing). Kept across runs, as the keys are: the administrator's token may be signed by any.
+ */
+const revokedKeys = new Map<string, string>();
+
+/** The most specific revocation wins: the token itself, then its signing key, its session, its user. */
 const expected = (token: ModelToken): Revoked | null => {
-  const reason = token.byJti ?? token.bySession ?? token.byUser;
+  const reason = token.byJti ?? revokedKeys.get(token.claims.kid ?? '') ?? token.bySession ?? token.byUser;
   return reason === undefined ? null : { reason };
 };
 
@@ -115,7 +126,7 @@ afterAll(async () => {
 /** An administrator's token that has not expired, refreshed as time passes in the model. */
 async function adminToken(): Promise<string> {
   if (adminExpiresAtMs === 0) admin = await server.loginAdmin();
-  else if (clock.now() >= adminExpiresAtMs - 30_000) {
+  else if (clock.now() >= adminExpiresAtMs - 30_000 || revokedKeys.has(claimsOf(admin.accessToken).kid ?? '')) {
     const response = await server.gql<{ refreshToken: AuthPayloadData }>(REFRESH, { refreshToken: admin.refreshToken });
     if (!response.data) throw new Error(`admin refresh failed: ${JSON.stringify(response.errors)}`);
     admin = response.data.refreshToken;
@@ -136,6 +147,8 @@ async function waitUntilSynced(): Promise<void> {
 
 let runs = 0;
 let steps = 0;
+/** Steps played, by kind: every kind must have been played for the property to say anything of it. */
+const played = new Map<Action['kind'], number>();
 
 it(`answers like the model and like the database after every step (${RUNS} runs)`, async () => {
   await fc.assert(
@@ -178,6 +191,7 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
 
       for (const [at, action] of sequence.entries()) {
         const reason = `${action.kind} ${runs}.${at}`;
+        played.set(action.kind, (played.get(action.kind) ?? 0) + 1);
         switch (action.kind) {
           case 'login': {
             const user = action.user % users.length;
@@ -238,6 +252,16 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
             for (const session of sessions) if (session.user === user) session.live = false;
             break;
           }
+          case 'revokeSigningKey': {
+            const kid = (tokens[action.token % tokens.length] as ModelToken).claims.kid ?? '';
+            await ok(server.gql(REVOKE_SIGNING_KEY, { kid, reason }, { token: await adminToken() }), reason);
+            if (!revokedKeys.has(kid)) revokedKeys.set(kid, reason);
+            break;
+          }
+          case 'rotateSigningKey':
+            // The new key signs once SIGNING_KEY_PUBLISH_SECONDS have passed: an 'advance' gets there.
+            await ok(server.gql(ROTATE_SIGNING_KEY, {}, { token: await adminToken() }), reason);
+            break;
           case 'advance':
             clock.advance(action.ms);
             break;
@@ -265,5 +289,10 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
     }),
     { numRuns: RUNS },
   );
-  console.log(`revocation model: ${runs} runs (including any shrinking), ${steps} steps checked`);
+  console.log(
+    `revocation model: ${runs} runs (including any shrinking), ${steps} steps checked: ` +
+      JSON.stringify(Object.fromEntries(played)),
+  );
+  expect(played.get('revokeSigningKey')).toBeGreaterThan(0);
+  expect(played.get('rotateSigningKey')).toBeGreaterThan(0);
 });

@@ -5,6 +5,9 @@ export interface ProxyTarget {
   port: number;
 }
 
+/** Called for each connection the proxy accepts; returns what sees every chunk its client sends. */
+export type ClientWatch = () => (chunk: Buffer) => void;
+
 /** A loopback TCP proxy that a test can cut and restore, slow down or silence, between the service and a peer. */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
@@ -16,12 +19,13 @@ export class TcpProxy {
   constructor(
     private readonly target: ProxyTarget,
     private readonly delayMs = 0,
+    private readonly watch?: ClientWatch,
   ) {
     this.server = createServer((client) => this.accept(client));
   }
 
-  static async start(target: ProxyTarget, delayMs = 0): Promise<TcpProxy> {
-    const proxy = new TcpProxy(target, delayMs);
+  static async start(target: ProxyTarget, delayMs = 0, watch?: ClientWatch): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target, delayMs, watch);
     await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
     const address = proxy.server.address();
     if (address === null || typeof address === 'string') throw new Error('proxy has no port');
@@ -35,6 +39,7 @@ export class TcpProxy {
       return;
     }
     const upstream = connect(this.target.port, this.target.host);
+    const seeClientChunk = this.watch?.();
     // Forward each chunk at once: Nagle's algorithm would add delays of its own.
     client.setNoDelay(true);
     upstream.setNoDelay(true);
@@ -50,6 +55,7 @@ export class TcpProxy {
       from.on('error', () => from.destroy());
       from.on('data', (chunk) => {
         if (this.frozen) return;
+        if (from === client) seeClientChunk?.(chunk);
         if (this.delayMs > 0) setTimeout(() => to.write(chunk), this.delayMs);
         else to.write(chunk);
       });

@@ -33,3 +33,12 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
     clearTimeout(timer);
   }
 }
+
+/**
+ * Milliseconds until `promise` settles, or Infinity once `limitMs` has passed without it, so that
+ * an upper bound fails at the bound instead of at jest's timeout.
+ */
+export async function msToSettle(promise: Promise<unknown>, limitMs: number): Promise<number> {
+  const started = performance.now();
+  return (await settlesWithin(promise, limitMs)) ? performance.now() - started : Number.POSITIVE_INFINITY;
+}
