@@ -28,7 +28,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const admin = (args: string[], stdin = '') => runAdminCli(args, cliEnv, stdin);
+const admin = (args: string[], stdin = '', env = cliEnv) => runAdminCli(args, env, stdin);
 
 const embedded = () => testDatabase.target.kind === 'pglite';
 const startServer = () => startTestServer({ testDatabase, dataDir });
@@ -104,13 +104,9 @@ describe('on the service’s database', () => {
     let server: TestServer = await startServer();
     const first = await server.register();
     const second = await server.register();
-    if (embedded()) {
-      // The embedded database belongs to the running service: the CLI must not open it too.
-      const busy = await admin(['purge']);
-      expect(busy.code).toBe(1);
-      expect(busy.stderr).toMatch(/in use by process \d+/);
-      await server.stop({ drop: false });
-    }
+    // The embedded database belongs to the running service (see the next describe); a PostgreSQL
+    // one is shared with it.
+    if (embedded()) await server.stop({ drop: false });
 
     const revoked = await admin(['revoke', '--token', first.accessToken, '--reason', 'laptop stolen']);
     expect(revoked.stderr).toBe('');
@@ -160,5 +156,29 @@ describe('on the service’s database', () => {
     } finally {
       await server.stop({ drop: false });
     }
+  });
+});
+
+describe('an embedded database the service holds', () => {
+  // On every run, test:pg included: only an embedded database belongs to one process.
+  it('is refused to the CLI, naming the process that holds it, and opened once the service stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'token-warden-cli-busy-'));
+    const embeddedEnv = { PATH: process.env.PATH ?? '', DATA_DIR: dir, JWT_SECRET: TEST_JWT_SECRET };
+    const server = await startTestServer({
+      testDatabase: { target: { kind: 'pglite', dataDir: join(dir, 'pglite') }, drop: () => Promise.resolve() },
+      dataDir: dir,
+    });
+    try {
+      const busy = await admin(['purge'], '', embeddedEnv);
+      expect(busy.code).toBe(1);
+      // The test server runs in this process.
+      expect(busy.stderr).toContain(`in use by process ${process.pid}`);
+    } finally {
+      await server.stop();
+    }
+    const free = await admin(['purge'], '', embeddedEnv);
+    expect(free.stderr).toBe('');
+    expect(free.code).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

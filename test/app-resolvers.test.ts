@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,6 +24,7 @@ import {
 } from './support/sample-app';
 import { createTestDatabase, writeEmbeddedDatabase, type TestDatabase } from './support/test-database';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_JWT_SECRET, uniqueEmail, USER_PASSWORD } from './support/test-server';
+import { settlesWithin } from './support/wait';
 import { connectLive } from './support/ws-client';
 
 const APP_MIGRATIONS = join(__dirname, 'fixtures', 'app-migrations');
@@ -53,14 +55,43 @@ function optionsWith(extra: Partial<TokenWardenOptions>): TokenWardenOptions {
 
 describe('deny by default for an app’s resolvers', () => {
   it('refuses to start with an unguarded operation, naming each one, before opening the database', async () => {
-    const failure = createTokenWarden(optionsWith({ resolvers: [SampleAppResolver, UnguardedResolver] }));
-    await expect(failure).rejects.toBeInstanceOf(UnguardedOperationsError);
-    await expect(failure).rejects.toMatchObject({
-      code: 'UNGUARDED_OPERATIONS',
-      unguarded: ['Query.leak', 'Subscription.drip'],
+    // Both kinds of database, whichever this run uses: no embedded directory is made, and no
+    // connection reaches the PostgreSQL server DATABASE_URL names.
+    let connections = 0;
+    const postgresDoor = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
     });
-    await expect(failure).rejects.toThrow('Query.leak, Subscription.drip carry neither @Auth() nor @Public()');
-    expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
+    await new Promise<void>((resolve) => postgresDoor.listen(0, '127.0.0.1', resolve));
+    const { port } = postgresDoor.address() as AddressInfo;
+    const ownDir = mkdtempSync(join(tmpdir(), 'token-warden-app-unguarded-'));
+    const env = { JWT_SECRET: TEST_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, DATA_DIR: ownDir };
+    const configs = [loadConfig({ ...env, DATABASE_URL: `postgres://app@127.0.0.1:${port}/app` }), loadConfig(env)];
+    try {
+      for (const config of configs) {
+        const failure = createTokenWarden(optionsWith({ config, resolvers: [SampleAppResolver, UnguardedResolver] }));
+        // A start that went on to the database would wait for it: fail here rather than at jest's timeout.
+        const refused = await settlesWithin(
+          failure.catch(() => undefined),
+          5_000,
+        );
+        expect({ database: config.databaseUrl ?? 'embedded', refusedWithin5s: refused }).toEqual({
+          database: config.databaseUrl ?? 'embedded',
+          refusedWithin5s: true,
+        });
+        await expect(failure).rejects.toBeInstanceOf(UnguardedOperationsError);
+        await expect(failure).rejects.toMatchObject({
+          code: 'UNGUARDED_OPERATIONS',
+          unguarded: ['Query.leak', 'Subscription.drip'],
+        });
+        await expect(failure).rejects.toThrow('Query.leak, Subscription.drip carry neither @Auth() nor @Public()');
+      }
+      expect(existsSync(join(ownDir, 'pglite'))).toBe(false);
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => postgresDoor.close(() => resolve()));
+      rmSync(ownDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an operation marked both @Auth and @Public()', async () => {

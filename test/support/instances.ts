@@ -23,9 +23,17 @@ export class Instances {
     return instance;
   }
 
+  /** Stops every instance, then drops the database even when a stop failed; then throws what failed. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.started.map((instance) => instance.stop({ drop: false }).catch(() => undefined)));
+    const stopped = await Promise.allSettled(this.started.map((instance) => instance.stop({ drop: false })));
     await this.database.drop();
+    const failures = stopped.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    if (failures.length > 0) {
+      throw new AggregateError(
+        failures,
+        `${failures.length} instance(s) failed to stop: ${failures.map(String).join('; ')}`,
+      );
+    }
   }
 }
 
