@@ -8,7 +8,8 @@ import { ME } from './support/operations';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestServer, TEST_JWT_SECRET, uniqueEmail, type TestServer } from './support/test-server';
 
-jest.setTimeout(60_000);
+// Each test starts the CLI as a process several times, each start opening and migrating a database.
+jest.setTimeout(120_000);
 
 let dataDir: string;
 let testDatabase: TestDatabase;
