@@ -28,6 +28,7 @@ describe('changePassword', () => {
   it('swaps the password at once, ends my other sessions and gives this one a fresh pair', async () => {
     const user = await server.register();
     const laptop = await server.login(user.user.email, user.password);
+    const otherSessions = [laptop];
     const response = await change(user.accessToken, user.password, NEW_PASSWORD);
     expect(response.errors).toBeUndefined();
     const fresh = response.data?.changePassword;
@@ -71,7 +72,7 @@ describe('changePassword', () => {
       actorId: user.user.id,
       targetUserId: user.user.id,
       targetSessionId: decodeJwtPart(user.accessToken, 1).sid,
-      reason: '1 other sessions ended',
+      reason: `${otherSessions.length} other sessions ended`,
     });
   });
 

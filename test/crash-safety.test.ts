@@ -162,17 +162,32 @@ it('enforces every acknowledged revocation after kill -9 mid-storm, with its aud
     500,
   );
   const blacklistedJtis = new Set(blacklisted.map((entry) => entry.jti));
-  const auditedJtis = new Set(audited.map((event) => event.targetJti));
+  const auditedJtis = new Set(audited.flatMap((event) => (event.targetJti === null ? [] : [event.targetJti])));
   const singleRevocations = acknowledged.filter((revocation) => revocation.kind !== 'revoke-user');
   expect(singleRevocations.filter((revocation) => !blacklistedJtis.has(revocation.jti))).toEqual([]);
-  // All or nothing: every stored revocation has its audit event, acknowledged or not.
+  // All or nothing, both ways, acknowledged or not: every stored revocation has its audit event,
+  // and every audit event its stored revocation.
   expect([...blacklistedJtis].filter((jti) => !auditedJtis.has(jti))).toEqual([]);
+  expect([...auditedJtis].filter((jti) => !blacklistedJtis.has(jti))).toEqual([]);
   const userCutoffs = new Set(
     audited.filter((event) => event.action === 'USER_TOKENS_REVOKED').map((event) => event.targetUserId),
   );
   const revokedUsers = acknowledged.filter((revocation) => revocation.kind === 'revoke-user');
   const userOf = (token: string | undefined) => String(decodeJwtPart(token ?? '', 1).sub);
   expect(revokedUsers.filter((revocation) => !userCutoffs.has(userOf(revocation.token)))).toEqual([]);
+  // And for the revocations that carry a token, acknowledged or not: the token is refused exactly
+  // when the revocation's record exists (the user's audited cutoff, the logout's blacklisted jti).
+  const halfWritten: string[] = [];
+  for (const revocation of revocations.filter((r) => r.token !== undefined)) {
+    const refused = errorCode(await postGraphQL(restartedUrl, ME, {}, { token: revocation.token })) === 'TOKEN_REVOKED';
+    const recorded =
+      revocation.kind === 'revoke-user'
+        ? userCutoffs.has(userOf(revocation.token))
+        : blacklistedJtis.has(revocation.jti);
+    if (refused !== recorded)
+      halfWritten.push(`${revocation.kind} ${revocation.jti}: refused ${refused}, recorded ${recorded}`);
+  }
+  expect(halfWritten).toEqual([]);
 
   service.child.kill('SIGTERM');
   expect(await service.exited).toBe(0);

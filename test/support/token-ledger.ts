@@ -85,6 +85,17 @@ export class TokenLedger {
     if (entry) this.revoke(entry, 'revokeToken');
   }
 
+  /**
+   * Whether an acknowledged "revoke every token of the user" can have ended a session signed in
+   * at `sessionRequestedAtMs` before a refresh of it was refused at `refusedAtMs`: one sent before
+   * the refusal and acknowledged after the sign-in was sent.
+   */
+  userRevocationEnded(userId: string, sessionRequestedAtMs: number, refusedAtMs: number): boolean {
+    return (this.userRevocations.get(userId) ?? []).some(
+      (revocation) => revocation.sentAtMs < refusedAtMs && sessionRequestedAtMs < revocation.acknowledgedAtMs,
+    );
+  }
+
   isRevoked(token: string): boolean {
     return this.byToken.get(token)?.revoked ?? false;
   }
