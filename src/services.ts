@@ -9,6 +9,9 @@ import type { Telemetry } from './observability/telemetry';
 import { scheduleCleanup } from './revocation/cleanup';
 import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
+import { createRevocationBus } from './revocation/bus/create-bus';
+import { LogSequencer } from './revocation/log.sequencer';
+import { readLogAfter } from './revocation/revocation-log.store';
 import { RevocationWriter } from './revocation/revocation.feed';
 import { exportRevocationGauges } from './revocation/revocation.gauges';
 import { RevocationService } from './revocation/revocation.service';
@@ -70,30 +73,53 @@ function watchKeyChanges(revocationCheck: RevocationCheck, ring: KeyRing, teleme
   revocationCheck.watch({ notified: onChange, synced: reload });
 }
 
-function createRevocationCheck(
-  config: Config,
-  database: DatabaseHandle,
-  clock: Clock,
-  onError: (message: string, error: unknown) => void,
-): RevocationCheck {
+/** How instances learn of revocations: the log every instance appends to, its sequencer, and the bus. */
+function createRevocationFlow(config: Config, database: DatabaseHandle, clock: Clock, telemetry: Telemetry) {
+  const onError = (message: string, error: unknown) => telemetry.reportError(message, error);
+  const bus = createRevocationBus(
+    config.revocationBus,
+    database,
+    (after, limit) => readLogAfter(database.db, after, limit),
+    {
+      onError,
+      onWarning: (message) => telemetry.logger.warn(message),
+    },
+  );
+  const sequencer = new LogSequencer(database.db, clock, (notices) => bus.publish(notices), onError);
   const direct = new DatabaseRevocationCheck(database.db, clock);
-  if (config.revocationCheck === 'database') return direct;
-  return new MirrorRevocationCheck(database, clock, direct, {
-    reconcileIntervalMs: config.reconcileIntervalMs,
-    sweepIntervalMs: MIRROR_SWEEP_INTERVAL_MS,
-    onError,
-  });
+  const revocationCheck: RevocationCheck =
+    config.revocationCheck === 'database'
+      ? direct
+      : new MirrorRevocationCheck(database.db, clock, direct, bus, {
+          headCheckIntervalMs: config.logReadIntervalMs,
+          pollIntervalMs: config.revocationPollMs,
+          maxStalenessMs: config.revocationMaxStalenessMs,
+          sweepIntervalMs: MIRROR_SWEEP_INTERVAL_MS,
+          readLog: (after, limit) => readLogAfter(database.db, after, limit),
+          sequencePending: () => void sequencer.sequence(),
+          onError,
+        });
+  return { bus, sequencer, revocationCheck };
 }
 
-function createWriter(db: Database, clock: Clock, revocationCheck: RevocationCheck, telemetry: Telemetry) {
+function createWriter(
+  config: Config,
+  db: Database,
+  clock: Clock,
+  flow: { sequencer: LogSequencer; revocationCheck: RevocationCheck },
+  telemetry: Telemetry,
+) {
   const { metrics } = telemetry;
-  return new RevocationWriter(db, clock, (changes) => {
-    revocationCheck.applyCommitted(changes);
-    for (const change of changes) {
-      metrics.revocations.inc({ kind: 'token' }, change.jtis.length);
-      metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
-      metrics.revocations.inc({ kind: 'session' }, change.sessions.length);
-    }
+  return new RevocationWriter(db, clock, flow.sequencer, {
+    accessTokenTtlSeconds: config.jwt.accessTokenTtlSeconds,
+    onCommitted: (changes) => {
+      flow.revocationCheck.applyCommitted(changes);
+      for (const change of changes) {
+        metrics.revocations.inc({ kind: 'token' }, change.jtis.length);
+        metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
+        metrics.revocations.inc({ kind: 'session' }, change.sessions.length);
+      }
+    },
   });
 }
 
@@ -116,10 +142,11 @@ export function createDomainServices(
     onError,
   });
   const tokens = new TokenService(config.jwt, clock, keyRing);
-  const revocationCheck = createRevocationCheck(config, database, clock, onError);
+  const flow = createRevocationFlow(config, database, clock, telemetry);
+  const { revocationCheck } = flow;
   watchKeyChanges(revocationCheck, keyRing, telemetry);
   exportRevocationGauges(metrics.registry, () => revocationCheck.status());
-  const writer = createWriter(db, clock, revocationCheck, telemetry);
+  const writer = createWriter(config, db, clock, flow, telemetry);
   const loginThrottle = new LoginThrottle(db, clock, config.loginThrottle, (scope) =>
     metrics.loginThrottled.inc({ scope }),
   );
@@ -152,6 +179,7 @@ export function createDomainServices(
       metrics.cleanupDeletedRows.inc({ table: 'blacklisted_tokens' }, outcome.counts.blacklistedTokens);
       metrics.cleanupDeletedRows.inc({ table: 'sessions' }, outcome.counts.sessions);
       metrics.cleanupDeletedRows.inc({ table: 'access_tokens' }, outcome.counts.accessTokens);
+      metrics.cleanupDeletedRows.inc({ table: 'revocation_log' }, outcome.counts.logEntries);
     }),
   };
 }

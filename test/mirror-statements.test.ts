@@ -141,6 +141,6 @@ it('serves authenticated requests on the mirror without a statement beyond the r
   );
   expect(tally(sent.filter((text) => backgroundJobOf(text) === null))).toEqual({});
   // One of each may have been under way when the requests began.
-  expect(reconciles).toBeLessThanOrEqual(Math.floor(elapsedMs / server.config.reconcileIntervalMs) + 1);
+  expect(reconciles).toBeLessThanOrEqual(Math.floor(elapsedMs / server.config.logReadIntervalMs) + 1);
   expect(keyPolls).toBeLessThanOrEqual(Math.floor(elapsedMs / KEY_POLL_INTERVAL_MS) + 1);
 });

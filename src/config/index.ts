@@ -23,7 +23,12 @@ export {
 } from './jwt.config';
 export { MIN_CLIENT_SECRET_LENGTH, type OAuthClient } from './oauth.config';
 export { LOG_LEVELS, type LogConfig, type LogLevel, type TracingConfig } from './observability.config';
-export type { RevocationStrategy } from './revocation.config';
+export {
+  REVOCATION_BUSES,
+  type RevocationBusConfig,
+  type RevocationBusName,
+  type RevocationStrategy,
+} from './revocation.config';
 export type { LoginThrottleConfig, ThrottleLimits } from './sessions.config';
 export { DEFAULT_WS_KEEPALIVE_SECONDS, type WebSocketLimits } from './websocket.config';
 

@@ -1,4 +1,4 @@
-import type { InferSelectModel } from 'drizzle-orm';
+import { sql, type InferSelectModel } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -190,10 +190,35 @@ export type BlacklistedTokenRow = InferSelectModel<typeof blacklistedTokens>;
 export type AuditEventRow = InferSelectModel<typeof auditEvents>;
 
 /**
- * One row: the number of revocation notices ever sent. Bumped in every revoking transaction
- * (the row lock orders them), so an instance can tell whether its mirror has missed one.
+ * One row: the newest version of the revocation log, raised by the sequencer as it numbers
+ * committed log entries, so an instance can tell whether its mirror has missed one.
  */
 export const revocationFeed = pgTable('revocation_feed', {
   id: integer('id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
 });
+
+/**
+ * What each revoking transaction changed, appended in that transaction with no version. After the
+ * commit a short sequencer transaction numbers the entries in one run (`version`), so no lock spans
+ * a revoking transaction that every other must wait for. Kept until `keep_until`, when no token
+ * it refuses can still be valid.
+ */
+export const revocationLog = pgTable(
+  'revocation_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    version: bigint('version', { mode: 'number' }).unique(),
+    changes: jsonb('changes').$type<Record<string, unknown>>().notNull(),
+    createdAt: moment('created_at').notNull(),
+    sequencedAt: moment('sequenced_at'),
+    keepUntil: moment('keep_until').notNull(),
+  },
+  (table) => [
+    index('revocation_log_pending_idx')
+      .on(table.id)
+      .where(sql`${table.version} is null`),
+  ],
+);
+
+export type RevocationLogRow = InferSelectModel<typeof revocationLog>;

@@ -1,58 +1,78 @@
 import type { UnverifiedClaims } from '../auth/claims';
 import type { Clock } from '../clock';
-import type { DatabaseHandle } from '../db/database';
+import type { Database } from '../db/database';
 import { sleep, withTimeout } from '../timeout';
+import type { RevocationBus } from './bus/revocation-bus';
+import { LogFollower, type LogRead } from './log.follower';
 import { CHECK_TIMEOUT_MS, type RevocationCheck, type RevocationCheckStatus, type Revoked } from './revocation.check';
-import { readFeedVersion } from './revocation.feed';
 import { RevocationMirror } from './revocation.mirror';
-import { decodeNotice, REVOCATION_CHANNEL, type RevocationChanges } from './revocation.notice';
+import type { RevocationChanges, RevocationNotice } from './revocation.notice';
 import { loadSnapshot } from './mirror.snapshot';
 import { RevocationWatchers, type RevocationWatcher } from './revocation.watchers';
 
 export interface MirrorOptions {
-  /** How often the feed version in the database is compared with the mirror's. */
-  reconcileIntervalMs: number;
+  /** How often the log is read while the bus delivers. */
+  headCheckIntervalMs: number;
+  /** How often the log is read while it does not (`poll` mode). */
+  pollIntervalMs: number;
+  /** Past this long without proof that it is current, the mirror is not trusted. */
+  maxStalenessMs: number;
   /** How often expired jtis are dropped from memory. */
   sweepIntervalMs: number;
+  readLog(afterVersion: number, limit: number): Promise<LogRead>;
+  /** Numbers log entries that a crashed sequencer left. */
+  sequencePending(): void;
   onError(message: string, error: unknown): void;
 }
 
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5000;
+/** How often staleness is looked for, so that sockets and readiness follow it promptly. */
+const STALENESS_WATCH_MS = 100;
 
 /**
  * Answers from memory while it is known to be current, from the database otherwise.
  *
- * Current means: listening, a snapshot loaded after the listener was up, and every notification
- * since applied in feed-version order. A lost listener, a gap in the versions, or a reconcile
- * that finds the database ahead for two rounds in a row makes it unsynced until a new snapshot
- * has loaded.
+ * Current means: a snapshot loaded, every log version since applied in order, and a read of the
+ * log that found nothing newer begun less than `maxStalenessMs` ago. The bus brings versions
+ * quickly; the follower's reads of the log fill what the bus drops and prove currency. Only a gap
+ * the log no longer holds makes the mirror load everything again.
  */
 export class MirrorRevocationCheck implements RevocationCheck {
   private readonly mirror = new RevocationMirror();
   private readonly watchers = new RevocationWatchers();
-  private synced = false;
+  private readonly follower: LogFollower;
+  private loaded = false;
+  private trusted = false;
   private stopped = false;
-  /** The feed version the mirror holds every change up to. */
-  private version = 0;
-  /** Versions that arrived while a snapshot was loading, checked against it afterwards. */
-  private arrivedWhileLoading: number[] | null = null;
-  /** A database version seen ahead of the mirror at the last reconcile. */
-  private aheadAtLastReconcile: number | null = null;
   private lastLagMs: number | null = null;
-  private stopListening: (() => Promise<void>) | undefined;
-  private resyncing: Promise<void> | null = null;
+  private reloading: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
+  private headTimer: NodeJS.Timeout | undefined;
+  private fullReloads = 0;
 
   constructor(
-    private readonly database: DatabaseHandle,
+    private readonly db: Database,
     private readonly clock: Clock,
     private readonly fallback: RevocationCheck,
+    private readonly bus: RevocationBus,
     private readonly options: MirrorOptions,
-  ) {}
+  ) {
+    this.follower = new LogFollower({
+      readLog: (after, limit) => withTimeout(options.readLog(after, limit), CHECK_TIMEOUT_MS, 'revocation log read'),
+      apply: (notice) => this.applyNotice(notice),
+      reload: (why) => this.fallBehind(why, null),
+      sequencePending: () => options.sequencePending(),
+      headRead: (head) => bus.headRead?.(head),
+      trouble: (why, error) => {
+        options.onError(`revocation bus: ${why}; reading the log meanwhile`, error ?? null);
+        void this.follower.read().catch(() => undefined);
+      },
+    });
+  }
 
   isRevoked(claims: UnverifiedClaims): Promise<Revoked | null> {
-    if (!this.synced) return this.fallback.isRevoked(claims);
+    if (!this.isCurrent()) return this.fallback.isRevoked(claims);
     return Promise.resolve(this.mirror.lookup(claims, this.clock()));
   }
 
@@ -69,30 +89,65 @@ export class MirrorRevocationCheck implements RevocationCheck {
 
   async start(): Promise<void> {
     this.timers = [
-      setInterval(() => void this.reconcile(), this.options.reconcileIntervalMs),
       setInterval(() => this.mirror.dropExpired(this.clock()), this.options.sweepIntervalMs),
+      setInterval(() => this.watchStaleness(), STALENESS_WATCH_MS),
     ];
     for (const timer of this.timers) timer.unref();
-    await this.resync();
+    // Subscribed before the snapshot: what commits after it is either in the snapshot or delivered.
+    await this.bus.start(this.follower);
+    await this.reload();
+    this.scheduleHeadCheck();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.synced = false;
+    this.loaded = false;
+    this.trusted = false;
+    this.follower.pause();
     for (const timer of this.timers) clearInterval(timer);
-    await this.resyncing?.catch(() => undefined);
-    await this.dropListener();
+    clearTimeout(this.headTimer);
+    await this.reloading?.catch(() => undefined);
+    await this.bus.stop();
   }
 
   status(): RevocationCheckStatus {
+    const sinceCurrentMs = performance.now() - this.follower.provenCurrentAt;
     return {
       strategy: 'mirror',
-      synced: this.synced,
+      synced: this.isCurrent(),
       size: this.mirror.size,
       usersWithCutoff: this.mirror.usersWithCutoff,
       sessionsWithCutoff: this.mirror.sessionsWithCutoff,
       lastNotificationLagMs: this.lastLagMs,
+      bus: this.bus.name,
+      busMode: this.bus.mode(),
+      appliedVersion: this.follower.appliedVersion(),
+      sinceCurrentMs: Number.isFinite(sinceCurrentMs) ? sinceCurrentMs : null,
+      logCatchUps: this.follower.catchUps,
+      fullReloads: this.fullReloads,
     };
+  }
+
+  /** A method, so that the compiler does not assume the flag unchanged across an await. */
+  private isStopped(): boolean {
+    return this.stopped;
+  }
+
+  private isCurrent(): boolean {
+    return this.loaded && performance.now() - this.follower.provenCurrentAt <= this.options.maxStalenessMs;
+  }
+
+  /** Tells the watchers when trust is lost (sockets close, readiness fails) and when it returns. */
+  private watchStaleness(): void {
+    const current = this.isCurrent();
+    if (current === this.trusted || this.stopped) return;
+    this.trusted = current;
+    if (current) {
+      this.watchers.synced();
+    } else {
+      this.options.onError('revocation mirror stale: not proven current within REVOCATION_MAX_STALENESS_MS', null);
+      this.watchers.unsynced();
+    }
   }
 
   private apply(changes: RevocationChanges): void {
@@ -100,115 +155,67 @@ export class MirrorRevocationCheck implements RevocationCheck {
     if (changes.purged) this.mirror.dropExpired(this.clock());
   }
 
-  private onNotify(payload: string): void {
-    const notice = decodeNotice(payload);
-    if (!notice) {
-      this.options.onError('ignored a revocation notice it cannot read', payload.slice(0, 200));
-      return;
-    }
+  private applyNotice(notice: RevocationNotice): void {
     this.apply(notice);
-    this.watchers.notified(notice);
     this.lastLagMs = Math.max(0, this.clock() - notice.sentAtMs);
-    if (this.arrivedWhileLoading) {
-      this.arrivedWhileLoading.push(notice.version);
-      return;
-    }
-    if (!this.synced || notice.version <= this.version) return;
-    if (notice.version === this.version + 1) {
-      this.version = notice.version;
-      return;
-    }
-    this.fallBehind('a revocation notice is missing', null);
+    this.watchers.notified(notice);
   }
 
-  /** From now on requests are checked in the database, until a fresh snapshot has loaded. */
-  private fallBehind(why: string, error: unknown, dropListener = true): void {
+  private scheduleHeadCheck(): void {
     if (this.stopped) return;
-    if (this.synced) {
-      this.options.onError(`revocation mirror unsynced: ${why}`, error);
-      this.synced = false;
-      this.watchers.unsynced();
+    const interval = this.bus.mode() === 'poll' ? this.options.pollIntervalMs : this.options.headCheckIntervalMs;
+    this.headTimer = setTimeout(() => {
+      void this.checkHead().finally(() => this.scheduleHeadCheck());
+    }, interval);
+    this.headTimer.unref();
+  }
+
+  private async checkHead(): Promise<void> {
+    if (!this.loaded || this.reloading) return;
+    try {
+      await this.follower.read();
+    } catch (error) {
+      // Not proven current from now on: after maxStalenessMs requests go to the database.
+      this.options.onError('revocation log could not be read', error);
     }
-    void this.resync(dropListener);
   }
 
-  private resync(dropListener = false): Promise<void> {
-    this.resyncing ??= this.resyncUntilDone(dropListener).finally(() => {
-      this.resyncing = null;
+  /** From now on requests are checked in the database, until everything has loaded again. */
+  private fallBehind(why: string, error: unknown): void {
+    if (this.stopped) return;
+    if (this.loaded) {
+      this.options.onError(`revocation mirror unsynced: ${why}`, error);
+      this.loaded = false;
+      this.watchStaleness();
+    }
+    void this.reload();
+  }
+
+  private reload(): Promise<void> {
+    this.reloading ??= this.reloadUntilDone().finally(() => {
+      this.reloading = null;
     });
-    return this.resyncing;
+    return this.reloading;
   }
 
-  private async resyncUntilDone(dropListener: boolean): Promise<void> {
-    if (dropListener) await this.dropListener();
+  private async reloadUntilDone(): Promise<void> {
     let delay = RETRY_FIRST_MS;
     while (!this.stopped) {
       try {
-        await this.syncOnce();
+        this.follower.pause();
+        const startedAt = performance.now();
+        const version = await loadSnapshot(this.db, this.mirror, this.clock());
+        if (this.isStopped()) return;
+        this.fullReloads += 1;
+        this.follower.followFrom(version, startedAt);
+        this.loaded = true;
+        this.watchStaleness();
         return;
       } catch (error) {
-        this.options.onError('revocation mirror sync failed; retrying', error);
-        await this.dropListener();
+        this.options.onError('revocation mirror load failed; retrying', error);
         await sleep(delay);
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }
-  }
-
-  private async syncOnce(): Promise<void> {
-    this.synced = false;
-    // Listening before the snapshot starts: whatever commits after it is either in the snapshot or notified.
-    this.stopListening ??= await this.database.listen(REVOCATION_CHANNEL, {
-      onNotify: (payload) => this.onNotify(payload),
-      onClose: () => {
-        this.stopListening = undefined;
-        this.fallBehind('the listening connection was lost', null, false);
-      },
-    });
-    this.arrivedWhileLoading = [];
-    let arrived: number[];
-    try {
-      this.version = await loadSnapshot(this.database.db, this.mirror, this.clock());
-    } finally {
-      arrived = this.arrivedWhileLoading.sort((a, b) => a - b);
-      this.arrivedWhileLoading = null;
-    }
-    for (const version of arrived) {
-      if (version === this.version + 1) this.version = version;
-      else if (version > this.version + 1) throw new Error(`revocation notice ${this.version + 1} is missing`);
-    }
-    if (this.stopped) return;
-    // The listener may have closed while the snapshot loaded (its onClose cleared it).
-    if (!this.isListening()) throw new Error('the listening connection was lost while loading');
-    this.aheadAtLastReconcile = null;
-    this.synced = true;
-    this.watchers.synced();
-  }
-
-  private isListening(): boolean {
-    return this.stopListening !== undefined;
-  }
-
-  private async dropListener(): Promise<void> {
-    const stop = this.stopListening;
-    this.stopListening = undefined;
-    await stop?.().catch(() => undefined);
-  }
-
-  /** Catches a listener that stopped delivering without closing: the database stays ahead. */
-  private async reconcile(): Promise<void> {
-    if (!this.synced || this.resyncing) return;
-    let databaseVersion: number;
-    try {
-      databaseVersion = await withTimeout(readFeedVersion(this.database.db), CHECK_TIMEOUT_MS, 'reconcile');
-    } catch (error) {
-      this.fallBehind('the database cannot be reached', error);
-      return;
-    }
-    if (this.aheadAtLastReconcile !== null && this.version < this.aheadAtLastReconcile) {
-      this.fallBehind(`notices up to ${this.aheadAtLastReconcile} were not delivered`, null);
-      return;
-    }
-    this.aheadAtLastReconcile = databaseVersion > this.version ? databaseVersion : null;
   }
 }

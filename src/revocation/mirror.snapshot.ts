@@ -4,7 +4,7 @@ import { epochMs } from '../db/epoch-ms';
 import { rawRows } from '../db/raw-rows';
 import { blacklistedTokens, sessions, users } from '../db/schema';
 import { listRevokedSigningKeys } from './revocation-cutoffs.store';
-import { readFeedVersion } from './revocation.feed';
+import { readLogHead } from './revocation-log.store';
 import type { RevocationMirror } from './revocation.mirror';
 
 /** Rows per fetch while loading: bounds the memory a load needs beside the mirror itself. */
@@ -41,12 +41,12 @@ async function loadJtis(tx: Database, mirror: RevocationMirror, now: Date): Prom
 
 /**
  * Fills the mirror from one consistent snapshot (a repeatable-read, read-only transaction) and
- * returns the feed version that snapshot includes.
+ * returns the log version that snapshot includes.
  */
 export async function loadSnapshot(db: Database, mirror: RevocationMirror, nowMs: number): Promise<number> {
   return db.transaction(
     async (tx) => {
-      const version = await readFeedVersion(tx);
+      const version = await readLogHead(tx);
       const now = new Date(nowMs);
       await loadJtis(tx, mirror, now);
       const cutoffs = await tx

@@ -2,6 +2,7 @@ import type { UnverifiedClaims } from '../auth/claims';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { withTimeout } from '../timeout';
+import type { BusMode, RevocationBusName } from './bus/revocation-bus';
 import type { RevocationChanges } from './revocation.notice';
 import { revocationOf, type Revoked } from './revocation.rule';
 import { findRevocationFacts } from './revocation.store';
@@ -20,6 +21,16 @@ export interface RevocationCheckStatus {
   sessionsWithCutoff: number;
   /** Milliseconds from sending the last notification received to applying it. */
   lastNotificationLagMs: number | null;
+  /** A mirror's bus and how it learns of new versions now. */
+  bus?: RevocationBusName;
+  busMode?: BusMode;
+  /** The newest log version the mirror has applied, every lower one with it. */
+  appliedVersion?: number;
+  /** Since a read of the log last found the mirror current; null before the first. */
+  sinceCurrentMs?: number | null;
+  /** Reads of the log that found versions to apply, and complete loads of the revocation state. */
+  logCatchUps?: number;
+  fullReloads?: number;
 }
 
 /**
