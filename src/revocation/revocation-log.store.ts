@@ -1,4 +1,4 @@
-import { and, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, gt, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { rawRows } from '../db/raw-rows';
 import { revocationFeed, revocationLog } from '../db/schema';
@@ -122,7 +122,7 @@ export async function pruneLog(db: Database, now: Date): Promise<number> {
   const needed = db
     .select({ first: sql<number>`min(${revocationLog.version})` })
     .from(revocationLog)
-    .where(and(isNotNull(revocationLog.version), sql`${revocationLog.keepUntil} > ${now}`));
+    .where(and(isNotNull(revocationLog.version), gt(revocationLog.keepUntil, now)));
   const deleted = await db
     .delete(revocationLog)
     .where(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type postgres from 'postgres';
 import type { UnverifiedClaims } from '../../src/auth/claims';
+import type { DatabaseHandle } from '../../src/db/client';
 import { DatabaseRevocationCheck, type Revoked } from '../../src/revocation/revocation.check';
 import { errorCode } from '../support/graphql-client';
 import { claimsOf } from '../support/instances';
@@ -24,8 +25,8 @@ import { startTestServer, type TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
 
 // Random sequences of revocations (token, session, user, signing key), key rotations, sign-ins,
-// refreshes, time passing, purges, restarts and mirror resyncs, played through the API against
-// one instance. After every step, for every token issued so far, the mirror must answer as the
+// refreshes, time passing, purges, restarts, a lost listener and bus faults (notifications
+// dropped, delivered twice or in reverse order), played through the API against one instance. After every step, for every token issued so far, the mirror must answer as the
 // database check does, and, while the token has not expired, as a plain model of the rules does.
 jest.setTimeout(600_000);
 
@@ -43,7 +44,13 @@ type Action =
   | { kind: 'advance'; ms: number }
   | { kind: 'purge' }
   | { kind: 'restart' }
-  | { kind: 'resync' };
+  | { kind: 'loseListener' }
+  | { kind: 'busFault'; fault: BusFault };
+
+/** What the notifications of the next steps suffer on their way to the instance. */
+type BusFault = 'drop' | 'duplicate' | 'reorder';
+/** Steps a bus fault lasts. */
+const FAULT_STEPS = 3;
 
 const index = fc.nat({ max: 50 });
 const actions: fc.Arbitrary<Action[]> = fc.array(
@@ -61,7 +68,14 @@ const actions: fc.Arbitrary<Action[]> = fc.array(
     },
     { weight: 1, arbitrary: fc.constant({ kind: 'purge' as const }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'resync' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'loseListener' as const }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('busFault' as const),
+        fault: fc.constantFrom<BusFault>('drop', 'duplicate', 'reorder'),
+      }),
+    },
   ),
   { minLength: 1, maxLength: 20 },
 );
@@ -107,8 +121,46 @@ const clock = new TestClock();
 let admin: AuthPayloadData;
 let adminExpiresAtMs = 0;
 
+/** The fault the notifications suffer now, for how many more steps, and those held to be reordered. */
+const bus: { fault: BusFault | null; stepsLeft: number; held: string[]; deliver?: (payload: string) => void } = {
+  fault: null,
+  stepsLeft: 0,
+  held: [],
+};
+
+/** Plays `bus.fault` on the notifications between PostgreSQL and the instance's listener. */
+function faultyBus(database: DatabaseHandle): DatabaseHandle {
+  return {
+    ...database,
+    listen: async (channel, handlers) => {
+      const stop = await database.listen(channel, {
+        onNotify: (payload) => {
+          if (payload.startsWith('probe:') || bus.fault === null) handlers.onNotify(payload);
+          else if (bus.fault === 'duplicate') {
+            handlers.onNotify(payload);
+            handlers.onNotify(payload);
+          } else if (bus.fault === 'reorder') bus.held.push(payload);
+        },
+        onClose: () => handlers.onClose(),
+      });
+      bus.deliver = (payload) => handlers.onNotify(payload);
+      return stop;
+    },
+  };
+}
+
+/** Counts a step of the fault down; at its end, what was held for reordering arrives newest first. */
+function endOfStep(): void {
+  if (bus.fault === null) return;
+  bus.stepsLeft -= 1;
+  if (bus.stepsLeft > 0) return;
+  bus.fault = null;
+  for (const payload of bus.held.reverse()) bus.deliver?.(payload);
+  bus.held = [];
+}
+
 const start = async () => {
-  server = await startTestServer({ testDatabase: database, dataDir, clock });
+  server = await startTestServer({ testDatabase: database, dataDir, clock, wrapDatabase: faultyBus });
 };
 
 beforeAll(async () => {
@@ -141,8 +193,18 @@ async function ok<T>(response: Promise<{ errors?: unknown; data?: T | null }>, w
   return answer.data;
 }
 
+/** In sync, and, once no fault holds notifications back, every version of the log applied. */
 async function waitUntilSynced(): Promise<void> {
-  await waitFor(() => server.server.services.revocationCheck.status().synced, 10_000, 'mirror in sync');
+  const check = server.server.services.revocationCheck;
+  await waitFor(() => check.status().synced, 10_000, 'mirror in sync');
+  if (bus.fault !== null) return;
+  const [feed] = await side<Array<{ version: string }>>`select version from revocation_feed`;
+  const head = Number(feed?.version ?? 0);
+  await waitFor(
+    () => (check.status().appliedVersion ?? 0) >= head,
+    server.config.revocationMaxStalenessMs,
+    `every log version up to ${head} applied`,
+  );
 }
 
 let runs = 0;
@@ -272,18 +334,26 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
             await server.stop({ drop: false });
             await start();
             break;
-          case 'resync': {
-            // Drops the mirror's listening connection: it must notice, reload a snapshot and catch up.
+          case 'loseListener': {
+            // Its listening connection dropped: the instance must notice and read the log meanwhile.
             await side`select pg_terminate_backend(pid) from pg_stat_activity
               where datname = current_database() and query ilike 'listen %'`;
             await waitFor(
-              () => !server.server.services.revocationCheck.status().synced,
+              () => server.server.services.revocationCheck.status().busMode === 'poll',
               5000,
-              'mirror notices the loss',
+              'the instance notices the loss',
+              0,
             );
             break;
           }
+          case 'busFault':
+            bus.stepsLeft = 1;
+            endOfStep();
+            bus.fault = action.fault;
+            bus.stepsLeft = FAULT_STEPS + 1;
+            break;
         }
+        endOfStep();
         await check(`${reason} (${JSON.stringify(action)})`);
       }
     }),
@@ -295,4 +365,6 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
   );
   expect(played.get('revokeSigningKey')).toBeGreaterThan(0);
   expect(played.get('rotateSigningKey')).toBeGreaterThan(0);
+  expect(played.get('busFault')).toBeGreaterThan(0);
+  expect(played.get('loseListener')).toBeGreaterThan(0);
 });
