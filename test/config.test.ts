@@ -96,6 +96,58 @@ describe('DATABASE_DIRECT_URL', () => {
   });
 });
 
+describe('REVOCATION_BUS', () => {
+  it('is postgres by default, polling every 100 ms when notifications do not arrive, stale after 2 s', () => {
+    expect(loadConfig({ DATA_DIR: dataDir })).toMatchObject({
+      revocationBus: { kind: 'postgres' },
+      revocationPollMs: 100,
+      revocationMaxStalenessMs: 2000,
+      logReadIntervalMs: 500,
+    });
+  });
+
+  it.each([
+    [
+      'nats',
+      { NATS_URL: 'nats://127.0.0.1:4222' },
+      { kind: 'nats', url: 'nats://127.0.0.1:4222', name: 'token-warden' },
+    ],
+    [
+      'redis',
+      { REDIS_URL: 'redis://127.0.0.1:6379/2' },
+      { kind: 'redis', url: 'redis://127.0.0.1:6379/2', name: 'token-warden' },
+    ],
+  ])('takes %s with its URL', (bus, env, expected) => {
+    expect(loadConfig({ DATA_DIR: dataDir, REVOCATION_BUS: bus, ...env }).revocationBus).toEqual(expected);
+  });
+
+  it.each([
+    [{ REVOCATION_BUS: 'kafka' }, 'REVOCATION_BUS must be one of "postgres", "nats", "redis", got "kafka"'],
+    [{ REVOCATION_BUS: 'nats' }, 'NATS_URL is required with REVOCATION_BUS=nats'],
+    [{ REVOCATION_BUS: 'nats', NATS_URL: 'localhost:4222' }, 'NATS_URL must start with nats:// or tls://'],
+    [{ REVOCATION_BUS: 'redis' }, 'REDIS_URL is required with REVOCATION_BUS=redis'],
+    [{ REVOCATION_BUS: 'redis', REDIS_URL: 'http://cache:6379' }, 'REDIS_URL must start with redis:// or rediss://'],
+    [
+      { REVOCATION_BUS: 'redis', REDIS_URL: 'redis://cache', REVOCATION_BUS_NAME: 'a b' },
+      'REVOCATION_BUS_NAME must be',
+    ],
+    [{ REVOCATION_POLL_MS: '5' }, 'REVOCATION_POLL_MS must be between 10 and 60000, got 5'],
+    [{ REVOCATION_POLL_MS: 'often' }, 'REVOCATION_POLL_MS must be a whole number, got "often"'],
+    [
+      { REVOCATION_POLL_MS: '1500' },
+      'REVOCATION_POLL_MS must be at most half of REVOCATION_MAX_STALENESS_MS (2000), got 1500',
+    ],
+    [{ REVOCATION_MAX_STALENESS_MS: '50' }, 'REVOCATION_MAX_STALENESS_MS must be between 200 and 600000, got 50'],
+  ])('stops the start on %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(message);
+  });
+
+  it('reads the log four times per staleness bound at least', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, REVOCATION_MAX_STALENESS_MS: '10000' }).logReadIntervalMs).toBe(1000);
+    expect(loadConfig({ DATA_DIR: dataDir, REVOCATION_MAX_STALENESS_MS: '800' }).logReadIntervalMs).toBe(200);
+  });
+});
+
 describe('CORS_ORIGINS', () => {
   it('is empty when unset: no cross-origin grant', () => {
     expect(loadConfig({ DATA_DIR: dataDir }).corsOrigins).toEqual([]);

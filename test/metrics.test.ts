@@ -58,6 +58,28 @@ describe('GET /metrics', () => {
     ).toBe(1);
   });
 
+  it('reports the revocation bus: its mode, the version applied, how fresh the proof of it is, catch-ups and reloads', async () => {
+    const before = (await scrape(server)).text;
+    const user = await server.register();
+    await server.gql(LOGOUT, {}, { token: user.accessToken });
+    const after = (await scrape(server)).text;
+    const status = server.server.services.revocationCheck.status();
+
+    expect(sample(after, 'token_warden_revocation_bus', { bus: 'postgres', mode: 'notify' })).toBe(1);
+    expect(sample(after, 'token_warden_revocation_log_applied_version')).toBeGreaterThan(
+      sample(before, 'token_warden_revocation_log_applied_version'),
+    );
+    expect(sample(after, 'token_warden_revocation_log_applied_version')).toBeLessThanOrEqual(
+      status.appliedVersion ?? 0,
+    );
+    const sinceCurrent = sample(after, 'token_warden_revocation_seconds_since_current');
+    expect(sinceCurrent).toBeGreaterThanOrEqual(0);
+    expect(sinceCurrent).toBeLessThan(server.config.revocationMaxStalenessMs / 1000);
+    // The instance's one load at start; nothing since needed another.
+    expect(sample(after, 'token_warden_revocation_full_reloads_total')).toBe(1);
+    expect(sample(after, 'token_warden_revocation_log_catch_ups_total')).toBeGreaterThanOrEqual(0);
+  });
+
   it('counts cleanup runs and the rows they deleted', async () => {
     const user = await server.register();
     await server.gql(LOGOUT, {}, { token: user.accessToken });
