@@ -77,6 +77,11 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     draining.track(res);
     app(req, res);
   });
+  // A client may shut down its sending side once its request is out and still read the answer.
+  // Node's server (undocumented `httpAllowHalfOpen`, false by default) then ends the connection
+  // at once while the request still runs: a revocation written and never acknowledged. With it
+  // on, the answer goes out and the connection closes after it.
+  Object.assign(httpServer, { httpAllowHalfOpen: true });
 
   const buildContext = createContextBuilder({
     tokens: services.tokens,

@@ -1,4 +1,7 @@
+import { LOGIN } from './support/operations';
+import { postOnNewConnection } from './support/raw-http';
 import { useTestServer } from './support/shared-server';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-server';
 
 const server = useTestServer();
 
@@ -47,6 +50,16 @@ it.each([
   expect(text).not.toMatch(/stacktrace|node_modules|\.ts:\d+/);
   const body = JSON.parse(text) as { errors: Array<{ extensions: { code: string } }> };
   expect(body.errors[0]?.extensions.code).toBe(code);
+});
+
+it('answers a client that shuts down its sending side once its request is out', async () => {
+  // A sign-in hashes in the thread pool, so the client's end of sending reaches the server before
+  // the answer is ready, as a database round trip would on PostgreSQL.
+  const body = JSON.stringify({ query: LOGIN, variables: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+  const delivery = await postOnNewConnection(Number(new URL(server.baseUrl).port), body);
+  expect(delivery).toMatchObject({ kind: 'answered', status: 200 });
+  const answer = JSON.parse(delivery.kind === 'answered' ? delivery.body : '{}') as { data?: { login?: unknown } };
+  expect(answer.data?.login).toBeDefined();
 });
 
 it('still serves after all of the above', async () => {
