@@ -2,6 +2,7 @@ import { sample, scrape } from './support/prometheus';
 import { errorCode } from './support/graphql-client';
 import { LOGOUT, LOGOUT_ALL, ME, PURGE } from './support/operations';
 import { useTestServer } from './support/shared-server';
+import { waitFor } from './support/wait';
 
 describe('GET /metrics', () => {
   const server = useTestServer();
@@ -59,11 +60,20 @@ describe('GET /metrics', () => {
   });
 
   it('reports the revocation bus: its mode, the version applied, how fresh the proof of it is, catch-ups and reloads', async () => {
+    const check = server.server.services.revocationCheck;
+    await waitFor(() => check.status().sinceCurrentMs !== null, 2000, 'proven current once');
     const before = (await scrape(server)).text;
+    const applied = (check.status().appliedVersion ?? 0) + 1;
     const user = await server.register();
     await server.gql(LOGOUT, {}, { token: user.accessToken });
+    // The logout's own version reaches this instance through the bus, after the answer.
+    await waitFor(
+      () => (check.status().appliedVersion ?? 0) >= applied,
+      server.config.revocationMaxStalenessMs,
+      'applied',
+    );
     const after = (await scrape(server)).text;
-    const status = server.server.services.revocationCheck.status();
+    const status = check.status();
 
     expect(sample(after, 'token_warden_revocation_bus', { bus: 'postgres', mode: 'notify' })).toBe(1);
     expect(sample(after, 'token_warden_revocation_log_applied_version')).toBeGreaterThan(

@@ -3,6 +3,21 @@ import type { Database } from '../db/database';
 import { sequencePending } from './revocation-log.store';
 import type { RevocationNotice } from './revocation.notice';
 
+/** The longest a revocation's answer waits for the bus to take its versions. */
+const PUBLISH_WAIT_MS = 200;
+
+async function settledWithin(work: Promise<void> | void, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([Promise.resolve(work).catch(() => undefined), waited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Numbers committed log entries and hands them to the bus. One run at a time per instance: callers
  * that arrive during a run share the next one, so many concurrent revocations cost a few short
@@ -15,7 +30,7 @@ export class LogSequencer {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly onSequenced: (notices: RevocationNotice[]) => void,
+    private readonly onSequenced: (notices: RevocationNotice[]) => Promise<void> | void,
     private readonly onError: (message: string, error: unknown) => void,
   ) {}
 
@@ -37,7 +52,9 @@ export class LogSequencer {
   private async runOnce(): Promise<void> {
     try {
       const notices = await sequencePending(this.db, this.clock());
-      if (notices.length > 0) this.onSequenced(notices);
+      // The revocation is answered once its versions are on their way, or after PUBLISH_WAIT_MS:
+      // a bus that is down delays no answer for longer.
+      if (notices.length > 0) await settledWithin(this.onSequenced(notices), PUBLISH_WAIT_MS);
     } catch (error) {
       // The revocations are committed; any instance's next sequencing numbers what this one left.
       this.onError('revocation log entries could not be numbered', error);

@@ -56,11 +56,13 @@ export class PostgresRevocationBus implements RevocationBus {
     await this.listenAndProbe();
   }
 
-  publish(notices: readonly RevocationNotice[]): void {
+  async publish(notices: readonly RevocationNotice[]): Promise<void> {
     if (notices.length === 0) return;
-    this.notify(notices.map(encodeNotice)).catch((error: unknown) =>
-      this.options.onError('revocation notifications could not be sent; instances read the log instead', error),
-    );
+    try {
+      await this.notify(notices.map(encodeNotice));
+    } catch (error) {
+      this.options.onError('revocation notifications could not be sent; instances read the log instead', error);
+    }
   }
 
   headRead(head: number): void {

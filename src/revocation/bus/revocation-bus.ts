@@ -32,10 +32,12 @@ export interface RevocationBus {
   /** Subscribes; resolves once deliveries flow, or once the bus knows they do not (postgres: poll mode). */
   start(subscriber: BusSubscriber): Promise<void>;
   /**
-   * Announces versions just sequenced, oldest first. Never throws and never makes the caller wait
-   * for the bus: failures are reported, and a later publish or the followers' log reads fill the gap.
+   * Announces versions just sequenced, oldest first. Never rejects: failures are reported, and a
+   * later publish or the followers' log reads fill the gap. A bus whose send can be awaited cheaply
+   * resolves once it is sent, so that the revocation is answered after it is on its way; the caller
+   * waits a bounded time at most.
    */
-  publish(notices: readonly RevocationNotice[]): void;
+  publish(notices: readonly RevocationNotice[]): Promise<void> | void;
   /** The follower read the log head: a postgres bus learns from it whether notifications arrive. */
   headRead?(head: number): void;
   stop(): Promise<void>;
