@@ -10,6 +10,7 @@ import { scheduleCleanup } from './revocation/cleanup';
 import { MirrorRevocationCheck } from './revocation/mirror.check';
 import { DatabaseRevocationCheck, type RevocationCheck } from './revocation/revocation.check';
 import { createRevocationBus } from './revocation/bus/create-bus';
+import type { RevocationBus } from './revocation/bus/revocation-bus';
 import { LogSequencer } from './revocation/log.sequencer';
 import { readLogAfter } from './revocation/revocation-log.store';
 import { RevocationWriter } from './revocation/revocation.feed';
@@ -33,6 +34,8 @@ export interface DomainServices {
   /** The signing keys every instance reads from the database; the JWKS publishes them. */
   keyRing: KeyRing;
   revocationCheck: RevocationCheck;
+  /** How instances hear of new revocation log versions; stopped with the services. */
+  revocationBus: RevocationBus;
   signIn: SignInService;
   refreshTokens: RefreshService;
   sessionManagement: SessionManagementService;
@@ -162,6 +165,7 @@ export function createDomainServices(
     tokens,
     keyRing,
     revocationCheck,
+    revocationBus: flow.bus,
     signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords),
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),
@@ -240,6 +244,7 @@ export function createServices(
     stop: async () => {
       stopCleanup?.();
       await services.revocationCheck.stop();
+      await services.revocationBus.stop();
       services.signingKeys.stop();
     },
   };

@@ -47,10 +47,15 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
       await database.migrate();
       const telemetry = new Telemetry(createLogger({ level: 'warn', pretty: false }, process.stderr), new Metrics());
       const services = createDomainServices(config, database, systemClock, telemetry);
-      // `revoke --token` verifies the token, so the keys it may be signed with are read first.
-      await services.keyRing.reload();
-      await run(services, io);
-      return 0;
+      try {
+        // `revoke --token` verifies the token, so the keys it may be signed with are read first.
+        await services.keyRing.reload();
+        await run(services, io);
+        return 0;
+      } finally {
+        // What the command revoked is in the log already; the bus only hurries it to the instances.
+        await services.revocationBus.stop();
+      }
     } finally {
       await database.close();
     }

@@ -25,6 +25,8 @@ export interface FollowerHooks {
   headRead(head: number): void;
   /** The bus reported trouble; the follower reads the log meanwhile. */
   trouble(why: string, error?: unknown): void;
+  /** The bus delivered a version: it works again, if it was in trouble. */
+  delivered(): void;
 }
 
 /**
@@ -50,6 +52,7 @@ export class LogFollower implements BusSubscriber {
   }
 
   deliver(notice: RevocationNotice): void {
+    this.hooks.delivered();
     if (notice.version <= this.version) return;
     if (!this.following) {
       if (this.held.size < MAX_HELD) this.held.set(notice.version, notice);

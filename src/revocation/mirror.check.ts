@@ -50,6 +50,8 @@ export class MirrorRevocationCheck implements RevocationCheck {
   private timers: NodeJS.Timeout[] = [];
   private headTimer: NodeJS.Timeout | undefined;
   private fullReloads = 0;
+  /** From the bus's report of trouble until it delivers again: the log is polled meanwhile. */
+  private busInTrouble = false;
 
   constructor(
     private readonly db: Database,
@@ -65,8 +67,12 @@ export class MirrorRevocationCheck implements RevocationCheck {
       sequencePending: () => options.sequencePending(),
       headRead: (head) => bus.headRead?.(head),
       trouble: (why, error) => {
-        options.onError(`revocation bus: ${why}; reading the log meanwhile`, error ?? null);
+        options.onError(`revocation bus: ${why}; reading the log every REVOCATION_POLL_MS meanwhile`, error ?? null);
+        this.busInTrouble = true;
         void this.follower.read().catch(() => undefined);
+      },
+      delivered: () => {
+        this.busInTrouble = false;
       },
     });
   }
@@ -107,7 +113,6 @@ export class MirrorRevocationCheck implements RevocationCheck {
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.headTimer);
     await this.reloading?.catch(() => undefined);
-    await this.bus.stop();
   }
 
   status(): RevocationCheckStatus {
@@ -163,7 +168,8 @@ export class MirrorRevocationCheck implements RevocationCheck {
 
   private scheduleHeadCheck(): void {
     if (this.stopped) return;
-    const interval = this.bus.mode() === 'poll' ? this.options.pollIntervalMs : this.options.headCheckIntervalMs;
+    const polling = this.busInTrouble || this.bus.mode() === 'poll';
+    const interval = polling ? this.options.pollIntervalMs : this.options.headCheckIntervalMs;
     this.headTimer = setTimeout(() => {
       void this.checkHead().finally(() => this.scheduleHeadCheck());
     }, interval);
