@@ -1,10 +1,8 @@
-import type { DatabaseTarget } from '../../src/db/client';
 import { BusServer } from '../support/bus-server';
 import { errorCode } from '../support/graphql-client';
 import { claimsForJti, claimsOf, Instances, mintAccessTokens } from '../support/instances';
 import { ME, REVOKE_TOKEN } from '../support/operations';
 import { PgBouncer } from '../support/pgbouncer';
-import type { TestDatabase } from '../support/test-database';
 import type { TestServer } from '../support/test-server';
 import { percentile, waitFor } from '../support/wait';
 
@@ -18,13 +16,6 @@ beforeAll(async () => {
   bouncer = await PgBouncer.start(String(process.env.TEST_DATABASE_URL));
 });
 afterAll(() => bouncer.stop());
-
-function throughPooler(instances: Instances): TestDatabase {
-  const { target } = instances.database;
-  if (target.kind !== 'postgres') throw new Error('needs TEST_DATABASE_URL');
-  const routed: DatabaseTarget = { kind: 'postgres', url: bouncer.route(target.url) };
-  return { ...instances.database, target: routed };
-}
 
 /** Revokes `jti` on `a`; resolves with the milliseconds from `a`'s answer until `b` refuses it. */
 async function revokeAndTime(a: TestServer, b: TestServer, adminToken: string, jti: string): Promise<number> {
@@ -50,7 +41,7 @@ describe('the postgres bus through PgBouncer, with no direct URL', () => {
   afterAll(() => instances.stopAll());
 
   it('finds at start that notifications do not arrive, says so once, polls the log and stays ready', async () => {
-    const testDatabase = throughPooler(instances);
+    const testDatabase = bouncer.routeDatabase(instances.database);
     const a = await instances.start({ testDatabase, env: { REVOCATION_CHECK: 'database' } });
     const b = await instances.start({ testDatabase });
     const status = b.server.services.revocationCheck.status();
@@ -80,7 +71,7 @@ describe.each([
     server = await launch();
     instances = await Instances.create();
     const env = { REVOCATION_BUS: bus, [urlVariable]: server.url, REVOCATION_BUS_NAME: `test-${process.pid}` };
-    const testDatabase = throughPooler(instances);
+    const testDatabase = bouncer.routeDatabase(instances.database);
     a = await instances.start({ testDatabase, env });
     b = await instances.start({ testDatabase, env });
     adminToken = (await a.loginAdmin()).accessToken;

@@ -1,9 +1,7 @@
-import type { DatabaseTarget } from '../../src/db/client';
 import { errorCode } from '../support/graphql-client';
 import { claimsOf, Instances, mintAccessTokens } from '../support/instances';
 import { ME, REVOKE_TOKEN } from '../support/operations';
 import { PgBouncer } from '../support/pgbouncer';
-import type { TestDatabase } from '../support/test-database';
 import { percentile, waitFor } from '../support/wait';
 
 jest.setTimeout(60_000);
@@ -13,18 +11,6 @@ beforeAll(async () => {
   bouncer = await PgBouncer.start(String(process.env.TEST_DATABASE_URL));
 });
 afterAll(() => bouncer.stop());
-
-/** `instances`' database, reached through PgBouncer; with `direct`, LISTEN and migrations bypass it. */
-function throughPooler(instances: Instances, options: { direct: boolean }): TestDatabase {
-  const { target } = instances.database;
-  if (target.kind !== 'postgres') throw new Error('needs TEST_DATABASE_URL');
-  const routed: DatabaseTarget = {
-    kind: 'postgres',
-    url: bouncer.route(target.url),
-    directUrl: options.direct ? target.url : undefined,
-  };
-  return { ...instances.database, target: routed };
-}
 
 describe.each([
   ['through PgBouncer', { direct: false }],
@@ -37,7 +23,7 @@ describe.each([
   afterAll(() => instances.stopAll());
 
   it('all come up: one applies the migrations, the others wait for it', async () => {
-    const testDatabase = throughPooler(instances, options);
+    const testDatabase = bouncer.routeDatabase(instances.database, options);
     const [first, ...others] = await Promise.all(Array.from({ length: 4 }, () => instances.start({ testDatabase })));
     if (!first) throw new Error('no instance');
     const user = await first.register();
@@ -55,7 +41,7 @@ describe('two instances through PgBouncer with DATABASE_DIRECT_URL', () => {
   afterAll(() => instances.stopAll());
 
   it('enforces on B, within 1 s, what was revoked on A: B listens on the direct connection', async () => {
-    const testDatabase = throughPooler(instances, { direct: true });
+    const testDatabase = bouncer.routeDatabase(instances.database, { direct: true });
     const a = await instances.start({ testDatabase });
     const b = await instances.start({ testDatabase });
     const admin = await a.loginAdmin();

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { freePort } from './free-port';
 import { waitFor } from './wait';
+import type { DatabaseTarget } from '../../src/db/client';
+import type { TestDatabase } from './test-database';
 
 const PGBOUNCER = '/usr/sbin/pgbouncer';
 
@@ -74,6 +76,18 @@ export class PgBouncer {
     routed.hostname = '127.0.0.1';
     routed.port = String(this.port);
     return routed.toString();
+  }
+
+  /** `database` reached through this PgBouncer; with `direct`, LISTEN and migrations bypass it. */
+  routeDatabase(database: TestDatabase, options: { direct: boolean } = { direct: false }): TestDatabase {
+    const { target } = database;
+    if (target.kind !== 'postgres') throw new Error('needs TEST_DATABASE_URL');
+    const routed: DatabaseTarget = {
+      kind: 'postgres',
+      url: this.route(target.url),
+      directUrl: options.direct ? target.url : undefined,
+    };
+    return { ...database, target: routed };
   }
 
   log(): string {
