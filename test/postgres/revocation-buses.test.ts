@@ -137,7 +137,7 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
     const follower = new TestFollower(log);
     const publisher = bus(log);
     await bus(log).start(follower);
-    while (log.head() < 300) publisher.publish(log.add(Math.min(1 + (log.head() % 3), 300 - log.head())));
+    while (log.head() < 300) void publisher.publish(log.add(Math.min(1 + (log.head() % 3), 300 - log.head())));
 
     await waitFor(() => follower.appliedVersion() === 300, 10_000, 'the follower at version 300');
     expect(follower.applied).toEqual(versions(300));
@@ -151,15 +151,15 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
     const log = new TestLog();
     log.add(7);
     const [one, another] = [bus(log), bus(log)];
-    one.publish([log.at(1), log.at(2), log.at(3)]);
+    void one.publish([log.at(1), log.at(2), log.at(3)]);
     await streamHolds([1, 2, 3]);
     expect(log.reads).toBe(0);
 
-    one.publish([log.at(5)]);
-    one.publish([log.at(4)]);
-    another.publish([log.at(3)]);
-    one.publish([log.at(6), log.at(6)]);
-    another.publish([log.at(2), log.at(7)]);
+    void one.publish([log.at(5)]);
+    void one.publish([log.at(4)]);
+    void another.publish([log.at(3)]);
+    void one.publish([log.at(6), log.at(6)]);
+    void another.publish([log.at(2), log.at(7)]);
     await streamHolds(versions(7));
     expect(log.reads).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -177,7 +177,7 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
     const follower = new TestFollower(log);
     const publisher = bus(log);
     await bus(log).start(follower);
-    for (const notice of log.add(50)) publisher.publish([notice]);
+    for (const notice of log.add(50)) void publisher.publish([notice]);
     await waitFor(() => follower.appliedVersion() === 50, 10_000, 'the follower at version 50');
 
     await server.stop();
@@ -187,7 +187,7 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
       // More than a publisher keeps while its bus is away: the oldest must come from the log later.
       for (const notice of log.add(1200)) {
         const started = performance.now();
-        publisher.publish([notice]);
+        void publisher.publish([notice]);
         slowestPublishMs = Math.max(slowestPublishMs, performance.now() - started);
       }
     } finally {
@@ -199,7 +199,7 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
     follower.readLog(1000);
     const deliveredBefore = follower.delivered.length;
 
-    for (const notice of log.add(10)) publisher.publish([notice]);
+    for (const notice of log.add(10)) void publisher.publish([notice]);
     await waitFor(() => follower.appliedVersion() === 1260, 20_000, 'the follower at version 1260');
 
     expect(follower.applied).toEqual(versions(1260));
@@ -222,12 +222,12 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
       const subscriber = kind.create(proxy.route(server.url), deployment, log, (message) => errors.push(message));
       buses.push(subscriber);
       await subscriber.start(follower);
-      publisher.publish(log.add(50));
+      void publisher.publish(log.add(50));
       await waitFor(() => follower.appliedVersion() === 50, 10_000, 'the follower at version 50');
 
       proxy.cut();
       await waitFor(() => follower.troubles.length > 0, 5_000, 'the subscriber reporting the lost connection');
-      publisher.publish(log.add(50));
+      void publisher.publish(log.add(50));
       await streamHolds(versions(100));
       follower.readLog(80);
       const deliveredBefore = follower.delivered.length;
@@ -244,13 +244,13 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
   it('starts a late subscriber after the version it has applied, not from the first or only at the next', async () => {
     const log = new TestLog();
     const publisher = bus(log);
-    publisher.publish(log.add(100));
+    void publisher.publish(log.add(100));
     await streamHolds(versions(100));
 
     const follower = new TestFollower(log, 60);
     await bus(log).start(follower);
     await waitFor(() => follower.appliedVersion() === 100, 10_000, 'the follower at version 100');
-    publisher.publish(log.add(1));
+    void publisher.publish(log.add(1));
     await waitFor(() => follower.appliedVersion() === 101, 10_000, 'the follower at version 101');
     expect(follower.delivered).toEqual(versions(61, 101));
     expect(follower.applied).toEqual(versions(61, 101));
@@ -261,11 +261,11 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
     const follower = new TestFollower(log);
     const publisher = bus(log);
     await bus(log).start(follower);
-    publisher.publish(log.add(3));
+    void publisher.publish(log.add(3));
     await waitFor(() => follower.appliedVersion() === 3, 10_000, 'the follower at version 3');
 
     await kind.garbage(server.url, deployment);
-    for (const notice of log.add(2)) publisher.publish([notice]);
+    for (const notice of log.add(2)) void publisher.publish([notice]);
     await waitFor(() => follower.appliedVersion() === 5, 10_000, 'the follower at version 5');
 
     expect(follower.applied).toEqual(versions(5));
@@ -281,7 +281,7 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
   it('keeps its stream bounded: the oldest versions go, the order stays', async () => {
     const log = new TestLog();
     const publisher = bus(log, 100);
-    for (const notice of log.add(300)) publisher.publish([notice]);
+    for (const notice of log.add(300)) void publisher.publish([notice]);
     await waitFor(async () => (await kind.stream(server.url, deployment)).at(-1) === 300, 10_000, 'version 300 in');
 
     const kept = await kind.stream(server.url, deployment);
@@ -323,7 +323,7 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
     const follower = new TestFollower(log);
     const [publisher, subscriber] = [bus(log), bus(log)];
     await subscriber.start(follower);
-    publisher.publish(log.add(5));
+    void publisher.publish(log.add(5));
     await waitFor(() => follower.appliedVersion() === 5, 10_000, 'the follower at version 5');
     expect(open().sockets).toBeGreaterThan(before.sockets);
     expect(await msToSettle(Promise.all([publisher.stop(), subscriber.stop()]), 2000)).toBeLessThan(1000);
@@ -333,14 +333,14 @@ describe.each([NATS, REDIS])('the $name revocation bus', (kind) => {
     const [connected, connectedSubscriber] = [bus(log), bus(log)];
     const connectedFollower = new TestFollower(log);
     await connectedSubscriber.start(connectedFollower);
-    connected.publish(log.add(1));
+    void connected.publish(log.add(1));
     await waitFor(() => connectedFollower.appliedVersion() === 6, 10_000, 'the follower at version 6');
     await server.stop();
     try {
       await waitFor(() => connectedFollower.troubles.length > 0, 5_000, 'the subscriber reporting the outage');
-      connected.publish(log.add(1));
+      void connected.publish(log.add(1));
       const [late, lateSubscriber] = [bus(log), bus(log)];
-      late.publish(log.add(1));
+      void late.publish(log.add(1));
       const starting = lateSubscriber.start(new TestFollower(log));
       await new Promise((resolve) => setTimeout(resolve, 300));
       const stopping = Promise.all([connected, connectedSubscriber, late, lateSubscriber].map((each) => each.stop()));
@@ -363,7 +363,7 @@ describe("the nats revocation bus's stream", () => {
     const log = new TestLog();
     const publisher = NATS.create(server.url, 'limits', log, () => undefined);
     try {
-      publisher.publish(log.add(1));
+      void publisher.publish(log.add(1));
       const { config } = await waitForStream(server.url, 'limits');
       expect(config).toEqual(
         expect.objectContaining({
@@ -402,11 +402,11 @@ describe("the redis revocation bus's stream", () => {
     const errors: string[] = [];
     const publisher = REDIS.create(server.url, 'foreign', log, (message) => errors.push(message));
     try {
-      publisher.publish(log.add(1));
+      void publisher.publish(log.add(1));
       await waitFor(async () => (await REDIS.stream(server.url, 'foreign')).length === 1, 5000, 'version 1 in');
       // An id Redis makes up (a timestamp) is past any version: every later one would look old.
       await withRedis(server.url, (redis) => redis.xadd(redisStreamOf('foreign'), '*', 'n', 'someone else'));
-      publisher.publish(log.add(1));
+      void publisher.publish(log.add(1));
       await waitFor(() => errors.length > 0, 5000, 'an error reported');
       expect(errors[0]).toMatch(/version 2/);
     } finally {
