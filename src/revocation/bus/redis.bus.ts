@@ -1,9 +1,12 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { decodeNotice, encodeNotice, type RevocationNotice } from '../revocation.notice';
-import { appendInOrder, type OrderedStream, type StreamEnd } from './ordered-append';
+import { decodeNotice, type RevocationNotice } from '../revocation.notice';
+import { appendInOrder } from './ordered-append';
 import { PublishQueue } from './publish-queue';
+import { RedisStream, withAppendScript, type AppendingRedis } from './redis.stream';
 import type { BusMode, BusSubscriber, LogReader, RevocationBus } from './revocation-bus';
+
+export { redisStreamOf } from './redis.stream';
 
 export interface RedisBusOptions {
   /** `REDIS_URL`: `redis://` or `rediss://`. */
@@ -20,45 +23,6 @@ export interface RedisBusOptions {
   reconnectWaitMs?: number;
 }
 
-/** The stream's key for a deployment. */
-export function redisStreamOf(deployment: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(deployment)) throw new Error(`deployment name "${deployment}" is not [A-Za-z0-9_-]+`);
-  return `${deployment}:revocations`;
-}
-
-/**
- * Appends notices whose versions follow the stream's last one, each as entry `<version>-1`; stops
- * at the first that does not. The last generated id outlives trimming, so an emptied stream keeps
- * its place. Answers {appended, last version (-1: no stream yet)}, or {-2, id} for a stream that
- * holds entries Token Warden did not write.
- */
-const APPEND_IN_ORDER = `
-local last = -1
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' and info[i + 1] ~= '0-0' then
-      local major, minor = string.match(info[i + 1], '^(%d+)-(%d+)$')
-      if minor ~= '1' then return {-2, info[i + 1]} end
-      last = tonumber(major)
-    end
-  end
-end
-local appended = 0
-for i = 2, #ARGV, 2 do
-  local version = tonumber(ARGV[i])
-  if last >= 0 and version ~= last + 1 then break end
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i] .. '-1', 'n', ARGV[i + 1])
-  last = version
-  appended = appended + 1
-end
-return {appended, last}
-`;
-
-type AppendingRedis = Redis & {
-  appendInOrder(key: string, maxLength: number, ...versionsAndPayloads: string[]): Promise<[number, number | string]>;
-};
-
 type XReadReply = Array<[key: string, entries: Array<[id: string, fields: string[]]>]> | null;
 
 const READ_COUNT = 256;
@@ -67,12 +31,12 @@ const BLOCK_MS = 5000;
 const START_TIMEOUT_MS = 5000;
 
 /**
- * Revocation versions over a Redis stream whose entry ids are the versions: Redis itself refuses
- * an id at or below the last one, and a script appends a version only after the one before it.
+ * Revocation versions over a Redis stream kept in version order (`redis.stream.ts`), read with a
+ * blocking XREAD; this class owns the two connections and their reconnects.
  */
 export class RedisRevocationBus implements RevocationBus {
   readonly name = 'redis';
-  private readonly key: string;
+  private readonly stream: RedisStream;
   private readonly queue: PublishQueue;
   private readonly stopping = new AbortController();
   private writer: AppendingRedis | null = null;
@@ -81,11 +45,10 @@ export class RedisRevocationBus implements RevocationBus {
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly options: RedisBusOptions) {
-    this.key = redisStreamOf(options.deployment ?? 'token-warden');
-    const stream: OrderedStream = { append: (notices) => this.append(notices) };
+    this.stream = new RedisStream(options.deployment ?? 'token-warden', options, () => this.writer);
     this.queue = new PublishQueue({
       connected: () => this.writer?.status === 'ready',
-      append: (notice) => appendInOrder(stream, options.log, notice, options.onError),
+      append: (notice) => appendInOrder(this.stream, options.log, notice, options.onError),
       onError: options.onError,
       limit: 1000,
     });
@@ -135,23 +98,11 @@ export class RedisRevocationBus implements RevocationBus {
   }
 
   private publisher(): AppendingRedis {
-    const writer = this.connection('revocation publisher', (why, error) => this.options.onError(why, error));
-    writer.defineCommand('appendInOrder', { numberOfKeys: 1, lua: APPEND_IN_ORDER });
+    const writer = withAppendScript(
+      this.connection('revocation publisher', (why, error) => this.options.onError(why, error)),
+    );
     writer.on('ready', () => this.queue.drain());
-    // defineCommand added the method the type names.
-    return writer as AppendingRedis;
-  }
-
-  private async append(notices: readonly RevocationNotice[]): Promise<'appended' | StreamEnd> {
-    if (!this.writer) throw new Error('no Redis publisher');
-    const args = notices.flatMap((notice) => [String(notice.version), encodeNotice(notice)]);
-    const [appended, last] = await this.writer.appendInOrder(this.key, this.options.maxLength ?? 100_000, ...args);
-    if (appended === -2) {
-      throw new Error(`Redis stream ${this.key} holds entry ${last}, which Token Warden did not write`);
-    }
-    if (appended === notices.length) return 'appended';
-    const version = Number(last);
-    return { version: version < 0 ? null : version, position: version };
+    return writer;
   }
 
   /**
@@ -173,7 +124,7 @@ export class RedisRevocationBus implements RevocationBus {
           'BLOCK',
           BLOCK_MS,
           'STREAMS',
-          this.key,
+          this.stream.key,
           lastId,
         );
         for (const [, entries] of streams ?? []) {
@@ -186,7 +137,7 @@ export class RedisRevocationBus implements RevocationBus {
         if (this.isStopping()) return;
         // A lost connection was reported by the connection itself, and the read resumes on 'ready'.
         if (reader.status === 'ready') {
-          subscriber.trouble(`reading Redis stream ${this.key} failed; retrying`, error);
+          subscriber.trouble(`reading Redis stream ${this.stream.key} failed; retrying`, error);
           await pause(this.reconnectWaitMs(), undefined, this.stopping).catch(() => undefined);
         }
         lastId = null;
@@ -198,7 +149,7 @@ export class RedisRevocationBus implements RevocationBus {
     const payload = fields[0] === 'n' ? fields[1] : undefined;
     const notice = payload === undefined ? null : decodeNotice(payload);
     if (!notice) {
-      this.options.onError(`skipped entry ${id} of Redis stream ${this.key}: not a revocation notice`);
+      this.options.onError(`skipped entry ${id} of Redis stream ${this.stream.key}: not a revocation notice`);
       return;
     }
     subscriber.deliver(notice);
