@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RevocationStrategy } from '../src/config';
 import { targetFor, type DatabaseTarget } from '../src/db/client';
+import { PgBouncer } from '../test/support/pgbouncer';
 import { createPostgresDatabase } from '../test/support/test-database';
 import type { ProxyMessage } from './ipc';
 import { ServerChild } from './server-child';
@@ -47,7 +48,13 @@ export class Fleet {
     return { kind: 'postgres', url: database.target.url };
   }
 
-  async startServer(name: string, database: BenchDatabase, strategy: RevocationStrategy): Promise<ServerChild> {
+  /** `env` adds to or overrides the production settings, e.g. the revocation bus and its URLs. */
+  async startServer(
+    name: string,
+    database: BenchDatabase,
+    strategy: RevocationStrategy,
+    env: Record<string, string> = {},
+  ): Promise<ServerChild> {
     const place: Record<string, string> =
       database.kind === 'postgres'
         ? { DATABASE_URL: database.url, DATA_DIR: tmpdir() }
@@ -60,6 +67,7 @@ export class Fleet {
       REVOCATION_CHECK: strategy,
       CORS_ORIGINS: BENCH_APP_ORIGIN,
       ...place,
+      ...env,
     });
     this.cleanups.push(() => server.stop());
     return server;
@@ -75,6 +83,13 @@ export class Fleet {
     const server = await ServerChild.start(name, env, 'bare-apollo-process.js');
     this.cleanups.push(() => server.stop());
     return server;
+  }
+
+  /** PgBouncer in transaction mode in front of the PostgreSQL server at `serverUrl`. */
+  async pgBouncer(serverUrl: string): Promise<PgBouncer> {
+    const bouncer = await PgBouncer.start(serverUrl);
+    this.cleanups.push(() => bouncer.stop());
+    return bouncer;
   }
 
   /** Starts a proxy that delays each direction by `delayMs`; returns `url` routed through it. */

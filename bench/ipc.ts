@@ -1,3 +1,4 @@
+import type { RevocationCheckStatus } from '../src/revocation/revocation.check';
 import type { ProcessStats } from './process-stats';
 
 /** Messages between the bench and a server it started in a child process. */
@@ -6,9 +7,11 @@ export type ServerMessage =
   /** `backgroundStatements`: those of `statements` that the reconcile and the key poll sent. */
   | ({ type: 'stats'; statements: number; backgroundStatements: number } & ProcessStats)
   | { type: 'heap'; heapUsedBytes: number }
+  /** The revocation check's status: which bus the server follows, in which mode, at which version. */
+  | { type: 'status'; status: RevocationCheckStatus }
   | { type: 'failed'; message: string };
 
-export type BenchCommand = { type: 'stats' } | { type: 'heap' } | { type: 'stop' };
+export type BenchCommand = { type: 'stats' } | { type: 'heap' } | { type: 'status' } | { type: 'stop' };
 
 export type ProxyMessage = { type: 'listening'; port: number };
 

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { writeThroughputChart } from './chart';
+import { measureBuses } from './bus';
 import { benchContextBuilder } from './context-builder.bench';
 import { benchIntrospection } from './introspection.bench';
 import { Fleet } from './fleet';
@@ -136,12 +137,23 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     const admin = await signIn(postgresPair.mirror, fleet.adminPassword);
     if (parts.has('propagation')) {
       log(`propagation: ${options.propagationRevocations} revocations between two instances`);
-      propagation = await measurePropagation(postgresPair.mirror, b, admin.accessToken, options.propagationRevocations);
+      propagation = await measurePropagation(
+        postgresPair.mirror,
+        [b],
+        admin.accessToken,
+        options.propagationRevocations,
+      );
     }
     if (live) {
       log(`socket cuts: ${options.socketCuts} revocations on A, each cutting a socket on B`);
       live.socketCuts = await measureSocketCuts(postgresPair.mirror, b, admin.accessToken, options.socketCuts);
     }
+  }
+
+  let bus;
+  if (parts.has('bus')) {
+    if (options.postgresUrl) bus = await measureBuses(fleet, options, options.postgresUrl, log);
+    else log('DATABASE_URL is not set: the bus part skipped');
   }
 
   const scale = started?.scale;
@@ -162,6 +174,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     },
     propagation,
     live,
+    bus,
     slowDelayMs: SLOW_DATABASE_DELAY_MS,
     context,
     introspection,

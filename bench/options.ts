@@ -2,7 +2,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The parts of the bench, each runnable alone with `--only`. */
-export const BENCH_PARTS = ['context', 'introspection', 'overhead', 'strategies', 'live', 'propagation'] as const;
+export const BENCH_PARTS = [
+  'context',
+  'introspection',
+  'overhead',
+  'strategies',
+  'live',
+  'propagation',
+  'bus',
+] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchOptions {
@@ -27,8 +35,19 @@ export interface BenchOptions {
   contextBenchMs: number;
   /** Unrecorded load first: a warm-up round, then a short lead-in before each measured run (off in the tiny mode). */
   warmUp: boolean;
+  /** Instances in the bus part's fleet: one revokes, the others are timed until they all refuse. */
+  fleetSize: number;
+  /** Seconds of concurrent revocations (`connections` clients) in the bus part. */
+  revokeSeconds: number;
+  /** Log versions an instance missed, caught up from the log in the bus part. */
+  missedRevocations: number;
+  /** Revocations per second measured by the same load before the revocation log, to compare with. */
+  revocationsBefore: number | undefined;
   /** A PostgreSQL server the bench may create its databases on; without it, embedded only. */
   postgresUrl: string | undefined;
+  /** A NATS server (JetStream) and a Redis server for the bus part's rows; without them, those rows do not run. */
+  natsUrl: string | undefined;
+  redisUrl: string | undefined;
   /** Where results.md and the chart go; undefined when a partial run (`--only`) names no `--out`. */
   outDir: string | undefined;
 }
@@ -41,15 +60,23 @@ const USAGE = `Usage: npm run bench -- [options]
   --revocations <n>   active revocations seeded for the scale runs (default 1000000)
   --propagation <n>   revocations timed between two instances (default 500)
   --sockets <n>       idle authenticated WebSockets held open during a throughput run (default 10000)
+  --revoke-seconds <s>
+                      seconds of revocations from --connections clients, in the bus part (default 10)
+  --revocations-before <n>
+                      revocations/s the same load measured before the revocation log (on 500f0f8),
+                      for the throughput target; without it that target is not evaluated
+  --nats-url <url>    NATS server with JetStream for the bus part's nats row (default: NATS_URL)
+  --redis-url <url>   Redis server for the bus part's redis row (default: REDIS_URL)
   --only <parts>      comma-separated parts to run (default all): context (the context builder
                       alone), introspection (against me, on the mirror), overhead (the service
                       against a bare Apollo Server), strategies (mirror against database, scale,
                       slow database), live (WebSockets), propagation (two instances; needs
-                      DATABASE_URL)
+                      DATABASE_URL), bus (propagation per bus and connection, 8 instances,
+                      revocations/s, catch-up from the log; needs DATABASE_URL)
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 
-Set DATABASE_URL to a PostgreSQL server to add the PostgreSQL, slow-database and propagation
+Set DATABASE_URL to a PostgreSQL server to add the PostgreSQL, slow-database, propagation and bus
 runs; the bench creates its own databases there and drops them afterwards.`;
 
 function parts(raw: string | undefined): ReadonlySet<BenchPart> {
@@ -60,6 +87,10 @@ function parts(raw: string | undefined): ReadonlySet<BenchPart> {
     throw new Error(`--only takes ${BENCH_PARTS.join(', ')}; got ${raw}\n\n${USAGE}`);
   }
   return new Set(named as BenchPart[]);
+}
+
+function given(raw: string | undefined): string | undefined {
+  return raw === undefined || raw === '' ? undefined : raw;
 }
 
 function positive(name: string, raw: string | undefined, fallback: number, whole = true): number {
@@ -81,6 +112,10 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       revocations: { type: 'string' },
       propagation: { type: 'string' },
       sockets: { type: 'string' },
+      'revoke-seconds': { type: 'string' },
+      'revocations-before': { type: 'string' },
+      'nats-url': { type: 'string' },
+      'redis-url': { type: 'string' },
       only: { type: 'string' },
       tiny: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -103,8 +138,17 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     fanOutSockets: tiny ? 50 : 1000,
     socketCuts: tiny ? 20 : 200,
     contextBenchMs: tiny ? 100 : 500,
+    fleetSize: tiny ? 3 : 8,
+    revokeSeconds: positive('revoke-seconds', values['revoke-seconds'], tiny ? 1 : 10, false),
+    missedRevocations: tiny ? 500 : 10_000,
+    revocationsBefore:
+      values['revocations-before'] === undefined
+        ? undefined
+        : positive('revocations-before', values['revocations-before'], 0, false),
     warmUp: !tiny,
-    postgresUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    postgresUrl: given(env.DATABASE_URL),
+    natsUrl: given(values['nats-url']) ?? given(env.NATS_URL),
+    redisUrl: given(values['redis-url']) ?? given(env.REDIS_URL),
     outDir: values.out ?? (values.only === undefined ? join(__dirname, '..', '..', 'bench') : undefined),
   };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode, postGraphQL } from '../test/support/graphql-client';
 import { claimsOf, mintAccessTokens } from '../test/support/instances';
 import { REGISTER, REVOKE_TOKEN, type AuthPayloadData } from '../test/support/operations';
@@ -20,15 +21,32 @@ async function probe(server: ServerChild, token: string): Promise<string | undef
   return errorCode(await postGraphQL(server.url, PROBE_QUERY, {}, { token }));
 }
 
+/** Milliseconds from `since` until `server` first refuses `token` as revoked. */
+async function untilRefused(server: ServerChild, token: string, since: number): Promise<number> {
+  for (;;) {
+    const code = await probe(server, token);
+    const elapsed = performance.now() - since;
+    if (code === 'TOKEN_REVOKED') return elapsed;
+    if (code !== undefined) throw new Error(`instance ${server.name} answered ${code} instead of TOKEN_REVOKED`);
+    if (elapsed > GIVE_UP_MS) {
+      throw new Error(`instance ${server.name} still accepted a revoked token after ${GIVE_UP_MS} ms`);
+    }
+  }
+}
+
 /**
- * Revokes tokens one by one on `a` and times, from the moment `a` answered, how long until `b`
- * first refuses the token: what a client of another instance sees.
+ * Revokes tokens one by one on `a` and times, from the moment `a` answered, how long until every
+ * one of `others` refuses the token (each probed on its own, at once): what a client of the
+ * slowest other instance sees. With `spreadMs`, each revocation waits a random pause up to that
+ * first: revoking right after the previous one was seen would fall in step with a polling
+ * instance's reads, just after one, and measure a whole interval every time.
  */
 export async function measurePropagation(
   a: ServerChild,
-  b: ServerChild,
+  others: readonly ServerChild[],
   adminToken: string,
   count: number,
+  spreadMs = 0,
 ): Promise<PropagationResult> {
   const registered = await postGraphQL<{ register: AuthPayloadData }>(a.url, REGISTER, {
     email: uniqueEmail('bench'),
@@ -37,12 +55,17 @@ export async function measurePropagation(
   if (!registered.data?.register) throw new Error(`bench registration failed: ${registered.text}`);
   const tokens = await mintAccessTokens(a.url, registered.data.register, count);
   for (const token of tokens) {
-    const code = await probe(b, token);
-    if (code !== undefined) throw new Error(`instance B refused a live token before its revocation: ${code}`);
+    for (const other of others) {
+      const code = await probe(other, token);
+      if (code !== undefined) {
+        throw new Error(`instance ${other.name} refused a live token before its revocation: ${code}`);
+      }
+    }
   }
 
   const lagsMs: number[] = [];
   for (const token of tokens) {
+    if (spreadMs > 0) await sleep(Math.random() * spreadMs);
     const revoked = await postGraphQL(
       a.url,
       REVOKE_TOKEN,
@@ -51,16 +74,7 @@ export async function measurePropagation(
     );
     if (revoked.errors) throw new Error(`revocation on A failed: ${revoked.text}`);
     const answeredAt = performance.now();
-    for (;;) {
-      const code = await probe(b, token);
-      const elapsed = performance.now() - answeredAt;
-      if (code === 'TOKEN_REVOKED') {
-        lagsMs.push(elapsed);
-        break;
-      }
-      if (code !== undefined) throw new Error(`instance B answered ${code} instead of TOKEN_REVOKED`);
-      if (elapsed > GIVE_UP_MS) throw new Error(`instance B still accepted a revoked token after ${GIVE_UP_MS} ms`);
-    }
+    lagsMs.push(Math.max(...(await Promise.all(others.map((other) => untilRefused(other, token, answeredAt))))));
   }
   return {
     revocations: lagsMs.length,

@@ -1,9 +1,12 @@
 import { cpus, release, totalmem, type } from 'node:os';
 import type { BareSocketsResult } from './bare-sockets';
+import { busSection, busTargets } from './bus-report';
+import type { BusReport } from './bus';
 import type { ContextCase } from './context-builder.bench';
 import type { IntrospectionResult } from './introspection.bench';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
+import { fixed, table, type Target } from './markdown';
 import { FRAMEWORK_ID } from './overhead';
 import { pairedRatio, type ConfigurationResult } from './throughput';
 
@@ -33,6 +36,7 @@ export interface BenchReport {
         socketCuts: SocketCutResult | undefined;
       }
     | undefined;
+  bus: BusReport | undefined;
   slowDelayMs: number;
   context: ContextCase[] | undefined;
   introspection: IntrospectionResult | undefined;
@@ -51,13 +55,8 @@ ${table(
 )}`;
 }
 
-export interface Target {
-  goal: string;
-  measured: string;
-  met: boolean | undefined;
-}
+export type { Target } from './markdown';
 
-const fixed = (value: number, digits = 0) => value.toFixed(digits);
 /** A ratio cell; a dash when its reference did not run (left out by `--only`). */
 const times = (value: number) => (Number.isNaN(value) ? '–' : `${fixed(value, 2)} ×`);
 const signedPercent = (change: number) => `${change >= 0 ? '+' : ''}${fixed(change * 100, 1)} %`;
@@ -157,6 +156,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
     measured: report.propagation ? `${fixed(report.propagation.p99Ms, 1)} ms` : 'not run (needs DATABASE_URL)',
     met: report.propagation ? report.propagation.p99Ms <= 100 : undefined,
   });
+  targets.push(...busTargets(report.bus));
   return targets;
 }
 
@@ -205,14 +205,6 @@ function liveTargets(report: BenchReport): Target[] {
       met: live.socketCuts ? live.socketCuts.p99Ms <= 100 : undefined,
     },
   ];
-}
-
-function table(header: string[], rows: string[][]): string {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
 }
 
 export function machineDescription(): string {
@@ -365,6 +357,8 @@ ${table(
 ${scaleSection(report.scale)}
 
 ${propagationSection(report.propagation)}
+
+${busSection(report.bus)}
 
 ${liveSection(report)}
 

@@ -4,6 +4,7 @@ import type { BenchCommand, ServerMessage } from './ipc';
 
 type Stats = Extract<ServerMessage, { type: 'stats' }>;
 type Ready = Extract<ServerMessage, { type: 'ready' }>;
+type Status = Extract<ServerMessage, { type: 'status' }>['status'];
 
 /** A server started by the bench in a process of its own, so that it never shares a core's event loop with the load. */
 export class ServerChild {
@@ -50,6 +51,16 @@ export class ServerChild {
         if (message.type === 'stats') resolve(message);
       });
       this.command({ type: 'stats' });
+    });
+  }
+
+  /** Its revocation check's status: the bus it follows and the mode it is in. */
+  status(): Promise<Status> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message: ServerMessage) => {
+        if (message.type === 'status') resolve(message.status);
+      });
+      this.command({ type: 'status' });
     });
   }
 

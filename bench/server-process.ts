@@ -26,7 +26,7 @@ async function serve(): Promise<void> {
   const config = resolveDevSecret(loadConfig());
   let statements = 0;
   let backgroundStatements = 0;
-  const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir), {
+  const database = await openDatabase(targetFor(config.databaseUrl, config.dataDir, config.databaseDirectUrl), {
     onQuery: (text) => {
       statements += 1;
       if (backgroundJobOf(text) !== null) backgroundStatements += 1;
@@ -49,6 +49,10 @@ async function serve(): Promise<void> {
     }
     if (command.type === 'heap') {
       send({ type: 'heap', heapUsedBytes: heapUsedAfterGc() });
+      return;
+    }
+    if (command.type === 'status') {
+      send({ type: 'status', status: server.services.revocationCheck.status() });
       return;
     }
     void server

@@ -39,7 +39,8 @@ export interface StrategyPair {
   shared: BenchDatabase | undefined;
 }
 
-async function migrated(database: BenchDatabase): Promise<BenchDatabase> {
+/** `database` with the service's migrations applied, before any server starts on it. */
+export async function migrated(database: BenchDatabase): Promise<BenchDatabase> {
   const handle = await openDatabase(targetOf(database));
   try {
     await handle.migrate();

@@ -69,8 +69,26 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
     expect(markdown).toMatch(row('Mirror, database +5 ms each way', 'postgres'));
     expect(markdown).toMatch(/^20 revocations on instance A/m);
     expect(markdown).toMatch(/^\| Propagation p99 ≤ 100 ms \| [\d.]+ ms \| (met|missed) \|$/m);
+    // Bus, connection, instances, the mode every instance reported, revocations timed, p50.
+    const busRow = (label: string, instances: number, mode: string) =>
+      new RegExp(
+        `^\\| ${label.replace(/[()`.]/g, '\\$&')} \\| ${instances} \\| ${mode} \\| 20 \\| [\\d.]+ ms \\|`,
+        'm',
+      );
+    expect(markdown).toMatch(busRow('`postgres`, direct', 2, 'notify'));
+    expect(markdown).toMatch(busRow('`postgres` behind PgBouncer', 2, 'poll'));
+    expect(markdown).toMatch(busRow('`postgres` behind PgBouncer, `DATABASE_DIRECT_URL` direct', 2, 'notify'));
+    expect(markdown).toMatch(busRow('`postgres`, direct', 3, 'notify'));
+    // The smoke run is given no NATS or Redis: their rows say so instead of failing.
+    expect(markdown).toMatch(/^\| `nats` behind PgBouncer \| 2 \| – \| not run \(no NATS given: /m);
+    expect(markdown).toMatch(/^\| `redis` behind PgBouncer \| 2 \| – \| not run \(no Redis given: /m);
+    expect(markdown).toMatch(/^Revocations per second: 8 clients, .*: \*\*\d+ revocations\/s\*\*/m);
+    expect(markdown).toMatch(
+      /^Catch-up: an instance 500 log versions behind read and applied them in \*\*[\d.]+ ms\*\*/m,
+    );
   } else {
-    expect(markdown).toContain('Not run: it needs `DATABASE_URL`');
+    expect(markdown).toContain('Not run: it needs `DATABASE_URL` (two instances');
+    expect(markdown).toContain('## Revocation bus\n\nNot run: it needs `DATABASE_URL` and the bus part.');
   }
   expect(markdown).toMatch(/^\| valid token, mirror check \| \d+ \|/m);
   expect(markdown).toMatch(
