@@ -67,6 +67,7 @@ export async function measureCatchUp(
       sequencePending: () => undefined,
       headRead: () => undefined,
       trouble: () => undefined,
+      delivered: () => undefined,
     });
     follower.followFrom(from, performance.now());
     const started = performance.now();
