@@ -255,6 +255,15 @@ describe('authentication and limits', () => {
     expect(await errorOf(reader)).toMatchObject({ error: 'invalid_client' });
   });
 
+  it('answers HEAD without opening a stream that would count against the cap', async () => {
+    const capped = basicAuth(CAPPED, CAPPED_SECRET);
+    for (let i = 0; i < 4; i += 1) {
+      const response = await fetch(`${server.baseUrl}/oauth/revocation-events`, { method: 'HEAD', headers: capped });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    }
+  });
+
   it('refuses a stream past the per-client cap with 429 and Retry-After; a closed one frees its place', async () => {
     const capped = basicAuth(CAPPED, CAPPED_SECRET);
     const held = await Promise.all([open(capped), open(capped), open(capped)]);

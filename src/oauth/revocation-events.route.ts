@@ -48,6 +48,11 @@ export function revocationEventsRoute(deps: RevocationEventsDeps): RequestHandle
         sendOAuthError(res, 400, 'invalid_request', 'Last-Event-ID must be a revocation log version: digits only.');
         return;
       }
+      // A HEAD has no body to stream into; opened, it would hold a place under the cap for nothing.
+      if (req.method === 'HEAD') {
+        res.status(200).type('text/event-stream').set('cache-control', 'no-store').end();
+        return;
+      }
       if (deps.streams.shuttingDown) {
         sendOAuthError(res, 503, 'temporarily_unavailable', 'This instance is shutting down.');
         return;
