@@ -25,6 +25,7 @@ import { refreshCookieOf } from './http/refresh-cookie';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { oauthRoutes } from './oauth/oauth.routes';
+import { RevocationEventStreams } from './oauth/revocation-events.hub';
 import { metricsRoute } from './http/metrics.route';
 import { RequestSpans } from './observability/request-span';
 import { RequestTracking } from './observability/request-tracking';
@@ -73,6 +74,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   const draining = new ConnectionDraining();
+  const eventStreams = new RevocationEventStreams(config.revocationEventsMaxStreamsPerClient);
   const httpServer = createHttpServer(expressMessageClasses(app), (req, res) => {
     draining.track(res);
     app(req, res);
@@ -117,7 +119,11 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   const apollo = createApollo({
     schema,
     formatError: errorFormatter,
-    drainHttp: () => draining.drain(httpServer, config.shutdownGraceMs),
+    // Event streams never finish on their own: ended first, their consumers reconnect to another instance.
+    drainHttp: () => {
+      eventStreams.closeAll();
+      return draining.drain(httpServer, config.shutdownGraceMs);
+    },
     drainWebSockets: () => webSockets.dispose(),
     production: config.production,
     limits: config.graphql,
@@ -148,7 +154,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   );
   app.use(healthRoutes(services.revocationCheck, database));
   app.get('/metrics', metricsRoute(telemetry.metrics, config.metricsToken));
-  app.use(oauthRoutes(config, services, (message, error) => telemetry.reportError(message, error)));
+  app.use(oauthRoutes(config, services, eventStreams, (message, error) => telemetry.reportError(message, error)));
   app.use(requestErrorHandler(tracking, telemetry, config.graphql.maxBodyBytes));
 
   return {

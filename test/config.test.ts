@@ -22,6 +22,7 @@ it('has the documented defaults', () => {
     admin: undefined,
     cleanupIntervalSeconds: 3600,
     shutdownGraceMs: 10_000,
+    revocationEventsMaxStreamsPerClient: 100,
   });
   expect(config.jwt).toMatchObject({
     issuer: 'token-warden',
@@ -66,6 +67,8 @@ it.each([
   ['DATABASE_DIRECT_URL', 'mysql://db.example.com/app'],
   ['JWT_SECRET', 'short'],
   ['ADMIN_EMAIL', 'admin'],
+  ['REVOCATION_EVENTS_MAX_STREAMS_PER_CLIENT', '0'],
+  ['REVOCATION_EVENTS_MAX_STREAMS_PER_CLIENT', 'many'],
 ])('names %s when its value is bad', (variable, value) => {
   const env = {
     DATA_DIR: dataDir,

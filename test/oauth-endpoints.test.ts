@@ -68,12 +68,13 @@ const basic = (id: string, secret: string) => ({
 });
 
 describe('RFC 8414 discovery', () => {
-  it('names the issuer, the JWKS and both endpoints with client_secret_basic', () => {
+  it('names the issuer, the JWKS, both endpoints with client_secret_basic and the revocation event stream', () => {
     expect(as).toMatchObject({
       issuer: issuer.origin,
       jwks_uri: `${issuer.origin}/.well-known/jwks.json`,
       introspection_endpoint: `${issuer.origin}/oauth/introspect`,
       revocation_endpoint: `${issuer.origin}/oauth/revoke`,
+      revocation_events_endpoint: `${issuer.origin}/oauth/revocation-events`,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
     });

@@ -1,4 +1,4 @@
-import { ConfigError, optionalText, type Env } from './env';
+import { ConfigError, integer, optionalText, type Env } from './env';
 
 export interface OAuthClient {
   id: string;
@@ -10,6 +10,8 @@ export const MIN_CLIENT_SECRET_LENGTH = 32;
 export interface OAuthConfig {
   /** Services that may call /oauth/introspect and /oauth/revoke (HTTP Basic). */
   oauthClients: readonly OAuthClient[];
+  /** Open /oauth/revocation-events streams one client may hold on one instance; more are refused with 429. */
+  revocationEventsMaxStreamsPerClient: number;
 }
 
 function oauthClients(env: Env): OAuthClient[] {
@@ -42,5 +44,8 @@ function oauthClients(env: Env): OAuthClient[] {
 }
 
 export function oauthConfig(env: Env): OAuthConfig {
-  return { oauthClients: oauthClients(env) };
+  return {
+    oauthClients: oauthClients(env),
+    revocationEventsMaxStreamsPerClient: integer(env, 'REVOCATION_EVENTS_MAX_STREAMS_PER_CLIENT', 100, 1, 100_000),
+  };
 }

@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 export const INTROSPECTION_PATH = '/oauth/introspect';
 export const REVOCATION_PATH = '/oauth/revoke';
 export const JWKS_PATH = '/.well-known/jwks.json';
+export const REVOCATION_EVENTS_PATH = '/oauth/revocation-events';
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /** An issuer that is an http(s) URL, without a trailing slash; null when JWT_ISSUER is a plain name. */
@@ -24,7 +25,7 @@ function baseUrlOf(issuer: string, req: Request): string {
  * RFC 8414 metadata. Discovery clients (oauth4webapi among them) check that `issuer` equals the
  * URL they started from, so JWT_ISSUER must be this service's URL for them to accept it.
  */
-export function metadataRoute(issuer: string): RequestHandler {
+export function metadataRoute(issuer: string, servesRevocationEvents: boolean): RequestHandler {
   return (req, res) => {
     const base = baseUrlOf(issuer, req);
     res.set('cache-control', 'public, max-age=300').json({
@@ -34,6 +35,8 @@ export function metadataRoute(issuer: string): RequestHandler {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
       revocation_endpoint: `${base}${REVOCATION_PATH}`,
       revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
+      // Not an RFC 8414 name: the stream of docs/revocation-events.md, listed only where it is served.
+      ...(servesRevocationEvents ? { revocation_events_endpoint: `${base}${REVOCATION_EVENTS_PATH}` } : {}),
       token_endpoint_auth_methods_supported: ['client_secret_basic'],
       response_types_supported: [],
       scopes_supported: ['USER', 'ADMIN'],

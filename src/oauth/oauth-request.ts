@@ -42,7 +42,7 @@ const formErrors: ErrorRequestHandler = (error: { status?: unknown }, _req, res,
  * client id and per address, in the database every instance shares) and refused with 401. A
  * right one costs no database work, so that introspection stays on the mirror.
  */
-async function authenticated(deps: OAuthEndpointDeps, req: Request, res: Response): Promise<string | null> {
+export async function authenticateClient(deps: OAuthEndpointDeps, req: Request, res: Response): Promise<string | null> {
   const clientId = deps.clients.authenticate(req.headers.authorization);
   if (clientId !== null) return clientId;
   try {
@@ -78,7 +78,7 @@ export function tokenEndpoint(
 ): Array<RequestHandler | ErrorRequestHandler> {
   const run: RequestHandler = async (req, res) => {
     try {
-      const clientId = await authenticated(deps, req, res);
+      const clientId = await authenticateClient(deps, req, res);
       if (clientId === null) return;
       const parameters = tokenParameters(req.body);
       if (typeof parameters === 'string') {

@@ -5,6 +5,7 @@ import { sleep, withTimeout } from '../timeout';
 import type { RevocationBus } from './bus/revocation-bus';
 import { LogFollower, type LogRead } from './log.follower';
 import { CHECK_TIMEOUT_MS, type RevocationCheck, type RevocationCheckStatus, type Revoked } from './revocation.check';
+import type { RevocationStateSource } from './revocation-state.source';
 import { RevocationMirror } from './revocation.mirror';
 import type { RevocationChanges, RevocationNotice } from './revocation.notice';
 import { loadSnapshot } from './mirror.snapshot';
@@ -91,6 +92,17 @@ export class MirrorRevocationCheck implements RevocationCheck {
 
   watch(watcher: RevocationWatcher): () => void {
     return this.watchers.add(watcher);
+  }
+
+  stateSource(): RevocationStateSource {
+    return {
+      // Read in one turn: every version up to the applied one is in the mirror by then.
+      state: () => ({ version: this.follower.appliedVersion(), contents: this.mirror.contents() }),
+      position: () => ({ version: this.follower.appliedVersion(), current: this.isCurrent() }),
+      readLog: (after, limit) =>
+        withTimeout(this.options.readLog(after, limit), CHECK_TIMEOUT_MS, 'revocation log read'),
+      watch: (watcher) => this.watchers.add(watcher),
+    };
   }
 
   async start(): Promise<void> {

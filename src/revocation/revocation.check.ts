@@ -6,6 +6,7 @@ import type { BusMode, RevocationBusName } from './bus/revocation-bus';
 import type { RevocationChanges } from './revocation.notice';
 import { revocationOf, type Revoked } from './revocation.rule';
 import { findRevocationFacts } from './revocation.store';
+import type { RevocationStateSource } from './revocation-state.source';
 import { RevocationWatchers, type RevocationWatcher } from './revocation.watchers';
 
 export type { Revoked } from './revocation.rule';
@@ -46,6 +47,8 @@ export interface RevocationCheck {
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): RevocationCheckStatus;
+  /** The state held in memory, for the revocation event stream; null when there is none (the database strategy). */
+  stateSource(): RevocationStateSource | null;
 }
 
 /** A check that has not answered by then is treated as failed: the request gets a 503, not a hang. */
@@ -84,6 +87,10 @@ export class DatabaseRevocationCheck implements RevocationCheck {
 
   stop(): Promise<void> {
     return Promise.resolve();
+  }
+
+  stateSource(): null {
+    return null;
   }
 
   status(): RevocationCheckStatus {

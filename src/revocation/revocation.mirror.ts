@@ -6,6 +6,13 @@ import { revocationOf, type Revoked } from './revocation.rule';
  * Packed as one object per entry, its reason shared with every entry revoked for the same reason.
  * Held until `untilMs`, when every token it refuses has expired.
  */
+/** One entry of the whole state, as a stream sends it; each with the reason it was revoked for. */
+export type MirrorEntry =
+  | { kind: 'jti'; entry: [jti: string, expiresAtMs: number, reason: string | null] }
+  | { kind: 'cutoff'; entry: [userId: string, cutoffMs: number, reason: string | null] }
+  | { kind: 'session'; entry: [sessionId: string, cutoffMs: number, untilMs: number, reason: string | null] }
+  | { kind: 'key'; entry: [kid: string, reason: string | null] };
+
 interface ExpiringEntry {
   untilMs: number;
   reason: string | null;
@@ -100,6 +107,20 @@ export class RevocationMirror {
       },
       nowMs,
     );
+  }
+
+  /**
+   * Every entry, read-only, visited lazily: the maps are live, so an entry applied while a reader
+   * pauses may appear too. That is harmless, as applying is idempotent and only ever adds.
+   */
+  *contents(): Generator<MirrorEntry> {
+    for (const [kid, { reason }] of this.keys) yield { kind: 'key', entry: [kid, reason] };
+    for (const [userId, { cutoffMs, reason }] of this.cutoffs)
+      yield { kind: 'cutoff', entry: [userId, cutoffMs, reason] };
+    for (const [sessionId, { cutoffMs, untilMs, reason }] of this.sessions) {
+      yield { kind: 'session', entry: [sessionId, cutoffMs, untilMs, reason] };
+    }
+    for (const [jti, { untilMs, reason }] of this.jtis) yield { kind: 'jti', entry: [jti, untilMs, reason] };
   }
 
   /** Forgets expired jtis and session cutoffs; returns how many. */

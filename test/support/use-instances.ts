@@ -42,7 +42,9 @@ export function useInstances<const Options extends readonly InstanceOptions[]>(
  * One instance reaching its database through a proxy that the tests cut, freeze and restore
  * (PostgreSQL only): the proxy is restored before the instance stops, and closed after.
  */
-export function useInstanceBehindProxy(): InstancesInUse<readonly [TestServer]> & { readonly proxy: TcpProxy } {
+export function useInstanceBehindProxy(
+  options: Omit<StartOptions, 'testDatabase'> = {},
+): InstancesInUse<readonly [TestServer]> & { readonly proxy: TcpProxy } {
   let proxy: TcpProxy | undefined;
   afterAll(() => proxy?.restore());
   const inUse = useInstances(async (instances) => {
@@ -51,7 +53,7 @@ export function useInstanceBehindProxy(): InstancesInUse<readonly [TestServer]> 
     const started = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
     proxy = started;
     const target = { kind: 'postgres', url: started.route(url.toString()) } as const;
-    return { testDatabase: { target, drop: () => Promise.resolve() } };
+    return { ...options, testDatabase: { target, drop: () => Promise.resolve() } };
   });
   afterAll(() => proxy?.close());
   return { ...inUse, proxy: standIn(() => current(proxy)) };
