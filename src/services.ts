@@ -79,15 +79,11 @@ function watchKeyChanges(revocationCheck: RevocationCheck, ring: KeyRing, teleme
 /** How instances learn of revocations: the log every instance appends to, its sequencer, and the bus. */
 function createRevocationFlow(config: Config, database: DatabaseHandle, clock: Clock, telemetry: Telemetry) {
   const onError = (message: string, error: unknown) => telemetry.reportError(message, error);
-  const bus = createRevocationBus(
-    config.revocationBus,
-    database,
-    (after, limit) => readLogAfter(database.db, after, limit),
-    {
-      onError,
-      onWarning: (message) => telemetry.logger.warn(message),
-    },
-  );
+  const readLog = (after: number, limit: number) => readLogAfter(database.db, after, limit);
+  const bus = createRevocationBus(config.revocationBus, database, readLog, {
+    onError,
+    onWarning: (message) => telemetry.logger.warn(message),
+  });
   const sequencer = new LogSequencer(database.db, clock, (notices) => bus.publish(notices), onError);
   const direct = new DatabaseRevocationCheck(database.db, clock);
   const revocationCheck: RevocationCheck =
@@ -98,7 +94,7 @@ function createRevocationFlow(config: Config, database: DatabaseHandle, clock: C
           pollIntervalMs: config.revocationPollMs,
           maxStalenessMs: config.revocationMaxStalenessMs,
           sweepIntervalMs: MIRROR_SWEEP_INTERVAL_MS,
-          readLog: (after, limit) => readLogAfter(database.db, after, limit),
+          readLog,
           sequencePending: () => void sequencer.sequence(),
           onError,
         });

@@ -1,22 +1,11 @@
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import { withTimeout } from '../timeout';
 import { sequencePending } from './revocation-log.store';
 import type { RevocationNotice } from './revocation.notice';
 
 /** The longest a revocation's answer waits for the bus to take its versions. */
 const PUBLISH_WAIT_MS = 200;
-
-async function settledWithin(work: Promise<void> | void, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([Promise.resolve(work).catch(() => undefined), waited]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Numbers committed log entries and hands them to the bus. One run at a time per instance: callers
@@ -54,7 +43,11 @@ export class LogSequencer {
       const notices = await sequencePending(this.db, this.clock());
       // The revocation is answered once its versions are on their way, or after PUBLISH_WAIT_MS:
       // a bus that is down delays no answer for longer.
-      if (notices.length > 0) await settledWithin(this.onSequenced(notices), PUBLISH_WAIT_MS);
+      if (notices.length === 0) return;
+      // Past the wait, or should a bus reject, the versions still reach the others through the log.
+      await withTimeout(Promise.resolve(this.onSequenced(notices)), PUBLISH_WAIT_MS, 'bus publish').catch(
+        () => undefined,
+      );
     } catch (error) {
       // The revocations are committed; any instance's next sequencing numbers what this one left.
       this.onError('revocation log entries could not be numbered', error);

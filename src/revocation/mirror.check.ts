@@ -62,7 +62,7 @@ export class MirrorRevocationCheck implements RevocationCheck {
     private readonly options: MirrorOptions,
   ) {
     this.follower = new LogFollower({
-      readLog: (after, limit) => withTimeout(options.readLog(after, limit), CHECK_TIMEOUT_MS, 'revocation log read'),
+      readLog: (after, limit) => this.readLog(after, limit),
       apply: (notice) => this.applyNotice(notice),
       reload: (why) => this.fallBehind(why, null),
       sequencePending: () => options.sequencePending(),
@@ -99,8 +99,7 @@ export class MirrorRevocationCheck implements RevocationCheck {
       // Read in one turn: every version up to the applied one is in the mirror by then.
       state: () => ({ version: this.follower.appliedVersion(), contents: this.mirror.contents() }),
       position: () => ({ version: this.follower.appliedVersion(), current: this.isCurrent() }),
-      readLog: (after, limit) =>
-        withTimeout(this.options.readLog(after, limit), CHECK_TIMEOUT_MS, 'revocation log read'),
+      readLog: (after, limit) => this.readLog(after, limit),
       watch: (watcher) => this.watchers.add(watcher),
     };
   }
@@ -143,6 +142,11 @@ export class MirrorRevocationCheck implements RevocationCheck {
       logCatchUps: this.follower.catchUps,
       fullReloads: this.fullReloads,
     };
+  }
+
+  /** Every read of the log, the follower's and a stream's, is bounded like a request's check. */
+  private readLog(afterVersion: number, limit: number): Promise<LogRead> {
+    return withTimeout(this.options.readLog(afterVersion, limit), CHECK_TIMEOUT_MS, 'revocation log read');
   }
 
   /** A method, so that the compiler does not assume the flag unchanged across an await. */

@@ -2,11 +2,14 @@ import { and, gt, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { rawRows } from '../db/raw-rows';
 import { revocationFeed, revocationLog } from '../db/schema';
-import { decodeNotice, type RevocationChanges, type RevocationNotice } from './revocation.notice';
+import { noticeFrom, type RevocationChanges, type RevocationNotice } from './revocation.notice';
 
 const FEED_ROW = 1;
 /** `pg_advisory_xact_lock` key the sequencers take turns on: 'TWlg' (Token Warden log). */
 const SEQUENCER_LOCK = 0x54576c67;
+
+/** The newest version, 0 before the first: the sequencer numbers after it, readers compare with it. */
+const HEAD = sql`coalesce((select ${revocationFeed.version} from ${revocationFeed} where ${revocationFeed.id} = ${FEED_ROW}), 0)`;
 
 export interface LogEntry {
   changes: RevocationChanges;
@@ -33,9 +36,10 @@ interface NumberedRow extends Record<string, unknown> {
 }
 
 function noticeOf(row: NumberedRow): RevocationNotice | null {
-  const changes = typeof row.changes === 'string' ? row.changes : JSON.stringify(row.changes);
-  const parsed = JSON.parse(changes) as Record<string, unknown>;
-  return decodeNotice(JSON.stringify({ ...parsed, version: Number(row.version), sentAtMs: Number(row.sequenced_ms) }));
+  // jsonb comes back parsed from both drivers; a string is parsed here, once.
+  const changes: unknown = typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes;
+  if (typeof changes !== 'object' || changes === null) return null;
+  return noticeFrom({ ...changes, version: Number(row.version), sentAtMs: Number(row.sequenced_ms) });
 }
 
 function noticesOf(rows: NumberedRow[]): RevocationNotice[] {
@@ -60,7 +64,7 @@ export async function sequencePending(db: Database, nowMs: number): Promise<Revo
     const rows = rawRows<NumberedRow>(
       await tx.execute(sql`
         with head as (
-          select coalesce((select ${revocationFeed.version} from ${revocationFeed} where ${revocationFeed.id} = ${FEED_ROW}), 0) as v
+          select ${HEAD} as v
         ), pending as (
           select id, row_number() over (order by id) as n from ${revocationLog} where version is null
         )
@@ -99,7 +103,7 @@ export async function readLogAfter(
     Omit<NumberedRow, 'version'> & { version: string | number | null; head: string | number; pending: boolean }
   >(
     await db.execute(sql`
-      select coalesce((select ${revocationFeed.version} from ${revocationFeed} where ${revocationFeed.id} = ${FEED_ROW}), 0) as head,
+      select ${HEAD} as head,
              exists (select 1 from ${revocationLog} where version is null) as pending,
              l.version, l.changes, (extract(epoch from l.sequenced_at) * 1000)::bigint as sequenced_ms
         from (select 1) as one

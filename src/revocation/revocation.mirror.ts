@@ -2,10 +2,6 @@ import type { UnverifiedClaims } from '../auth/claims';
 import type { RevocationChanges } from './revocation.notice';
 import { revocationOf, type Revoked } from './revocation.rule';
 
-/**
- * Packed as one object per entry, its reason shared with every entry revoked for the same reason.
- * Held until `untilMs`, when every token it refuses has expired.
- */
 /** One entry of the whole state, as a stream sends it; each with the reason it was revoked for. */
 export type MirrorEntry =
   | { kind: 'jti'; entry: [jti: string, expiresAtMs: number, reason: string | null] }
@@ -13,6 +9,10 @@ export type MirrorEntry =
   | { kind: 'session'; entry: [sessionId: string, cutoffMs: number, untilMs: number, reason: string | null] }
   | { kind: 'key'; entry: [kid: string, reason: string | null] };
 
+/**
+ * Packed as one object per entry, its reason shared with every entry revoked for the same reason.
+ * Held until `untilMs`, when every token it refuses has expired.
+ */
 interface ExpiringEntry {
   untilMs: number;
   reason: string | null;

@@ -79,6 +79,11 @@ export function decodeNotice(payload: string): RevocationNotice | null {
   } catch {
     return null;
   }
+  return noticeFrom(value);
+}
+
+/** The notice `value` holds, once parsed; null for anything this version of the service did not write. */
+export function noticeFrom(value: unknown): RevocationNotice | null {
   if (typeof value !== 'object' || value === null) return null;
   const notice = value as Partial<Record<keyof RevocationNotice, unknown>>;
   if (!Number.isSafeInteger(notice.version) || !Number.isFinite(notice.sentAtMs)) return null;
