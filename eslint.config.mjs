@@ -16,6 +16,7 @@ export default tseslint.config(
       'drizzle/',
       // A package of its own, type-checked against the packed library by test/library-package.test.ts.
       'examples/notes-api/',
+      'packages/*/dist/',
     ],
   },
   eslint.configs.recommended,

@@ -3,7 +3,7 @@ const BUILD_TESTS = require('./test/build-tests');
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/packages/verifier/test'],
   testMatch: ['**/*.test.ts'],
   // Several instances sharing one database need a real server: these run under `npm run test:pg`.
   // The browser tests need Chromium: they run under `npm run test:browser`.

@@ -1,4 +1,4 @@
-import type { UnverifiedClaims } from '../auth/claims';
+// Compiled into @token-warden/verifier from this one source (packages/verifier): it imports nothing.
 
 export interface Revoked {
   reason: string | null;
@@ -23,7 +23,7 @@ export interface RevocationFacts {
  * and the reason shown is the most specific one that applies: jti, then key, then session, then user.
  */
 export function revocationOf(
-  token: Pick<UnverifiedClaims, 'issuedAtMs'>,
+  token: { issuedAtMs: number },
   facts: RevocationFacts,
   nowMs: number,
 ): Revoked | null {
