@@ -22,11 +22,7 @@ export interface RevocationFacts {
  * (never one cutoff instead of another, the mistake behind Keycloak's CVE-2026 not-before bugs),
  * and the reason shown is the most specific one that applies: jti, then key, then session, then user.
  */
-export function revocationOf(
-  token: { issuedAtMs: number },
-  facts: RevocationFacts,
-  nowMs: number,
-): Revoked | null {
+export function revocationOf(token: { issuedAtMs: number }, facts: RevocationFacts, nowMs: number): Revoked | null {
   const { jti, key, session, user } = facts;
   if (jti !== undefined && jti.untilMs > nowMs) return { reason: jti.reason };
   if (key !== undefined) return { reason: key.reason };
