@@ -17,6 +17,7 @@ export default tseslint.config(
       // A package of its own, type-checked against the packed library by test/library-package.test.ts.
       'examples/notes-api/',
       'packages/*/dist/',
+      'examples/resource-api/',
     ],
   },
   eslint.configs.recommended,

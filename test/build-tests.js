@@ -12,5 +12,6 @@ module.exports = [
   '/test/secrets.test.ts',
   '/test/service-process.test.ts',
   '/test/library-package.test.ts',
+  '/test/verifier-package.test.ts',
   '/test/benchmark-smoke.test.ts',
 ];
