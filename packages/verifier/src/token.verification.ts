@@ -29,6 +29,13 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 
 const invalid = (message: string) => new VerifierError('INVALID_TOKEN', message);
 
+/** The kid names no key held: the caller may fetch the key set again and retry once. */
+export class UnknownKey extends VerifierError {
+  constructor() {
+    super('INVALID_TOKEN', 'The token names a key the service does not publish.');
+  }
+}
+
 /** The header's kid, read before anything is trusted: it decides which key may verify the token. */
 export function headerKidOf(jose: JoseModule, token: string): string {
   if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) throw invalid('The token is not a JWT.');
@@ -72,8 +79,7 @@ export async function verifySignedToken(
     }));
   } catch (error) {
     if (error instanceof jose.errors.JWTExpired) throw new VerifierError('TOKEN_EXPIRED', 'The token has expired.');
-    if (error instanceof jose.errors.JWKSNoMatchingKey)
-      throw invalid('The token names a key the service does not publish.');
+    if (error instanceof jose.errors.JWKSNoMatchingKey) throw new UnknownKey();
     throw invalid('The token did not verify.');
   }
   const { sub, role, sid, jti, iat, exp } = payload as Record<string, unknown>;

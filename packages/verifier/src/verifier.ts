@@ -7,10 +7,11 @@ import {
   headerKidOf,
   loadJose,
   verifySignedToken,
+  UnknownKey,
   type JoseModule,
-  type RemoteKeys,
   type VerifiedClaims,
 } from './token.verification';
+import { SigningKeys } from './signing-keys';
 import { VerifiedClaimsCache } from './verified-claims.cache';
 import { VerifierError } from './verifier.error';
 import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './verifier.options';
@@ -49,7 +50,7 @@ export class Verifier {
     private readonly options: ResolvedOptions,
     private readonly jose: JoseModule,
     private readonly endpoints: ServiceEndpoints,
-    private readonly keys: RemoteKeys,
+    private readonly keys: SigningKeys,
     private readonly state: RevocationState,
     private readonly follower: StateFollower,
     private readonly stream: RevocationStream,
@@ -61,7 +62,7 @@ export class Verifier {
 
   /**
    * The token's claims, or a VerifierError. Once synced this makes no network call, except to
-   * fetch the key set again for a kid it has not seen (at most every 30 s).
+   * fetch the key set again for a kid it has not seen (at most every 250 ms).
    */
   async verify(token: string): Promise<VerifiedClaims> {
     if (typeof token !== 'string') throw new VerifierError('INVALID_TOKEN', 'The token is not a string.');
@@ -72,12 +73,7 @@ export class Verifier {
       // A revoked key leaves the published set: say why its tokens fail rather than "unknown key".
       const keyRevoked = this.state.keyRevocation(kid);
       if (keyRevoked !== null) throw revoked(keyRevoked.reason);
-      const claims = await verifySignedToken(this.jose, this.keys, token, kid, {
-        issuer: this.endpoints.issuer,
-        audience: this.options.audience,
-        nowMs,
-      });
-      known = this.cache.remember(token, claims);
+      known = this.cache.remember(token, await this.verifySigned(token, kid, nowMs));
     } else if (known.claims.exp * 1000 <= nowMs) {
       throw new VerifierError('TOKEN_EXPIRED', 'The token has expired.');
     }
@@ -86,6 +82,19 @@ export class Verifier {
     // Never "valid" on a state not proven current: a revocation may be waiting upstream.
     if (this.follower.stalenessMs() > this.options.maxStalenessMs) throw this.unavailable();
     return known.claims;
+  }
+
+  private async verifySigned(token: string, kid: string, nowMs: number): Promise<VerifiedClaims> {
+    const expected = { issuer: this.endpoints.issuer, audience: this.options.audience, nowMs };
+    try {
+      return await verifySignedToken(this.jose, this.keys.remote, token, kid, expected);
+    } catch (error) {
+      if (!(error instanceof UnknownKey)) throw error;
+      await this.keys
+        .reloadForUnknownKid(kid)
+        .catch((reloadError: unknown) => this.options.logger.warn?.(`signing keys: ${(reloadError as Error).message}`));
+      return verifySignedToken(this.jose, this.keys.remote, token, kid, expected);
+    }
   }
 
   /** Express-style middleware (also Connect, and Node's http): sets `req.auth`, or answers 401 / 503. */
@@ -172,13 +181,17 @@ export async function createVerifier(input: VerifierOptions): Promise<Verifier> 
   const timeoutSeconds = options.startupTimeoutMs / 1000;
   const jose = await loadJose();
   let endpoints: ServiceEndpoints;
-  let keys: RemoteKeys;
+  let keys: SigningKeys;
   try {
     endpoints = await untilDeadline((signal) => discover(options.fetch, options.issuerUrl, signal), deadlineMs);
-    keys = jose.createRemoteJWKSet(endpoints.jwksUri, {
+    // Fetched when the stream says the keys changed, or for an unknown kid at most every 250 ms
+    // (SigningKeys): never on a timer of jose's own, so verify() makes no call for a known kid.
+    const remote = jose.createRemoteJWKSet(endpoints.jwksUri, {
       cacheMaxAge: Infinity,
+      cooldownDuration: Infinity,
       [jose.customFetch]: options.fetch,
     });
+    keys = new SigningKeys(remote);
     const held = keys;
     await untilDeadline(() => held.reload(), deadlineMs);
   } catch (error) {
@@ -187,7 +200,7 @@ export async function createVerifier(input: VerifierOptions): Promise<Verifier> 
       { cause: error },
     );
   }
-  if ((keys.jwks()?.keys.length ?? 0) === 0) {
+  if (keys.count === 0) {
     throw new Error(
       `createVerifier: the service at ${options.issuerUrl.href} publishes no signing keys, so it signs with HS256, ` +
         'whose keys are never published. Run it with JWT_ALGORITHM=ES256 for other services to verify its tokens.',
@@ -195,7 +208,7 @@ export async function createVerifier(input: VerifierOptions): Promise<Verifier> 
   }
   const state = new RevocationState(Date.now());
   const reloadKeys = () => {
-    keys.reload().catch((error: unknown) => options.logger.warn?.(`signing keys: ${(error as Error).message}`));
+    keys.changed().catch((error: unknown) => options.logger.warn?.(`signing keys: ${(error as Error).message}`));
   };
   const follower = new StateFollower(
     state,
