@@ -6,7 +6,13 @@ import type { RevocationChanges } from './revocation.notice';
 import { revocationOf } from './revocation.rule';
 import type { StatusEntry, StatusIndexAllocator } from './status-list.allocator';
 import { ListBits } from './status-list.bits';
-import { findLiveLists, findStatusEntryFacts, type EntryFilter, type StatusEntryFacts } from './status-list.store';
+import {
+  findLiveLists,
+  findStatusEntryFacts,
+  type EntryFilter,
+  type ListSummary,
+  type StatusEntryFacts,
+} from './status-list.store';
 
 /** Where lists are served, under the issuer URL. */
 export const STATUS_LISTS_PATH = '/statuslists';
@@ -38,7 +44,11 @@ const RETRY_MS = 1000;
 /** How long a GET waits for revocations this instance has committed to reach the bits. */
 const SETTLE_WAIT_MS = 2000;
 
-type Work = { kind: 'entries'; filter: Required<Omit<EntryFilter, 'list'>> } | { kind: 'lists'; ids: string[] | 'all' };
+/** Which lists to evaluate whole: all, these, or only those not held yet. */
+type ListChoice = string[] | 'all' | 'new';
+type Work = { kind: 'entries'; filter: Required<Omit<EntryFilter, 'list'>> } | { kind: 'lists'; ids: ListChoice };
+/** How often the lists are read again: to learn of lists other instances opened and forget the ended. */
+const LISTS_REFRESH_MS = 30_000;
 
 const chunks = <T>(values: T[]): T[][] =>
   Array.from({ length: Math.ceil(values.length / CHUNK) }, (_, i) => values.slice(i * CHUNK, (i + 1) * CHUNK));
@@ -51,6 +61,8 @@ const chunks = <T>(values: T[]): T[][] =>
  */
 export class StatusListService {
   private readonly lists = new Map<string, ListBits>();
+  /** What the database said of each list held, when last read: a full list's last block never changes. */
+  private readonly summaries = new Map<string, ListSummary>();
   private queue: Work[] = [];
   private draining: Promise<void> | null = null;
   private stopped = false;
@@ -79,6 +91,7 @@ export class StatusListService {
       synced: () => this.enqueue({ kind: 'lists', ids: 'all' }),
     });
     this.enqueue({ kind: 'lists', ids: 'all' });
+    this.every(LISTS_REFRESH_MS, () => this.enqueue({ kind: 'lists', ids: 'new' }));
     if (!options.followsOtherInstances) {
       this.every(this.options.rescanIntervalMs, () => this.enqueue({ kind: 'lists', ids: 'all' }));
     }
@@ -118,13 +131,29 @@ export class StatusListService {
       await withTimeout(this.settled(), SETTLE_WAIT_MS, 'status list load').catch(() => undefined);
     }
     const bits = this.lists.get(id);
-    return bits ? { id, bits } : null;
+    const summary = this.summaries.get(id);
+    if (!bits || !summary) return null;
+    if (summary.reserved >= summary.size && summary.lastReservedAt <= this.liveSince()) {
+      // Full, and every token it may hold has expired: nothing left to tell anyone.
+      this.forget(id);
+      return null;
+    }
+    return { id, bits };
   }
 
   /** The ids of the lists whose tokens may still live. */
   async liveListIds(): Promise<string[]> {
-    const lists = await findLiveLists(this.db, this.allocator.liveSince(this.options.accessTokenTtlSeconds));
+    const lists = await findLiveLists(this.db, this.liveSince());
     return lists.map((list) => list.id);
+  }
+
+  private liveSince(): Date {
+    return this.allocator.liveSince(this.options.accessTokenTtlSeconds);
+  }
+
+  private forget(id: string): void {
+    this.lists.delete(id);
+    this.summaries.delete(id);
   }
 
   /** Resolves once the queued work is done. */
@@ -171,11 +200,13 @@ export class StatusListService {
 
   /** Work queued meanwhile, as one query per kind of name and one read of the lists. */
   private merge(works: Work[]) {
-    let lists: string[] | 'all' | null = null;
+    let lists: ListChoice | null = null;
     let entries: Required<Omit<EntryFilter, 'list'>> | null = null;
     for (const work of works) {
       if (work.kind === 'lists') {
-        lists = lists === 'all' || work.ids === 'all' ? 'all' : [...(lists ?? []), ...work.ids];
+        if (lists === 'all' || work.ids === 'all') lists = 'all';
+        else if (work.ids === 'new') lists ??= 'new';
+        else lists = [...(lists === 'new' || lists === null ? [] : lists), ...work.ids];
         continue;
       }
       entries ??= { jtis: [], sessionIds: [], userIds: [], kids: [] };
@@ -184,21 +215,24 @@ export class StatusListService {
     return { lists, entries };
   }
 
-  /** Reads which lists live and evaluates every token of `ids` (or of all); forgets the lists that ended. */
-  private async loadLists(ids: string[] | 'all'): Promise<void> {
-    const live = await findLiveLists(this.db, this.allocator.liveSince(this.options.accessTokenTtlSeconds));
+  /** Reads which lists live and evaluates every token of those chosen; forgets the lists that ended. */
+  private async loadLists(choice: ListChoice): Promise<void> {
+    const live = await findLiveLists(this.db, this.liveSince());
     const liveIds = new Set(live.map((list) => list.id));
-    if (ids === 'all') for (const id of this.lists.keys()) if (!liveIds.has(id)) this.lists.delete(id);
+    for (const id of this.lists.keys()) if (!liveIds.has(id)) this.forget(id);
     for (const list of live) {
-      if (ids !== 'all' && !ids.includes(list.id)) continue;
+      const known = this.lists.get(list.id);
+      if (known) this.summaries.set(list.id, list);
+      const chosen = choice === 'all' || (choice === 'new' ? !known : choice.includes(list.id));
+      if (!chosen) continue;
       // Evaluated into a fresh copy, swapped in whole: a reader never sees a list half read.
       const bits = new ListBits(list.size);
-      const known = this.lists.get(list.id);
       if (known) bits.bytes.set(known.bytes);
       await this.evaluateList(list.id, bits);
       const changed = bits.version > 0;
       bits.version = known ? known.version + (changed ? 1 : 0) : 1;
       this.lists.set(list.id, bits);
+      this.summaries.set(list.id, list);
     }
   }
 

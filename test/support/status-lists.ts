@@ -46,13 +46,14 @@ export interface CheckedList {
 /**
  * Fetches and checks a Status List Token as a relying party does (draft §8.3): jose verifies the
  * signature from our JWKS, with `typ`, `sub` equal to the uri, `exp` not passed and a `ttl`;
- * @sd-jwt/jwt-status-list decodes `lst`.
+ * @sd-jwt/jwt-status-list decodes `lst`. `from` is where to fetch it, when another instance than
+ * the uri's serves it.
  */
-export async function fetchCheckedList(uri: string, jwksUrl: string, nowMs: number): Promise<CheckedList> {
+export async function fetchCheckedList(uri: string, jwksUrl: string, nowMs: number, from = uri): Promise<CheckedList> {
   const { createLocalJWKSet, jwtVerify } = await import('jose');
   const { getListFromStatusListJWT } = await import('@sd-jwt/jwt-status-list');
-  const answer = await fetch(uri, { headers: { accept: 'application/statuslist+jwt' } });
-  if (answer.status !== 200) throw new Error(`GET ${uri}: ${answer.status} ${await answer.text()}`);
+  const answer = await fetch(from, { headers: { accept: 'application/statuslist+jwt' } });
+  if (answer.status !== 200) throw new Error(`GET ${from}: ${answer.status} ${await answer.text()}`);
   if (answer.headers.get('content-type') !== 'application/statuslist+jwt') throw new Error('wrong content type');
   const jwt = await answer.text();
   const jwks = (await (await fetch(jwksUrl)).json()) as Parameters<typeof createLocalJWKSet>[0];
