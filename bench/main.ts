@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { writeThroughputChart } from './chart';
 import { measureBuses } from './bus';
+import { benchStatusLists } from './status-list';
 import { benchContextBuilder } from './context-builder.bench';
 import { benchIntrospection } from './introspection.bench';
 import { Fleet } from './fleet';
@@ -156,6 +157,9 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     else log('DATABASE_URL is not set: the bus part skipped');
   }
 
+  let statusList;
+  if (parts.has('status-list')) statusList = await benchStatusLists(options, log);
+
   const scale = started?.scale;
   const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
   const plainMirror = scaleKind === 'postgres' ? started?.postgresPair?.mirror : started?.embedded.mirror;
@@ -178,6 +182,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     slowDelayMs: SLOW_DATABASE_DELAY_MS,
     context,
     introspection,
+    statusList,
   };
 }
 

@@ -10,6 +10,7 @@ export const BENCH_PARTS = [
   'live',
   'propagation',
   'bus',
+  'status-list',
 ] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
@@ -72,7 +73,9 @@ const USAGE = `Usage: npm run bench -- [options]
                       against a bare Apollo Server), strategies (mirror against database, scale,
                       slow database), live (WebSockets), propagation (two instances; needs
                       DATABASE_URL), bus (propagation per bus and connection, 8 instances,
-                      revocations/s, catch-up from the log; needs DATABASE_URL)
+                      revocations/s, catch-up from the log; needs DATABASE_URL), status-list
+                      (a list of 1 048 576 entries, login + refreshToken with status lists on
+                      and off, a revocation on A to the bit on B; the last needs DATABASE_URL)
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 

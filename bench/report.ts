@@ -6,6 +6,7 @@ import type { ContextCase } from './context-builder.bench';
 import type { IntrospectionResult } from './introspection.bench';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
+import type { StatusListBenchResult } from './status-list';
 import { fixed, table, type Target } from './markdown';
 import { FRAMEWORK_ID } from './overhead';
 import { pairedRatio, type ConfigurationResult } from './throughput';
@@ -40,6 +41,42 @@ export interface BenchReport {
   slowDelayMs: number;
   context: ContextCase[] | undefined;
   introspection: IntrospectionResult | undefined;
+  statusList: StatusListBenchResult | undefined;
+}
+
+function statusListSection(result: StatusListBenchResult | undefined): string {
+  const title = '## Token Status Lists';
+  if (!result) return `${title}\n\n${NOT_RUN}`;
+  const { propagation } = result;
+  return `${title}
+
+${table(
+  ['Measure', 'Value'],
+  [
+    [`\`lst\` of ${result.entries} entries, ${result.revoked} revoked (1 %)`, `${result.lstBytes} characters`],
+    ['Compressing it (zlib level 9), once per change window (median of 9)', `${fixed(result.encodeMs, 1)} ms`],
+    [
+      'First GET: every token read with its facts, the rule applied, compressed, signed',
+      `${fixed(result.coldBuildMs)} ms`,
+    ],
+    [
+      `GET of the built list, p50 / p99 (${result.gets} in a row)`,
+      `${fixed(result.getP50Ms, 2)} / ${fixed(result.getP99Ms, 2)} ms`,
+    ],
+    [
+      `login + refreshToken pairs/s, status lists on / off, and the median of each round's ratio (${result.rounds} alternating rounds)`,
+      `${fixed(result.issuingOn)} / ${fixed(result.issuingOff)}: ${fixed(result.issuingRatio, 3)} ×`,
+    ],
+    [
+      propagation
+        ? `revokeToken answered on A → bit in a GET on B, p50 / p99 / max (${propagation.revocations}, PostgreSQL)`
+        : 'revokeToken answered on A → bit in a GET on B',
+      propagation
+        ? `${fixed(propagation.p50Ms, 1)} / ${fixed(propagation.p99Ms, 1)} / ${fixed(propagation.maxMs, 1)} ms`
+        : 'not run (needs DATABASE_URL)',
+    ],
+  ],
+)}`;
 }
 
 function introspectionSection(result: IntrospectionResult | undefined): string {
@@ -365,6 +402,8 @@ ${liveSection(report)}
 ${contextSection(report.context)}
 
 ${introspectionSection(report.introspection)}
+
+${statusListSection(report.statusList)}
 
 ## Targets
 

@@ -1,7 +1,7 @@
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
-import type { Config } from './config';
+import { issuerBaseUrl, type Config } from './config';
 import type { Database, DatabaseHandle } from './db/database';
 import { RevocationFeedHub } from './live/revocation-feed.hub';
 import { SocketRegistry } from './live/socket-registry';
@@ -16,6 +16,8 @@ import { readLogAfter } from './revocation/revocation-log.store';
 import { RevocationWriter } from './revocation/revocation.feed';
 import { exportRevocationGauges } from './revocation/revocation.gauges';
 import { RevocationService } from './revocation/revocation.service';
+import { StatusIndexAllocator } from './revocation/status-list.allocator';
+import { StatusListService } from './revocation/status-list.service';
 import { KeyRing } from './keys/key-ring';
 import { deriveKeyEncryptionKey } from './keys/key-sealing';
 import { SigningKeyService } from './keys/signing-key.service';
@@ -44,6 +46,8 @@ export interface DomainServices {
   signingKeys: SigningKeyService;
   telemetry: Telemetry;
   loginThrottle: LoginThrottle;
+  /** The Token Status Lists; null with STATUS_LIST=off or without an issuer URL to serve them under. */
+  statusLists: StatusListService | null;
 }
 
 /** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
@@ -122,6 +126,30 @@ function createWriter(
   });
 }
 
+/** Positions reserved per block: one short transaction per this many tokens issued. */
+const STATUS_BLOCK_SIZE = 256;
+/** A block is given up this long after it was reserved, so that a full list's end of life is known. */
+const STATUS_BLOCK_LEASE_MS = 60_000;
+
+function createStatusLists(config: Config, db: Database, clock: Clock, telemetry: Telemetry) {
+  const baseUrl = issuerBaseUrl(config.jwt.issuer);
+  if (!config.statusList.enabled || baseUrl === null) return null;
+  const onError = (message: string, error: unknown) => telemetry.reportError(message, error);
+  const allocator = new StatusIndexAllocator(db, clock, {
+    listSize: config.statusList.size,
+    blockSize: STATUS_BLOCK_SIZE,
+    leaseMs: STATUS_BLOCK_LEASE_MS,
+    onError,
+  });
+  return new StatusListService(db, clock, allocator, {
+    baseUrl,
+    accessTokenTtlSeconds: config.jwt.accessTokenTtlSeconds,
+    // Half the ttl: a verifier's copy is never more than one ttl and a half behind.
+    rescanIntervalMs: (config.statusList.ttlSeconds * 1000) / 2,
+    onError,
+  });
+}
+
 /** The domain services alone: what the admin CLI runs its commands on. */
 export function createDomainServices(
   config: Config,
@@ -150,10 +178,16 @@ export function createDomainServices(
     metrics.loginThrottled.inc({ scope }),
   );
   const users = new UserService(db, writer, clock, passwords);
-  const issuer = new SessionTokenIssuer(tokens, clock, {
-    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-    refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
-  });
+  const statusLists = createStatusLists(config, db, clock, telemetry);
+  const issuer = new SessionTokenIssuer(
+    tokens,
+    clock,
+    {
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+      refreshReuseGraceSeconds: config.refreshReuseGraceSeconds,
+    },
+    statusLists,
+  );
   return {
     telemetry,
     db,
@@ -162,6 +196,7 @@ export function createDomainServices(
     keyRing,
     revocationCheck,
     revocationBus: flow.bus,
+    statusLists,
     signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords),
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),
@@ -230,6 +265,10 @@ export function createServices(
     start: async () => {
       await services.signingKeys.start(KEY_POLL_INTERVAL_MS, onError);
       await services.revocationCheck.start();
+      await services.statusLists?.start(services.revocationCheck, {
+        followsOtherInstances: config.revocationCheck === 'mirror',
+        warm: config.jwt.algorithm === 'ES256',
+      });
       services.sockets.start();
       stopCleanup = scheduleCleanup(
         config.cleanupIntervalSeconds,
@@ -239,6 +278,7 @@ export function createServices(
     },
     stop: async () => {
       stopCleanup?.();
+      await services.statusLists?.stop();
       await services.revocationCheck.stop();
       await services.revocationBus.stop();
       services.signingKeys.stop();

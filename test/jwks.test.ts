@@ -111,7 +111,7 @@ it('switching JWT_ALGORITHM from HS256 to ES256 signs with a new ES256 key at on
     const hs = await startTestServer({ testDatabase, dataDir });
     const user = await hs.register();
     await hs.stop({ drop: false });
-    const es = await startTestServer({ testDatabase, dataDir, env: { JWT_ALGORITHM: 'ES256' } });
+    const es = await startTestServer({ testDatabase, dataDir, env: { JWT_ALGORITHM: 'ES256', STATUS_LIST: 'off' } });
     try {
       expect((await es.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
       const again = await es.login(user.user.email, user.password);

@@ -18,6 +18,17 @@ export interface IssuedAccessToken {
   jti: string;
   issuedAt: Date;
   expiresAt: Date;
+  /** The key that signed it. */
+  kid: string;
+  /** Its Token Status List entry, when it carries a `status` claim. */
+  status: StatusClaimEntry | null;
+}
+
+/** A token's entry in a Token Status List (draft-ietf-oauth-status-list §5.2). */
+export interface StatusClaimEntry {
+  listId: string;
+  idx: number;
+  uri: string;
 }
 
 /** `unknown-key`: the kid names no key this instance holds (yet); otherwise as `invalid`. */
@@ -98,12 +109,22 @@ export class TokenService {
   }
 
   /**
+   * Whether a token signed now gets a status claim: only an ES256 key's. Anyone can verify those
+   * tokens and their lists; an HS256 token is checked by this service alone, and the draft
+   * discourages MAC-only lists (§12.6).
+   */
+  signsWithStatus(): boolean {
+    return this.keys.signer().algorithm === 'ES256';
+  }
+
+  /**
    * `notBefore` is the user's revocation cutoff: the token's `iat` is placed strictly after it,
    * so that a login right after "revoke all" is valid even within the same millisecond.
    */
   signAccessToken(
     subject: { userId: string; role: Role; sessionId: string },
     notBefore: Date | null,
+    statusEntry: StatusClaimEntry | null = null,
   ): IssuedAccessToken {
     const issuedAtMs = Math.max(this.clock(), (notBefore?.getTime() ?? 0) + 1);
     const expSeconds = Math.floor(issuedAtMs / 1000) + this.config.accessTokenTtlSeconds;
@@ -119,11 +140,21 @@ export class TokenService {
       aud: this.config.audience,
     };
     const key = this.keys.signer();
-    const token = jwt.sign(payload, key.pair.signing, {
+    // A rotation to an HS256 key between allocating and signing: the entry simply stays unused.
+    const status = key.algorithm === 'ES256' ? statusEntry : null;
+    const claims = status ? { ...payload, status: { status_list: { idx: status.idx, uri: status.uri } } } : payload;
+    const token = jwt.sign(claims, key.pair.signing, {
       algorithm: key.algorithm,
       header: { alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid },
     });
-    return { token, jti, issuedAt: new Date(issuedAtMs), expiresAt: new Date(expSeconds * 1000) };
+    return {
+      token,
+      jti,
+      issuedAt: new Date(issuedAtMs),
+      expiresAt: new Date(expSeconds * 1000),
+      kid: key.kid,
+      status,
+    };
   }
 
   /** What the revocation check needs, read from the payload, or recalled when the token verified before. */

@@ -8,6 +8,7 @@ import { observabilityConfig, type ObservabilityConfig } from './observability.c
 import { revocationConfig, type RevocationConfig } from './revocation.config';
 import { serverConfig, type ServerConfig } from './server.config';
 import { sessionsConfig, type SessionsConfig } from './sessions.config';
+import { statusListSettings, type StatusListSettings } from './status-list.config';
 import { websocketLimits, type WebSocketLimits } from './websocket.config';
 
 export { MIN_PASSWORD_LENGTH } from './admin.config';
@@ -30,6 +31,7 @@ export {
   type RevocationStrategy,
 } from './revocation.config';
 export type { LoginThrottleConfig, ThrottleLimits } from './sessions.config';
+export { issuerBaseUrl, MIN_STATUS_LIST_SIZE, type StatusListConfig } from './status-list.config';
 export { DEFAULT_WS_KEEPALIVE_SECONDS, type WebSocketLimits } from './websocket.config';
 
 /** Every setting the service runs with, one interface per concern. */
@@ -41,7 +43,8 @@ export interface Config<Secret extends Buffer | undefined = Buffer>
     AdminConfig,
     RevocationConfig,
     ObservabilityConfig,
-    OAuthConfig {
+    OAuthConfig,
+    StatusListSettings {
   production: boolean;
   graphql: GraphQLLimits;
   websocket: WebSocketLimits;
@@ -59,11 +62,13 @@ export type LoadedConfig = Config<Buffer | undefined>;
  */
 export function loadConfig(env: Env = process.env): LoadedConfig {
   const production = env.NODE_ENV === 'production';
+  const jwt = jwtSettings(env, production);
   return {
     production,
     ...serverConfig(env),
     ...databaseConfig(env),
-    ...jwtSettings(env, production),
+    ...jwt,
+    ...statusListSettings(env, jwt.jwt),
     ...sessionsConfig(env),
     ...adminConfig(env),
     ...revocationConfig(env),

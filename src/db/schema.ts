@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { Role, ROLES } from '../auth/role';
@@ -95,11 +96,39 @@ export const accessTokens = pgTable(
       .references(() => users.id),
     issuedAt: moment('issued_at').notNull(),
     expiresAt: moment('expires_at').notNull(),
+    /** The signing key's id: a key revocation names the tokens it refuses by it. */
+    kid: text('kid'),
+    /** The token's Token Status List entry (ES256 tokens only); see docs/status-lists.md. */
+    statusListId: text('status_list_id'),
+    statusIdx: integer('status_idx'),
   },
   (table) => [
     index('access_tokens_session_id_idx').on(table.sessionId),
     index('access_tokens_expires_at_idx').on(table.expiresAt),
+    // Never two tokens on one entry: the allocator's blocks are disjoint, and this proves it.
+    uniqueIndex('access_tokens_status_entry_idx').on(table.statusListId, table.statusIdx),
   ],
+);
+
+/**
+ * Token Status Lists (draft-ietf-oauth-status-list). Each instance reserves blocks of positions
+ * (`reserved` counts them); a secret keyed permutation turns a position into the list index, so
+ * indices are random and never repeat. A list is full when `reserved` reaches `size`.
+ */
+export const statusLists = pgTable(
+  'status_lists',
+  {
+    /** 128 random bits, base64url: the URI says nothing of who holds the list's tokens, nor when it opened. */
+    id: text('id').primaryKey(),
+    size: integer('size').notNull(),
+    /** The permutation's key (base64url); never served. */
+    permutationKey: text('permutation_key').notNull(),
+    reserved: integer('reserved').notNull().default(0),
+    createdAt: moment('created_at').notNull(),
+    /** The last block handed out: the list lives until every token that block may issue has expired. */
+    lastReservedAt: moment('last_reserved_at').notNull(),
+  },
+  (table) => [index('status_lists_last_reserved_at_idx').on(table.lastReservedAt)],
 );
 
 export const blacklistedTokens = pgTable(
@@ -186,6 +215,7 @@ export type SigningKeyRow = InferSelectModel<typeof signingKeys>;
 export type LoginFailureRow = InferSelectModel<typeof loginFailures>;
 export type SessionRow = InferSelectModel<typeof sessions>;
 export type AccessTokenRow = InferSelectModel<typeof accessTokens>;
+export type StatusListRow = InferSelectModel<typeof statusLists>;
 export type BlacklistedTokenRow = InferSelectModel<typeof blacklistedTokens>;
 export type AuditEventRow = InferSelectModel<typeof auditEvents>;
 

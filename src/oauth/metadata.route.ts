@@ -1,4 +1,6 @@
 import type { Request, RequestHandler } from 'express';
+import { issuerBaseUrl } from '../config';
+import { STATUS_LISTS_PATH } from '../revocation/status-list.service';
 
 export const INTROSPECTION_PATH = '/oauth/introspect';
 export const REVOCATION_PATH = '/oauth/revoke';
@@ -6,26 +8,19 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 export const REVOCATION_EVENTS_PATH = '/oauth/revocation-events';
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
-/** An issuer that is an http(s) URL, without a trailing slash; null when JWT_ISSUER is a plain name. */
-function issuerUrl(issuer: string): string | null {
-  try {
-    const url = new URL(issuer);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? issuer.replace(/\/+$/, '') : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Where the endpoints are: under the issuer URL, or, with a plain-name issuer, where this request came in. */
 function baseUrlOf(issuer: string, req: Request): string {
-  return issuerUrl(issuer) ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  return issuerBaseUrl(issuer) ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
 /**
  * RFC 8414 metadata. Discovery clients (oauth4webapi among them) check that `issuer` equals the
  * URL they started from, so JWT_ISSUER must be this service's URL for them to accept it.
  */
-export function metadataRoute(issuer: string, servesRevocationEvents: boolean): RequestHandler {
+export function metadataRoute(
+  issuer: string,
+  serves: { revocationEvents: boolean; statusLists: boolean },
+): RequestHandler {
   return (req, res) => {
     const base = baseUrlOf(issuer, req);
     res.set('cache-control', 'public, max-age=300').json({
@@ -36,7 +31,9 @@ export function metadataRoute(issuer: string, servesRevocationEvents: boolean): 
       revocation_endpoint: `${base}${REVOCATION_PATH}`,
       revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
       // Not an RFC 8414 name: the stream of docs/revocation-events.md, listed only where it is served.
-      ...(servesRevocationEvents ? { revocation_events_endpoint: `${base}${REVOCATION_EVENTS_PATH}` } : {}),
+      ...(serves.revocationEvents ? { revocation_events_endpoint: `${base}${REVOCATION_EVENTS_PATH}` } : {}),
+      // draft-ietf-oauth-status-list §9, where ES256 tokens carry status claims.
+      ...(serves.statusLists ? { status_list_aggregation_endpoint: `${base}${STATUS_LISTS_PATH}` } : {}),
       token_endpoint_auth_methods_supported: ['client_secret_basic'],
       response_types_supported: [],
       scopes_supported: ['USER', 'ADMIN'],
@@ -46,7 +43,7 @@ export function metadataRoute(issuer: string, servesRevocationEvents: boolean): 
 
 /** RFC 8414 §3: an issuer with a path has its metadata at the well-known path followed by that path. */
 export function metadataPaths(issuer: string): string[] {
-  const url = issuerUrl(issuer);
+  const url = issuerBaseUrl(issuer);
   const path = url === null ? '' : new URL(url).pathname.replace(/\/+$/, '');
   return path === '' ? [METADATA_PATH] : [METADATA_PATH, `${METADATA_PATH}${path}`];
 }

@@ -15,10 +15,13 @@ import {
 import type { RevocationEventStreams } from './revocation-events.hub';
 import { revocationEventsRoute } from './revocation-events.route';
 import { revocationRoute } from './revocation.route';
+import { STATUS_LISTS_PATH } from '../revocation/status-list.service';
+import { statusListAggregationRoute, statusListCors, statusListRoute } from './status-list.route';
+import { StatusListTokens } from './status-list.token';
 
 /**
  * What other services use: the JWKS, RFC 8414 metadata, RFC 7662 introspection, RFC 7009
- * revocation and the revocation event stream.
+ * revocation, the revocation event stream and the Token Status Lists.
  */
 export function oauthRoutes(
   config: Config,
@@ -30,8 +33,20 @@ export function oauthRoutes(
   const router = Router();
   router.get(JWKS_PATH, jwksRoute(services.keyRing, config.signingKeys.publishSeconds));
   const source = services.revocationCheck.stateSource();
-  for (const path of metadataPaths(config.jwt.issuer))
-    router.get(path, metadataRoute(config.jwt.issuer, source !== null));
+  const { statusLists } = services;
+  const serves = {
+    revocationEvents: source !== null,
+    statusLists: statusLists !== null && config.jwt.algorithm === 'ES256',
+  };
+  for (const path of metadataPaths(config.jwt.issuer)) router.get(path, metadataRoute(config.jwt.issuer, serves));
+  if (statusLists !== null) {
+    const ttlSeconds = config.statusList.ttlSeconds;
+    const tokens = new StatusListTokens(services.keyRing, services.clock, ttlSeconds, (id) => statusLists.uriOf(id));
+    const endpoint = { statusLists, tokens, ttlSeconds };
+    router.all([STATUS_LISTS_PATH, `${STATUS_LISTS_PATH}/:id`], statusListCors);
+    router.get(STATUS_LISTS_PATH, statusListAggregationRoute(endpoint));
+    router.get(`${STATUS_LISTS_PATH}/:id`, statusListRoute(endpoint));
+  }
   router.post(
     INTROSPECTION_PATH,
     introspectionRoute({

@@ -1,4 +1,4 @@
-import type { IssuedAccessToken, TokenService } from '../auth/tokens';
+import type { IssuedAccessToken, StatusClaimEntry, TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { UserRow } from '../db/schema';
@@ -34,12 +34,18 @@ export interface SessionRef {
 
 export const MAX_USER_AGENT_LENGTH = 200;
 
+/** Where ES256 tokens get their status list entry; absent with STATUS_LIST=off. */
+export interface StatusEntries {
+  allocate(tx: Database): Promise<StatusClaimEntry>;
+}
+
 /** Issues a session's tokens: the session row and first pair at sign-in, a new access token at each rotation. */
 export class SessionTokenIssuer {
   constructor(
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly policy: SessionPolicy,
+    private readonly statusEntries: StatusEntries | null = null,
   ) {}
 
   get reuseGraceMs(): number {
@@ -69,13 +75,21 @@ export class SessionTokenIssuer {
   }
 
   async issueAccessToken(tx: Database, user: UserRow, sessionId: string): Promise<IssuedAccessToken> {
-    const access = this.tokens.signAccessToken({ userId: user.id, role: user.role, sessionId }, user.tokensValidAfter);
+    const entry = this.statusEntries && this.tokens.signsWithStatus() ? await this.statusEntries.allocate(tx) : null;
+    const access = this.tokens.signAccessToken(
+      { userId: user.id, role: user.role, sessionId },
+      user.tokensValidAfter,
+      entry,
+    );
     await recordIssuedToken(tx, {
       jti: access.jti,
       sessionId,
       userId: user.id,
       issuedAt: access.issuedAt,
       expiresAt: access.expiresAt,
+      kid: access.kid,
+      statusListId: access.status?.listId ?? null,
+      statusIdx: access.status?.idx ?? null,
     });
     return access;
   }
