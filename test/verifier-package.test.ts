@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './support/free-port';
 import { postGraphQL } from './support/graphql-client';
 import { LOGOUT, REGISTER, type AuthPayloadData } from './support/operations';
 import { adminTokenOf, runService, useServiceData, type ServiceProcess } from './support/service-process';
@@ -53,9 +54,12 @@ beforeAll(async () => {
   process.stdout.write(
     `verifier package: packed in ${packed.ms} ms, resource-api installed in ${installed.ms} ms, compiled in ${compiled.ms} ms\n`,
   );
+  const port = await freePort();
   const started = runService({
     ...serviceEnv(),
+    PORT: String(port),
     JWT_ALGORITHM: 'ES256',
+    JWT_ISSUER: `http://127.0.0.1:${port}`,
     OAUTH_CLIENTS: `${CLIENT.id}:${CLIENT.secret}`,
   });
   service = started;

@@ -14,6 +14,8 @@ const RESOURCE_API = join(__dirname, '..', '..', 'examples', 'resource-api', 'di
 const CLIENT = { id: 'orders-api', secret: 'an-orders-api-secret-of-at-least-32-chars' };
 const env = {
   JWT_ALGORITHM: 'ES256',
+  // Two instances on two ports have no one URL to be JWT_ISSUER, which status lists need.
+  STATUS_LIST: 'off',
   OAUTH_CLIENTS: `${CLIENT.id}:${CLIENT.secret}`,
   SIGNING_KEY_PUBLISH_SECONDS: '10',
 };

@@ -8,6 +8,9 @@ export interface ServiceEndpoints {
 
 const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
+/** The service answered, and what it said will not change by asking again: a configuration to fix. */
+export class ServiceMismatch extends Error {}
+
 /** RFC 8414 §3: the well-known path goes between the host and the issuer's own path. */
 export function metadataUrlOf(issuerUrl: URL): URL {
   const path = issuerUrl.pathname.replace(/\/+$/, '');
@@ -17,7 +20,7 @@ export function metadataUrlOf(issuerUrl: URL): URL {
 function endpointOf(metadata: Record<string, unknown>, name: string, base: URL): URL {
   const value = metadata[name];
   if (typeof value !== 'string') {
-    throw new Error(
+    throw new ServiceMismatch(
       name === 'revocation_events_endpoint'
         ? `The service at ${base.href} does not serve revocation events: it runs REVOCATION_CHECK=database, or a version without them.`
         : `The service's metadata at ${base.href} has no ${name}.`,
@@ -25,7 +28,8 @@ function endpointOf(metadata: Record<string, unknown>, name: string, base: URL):
   }
   const url = new URL(value);
   // Keys and the revocation state come from where discovery was asked, never from elsewhere.
-  if (url.origin !== base.origin) throw new Error(`The service's ${name} (${value}) is not on ${base.origin}.`);
+  if (url.origin !== base.origin)
+    throw new ServiceMismatch(`The service's ${name} (${value}) is not on ${base.origin}.`);
   return url;
 }
 
@@ -43,7 +47,7 @@ export async function discover(fetcher: typeof fetch, issuerUrl: URL, signal: Ab
   if (typeof issuer !== 'string' || issuer === '') throw new Error(`${url.href} names no issuer.`);
   // RFC 8414 §3.3: an issuer that is a URL must be the one discovery started from.
   if (/^https?:\/\//i.test(issuer) && issuer.replace(/\/+$/, '') !== issuerUrl.href.replace(/\/+$/, '')) {
-    throw new Error(`${url.href} names the issuer ${issuer}, not ${issuerUrl.href}.`);
+    throw new ServiceMismatch(`${url.href} names the issuer ${issuer}, not ${issuerUrl.href}.`);
   }
   return {
     issuer,

@@ -1,4 +1,4 @@
-import { discover, type ServiceEndpoints } from './discovery';
+import { discover, ServiceMismatch, type ServiceEndpoints } from './discovery';
 import { expressMiddleware, type Middleware } from './express.middleware';
 import { RevocationState, type StateSize } from './revocation.state';
 import { RevocationStream } from './revocation.stream';
@@ -162,7 +162,7 @@ async function untilDeadline<T>(work: (signal: AbortSignal) => Promise<T>, deadl
       return await work(AbortSignal.timeout(Math.max(1, Math.min(deadlineMs - Date.now(), 10_000))));
     } catch (error) {
       const remaining = deadlineMs - Date.now();
-      if (remaining <= 0) throw error;
+      if (remaining <= 0 || error instanceof ServiceMismatch) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, remaining)));
       delayMs = Math.min(delayMs * 2, 2000);
     }
@@ -195,6 +195,7 @@ export async function createVerifier(input: VerifierOptions): Promise<Verifier> 
     const held = keys;
     await untilDeadline(() => held.reload(), deadlineMs);
   } catch (error) {
+    if (error instanceof ServiceMismatch) throw new Error(`createVerifier: ${error.message}`, { cause: error });
     throw new Error(
       `createVerifier: could not reach the service at ${options.issuerUrl.href} within ${timeoutSeconds} s: ${(error as Error).message}`,
       { cause: error },

@@ -7,10 +7,13 @@ import { useTestServer } from '../../../test/support/shared-server';
 import { StreamTap } from '../../../test/support/stream-tap';
 import { TestClock } from '../../../test/support/test-clock';
 import { startTestServer } from '../../../test/support/test-server';
+import { freePort } from '../../../test/support/free-port';
 import { waitFor } from '../../../test/support/wait';
 
 const CLIENT = { id: 'orders-api', secret: 'an-orders-api-secret-of-at-least-32-chars' };
-const server = useTestServer({ env: { JWT_ALGORITHM: 'ES256', OAUTH_CLIENTS: `${CLIENT.id}:${CLIENT.secret}` } });
+/** A plain-name issuer (status lists need a URL one, hence off), so that a hop in between can carry the traffic. */
+const ES256 = { JWT_ALGORITHM: 'ES256', STATUS_LIST: 'off', OAUTH_CLIENTS: `${CLIENT.id}:${CLIENT.secret}` };
+const server = useTestServer({ env: ES256 });
 
 const options = (issuer: string, extra: Record<string, unknown> = {}) => ({
   issuer,
@@ -73,6 +76,38 @@ describe('createVerifier', () => {
       createVerifier(options(server.baseUrl, { clientSecret: 'wrong-secret', startupTimeoutSeconds: 20 })),
     ).rejects.toThrow(/refused client "orders-api".*401/s);
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('accepts a service whose JWT_ISSUER is its URL, and refuses one that names another issuer', async () => {
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const named = await startTestServer({
+      port,
+      env: { JWT_ALGORITHM: 'ES256', JWT_ISSUER: issuer, OAUTH_CLIENTS: `${CLIENT.id}:${CLIENT.secret}` },
+    });
+    try {
+      const verifier = await createVerifier(options(issuer));
+      try {
+        const user = await named.register();
+        expect(await verifier.verify(user.accessToken)).toMatchObject({ iss: issuer });
+        expect(await outcome(verifier, (await server.register()).accessToken)).toBe('INVALID_TOKEN');
+      } finally {
+        await verifier.close();
+      }
+      // Reached at another address, the service still names its own URL: refused at once, not retried.
+      const tap = await StreamTap.start(issuer);
+      try {
+        const started = performance.now();
+        await expect(createVerifier(options(tap.baseUrl, { startupTimeoutSeconds: 20 }))).rejects.toThrow(
+          `names the issuer ${issuer}, not ${tap.baseUrl}/`,
+        );
+        expect(performance.now() - started).toBeLessThan(5000);
+      } finally {
+        await tap.close();
+      }
+    } finally {
+      await named.stop();
+    }
   });
 
   it('rejects after startupTimeoutSeconds when the service cannot be reached', async () => {
@@ -154,10 +189,7 @@ describe('verify', () => {
     // A service whose clock runs 16 minutes behind issues tokens that expired a minute ago.
     const clock = new TestClock();
     clock.advance(-16 * 60_000);
-    const late = await startTestServer({
-      clock,
-      env: { JWT_ALGORITHM: 'ES256', OAUTH_CLIENTS: `${CLIENT.id}:${CLIENT.secret}` },
-    });
+    const late = await startTestServer({ clock, env: ES256 });
     try {
       const lateVerifier = await createVerifier(options(late.baseUrl));
       try {
