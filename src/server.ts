@@ -31,6 +31,7 @@ import { RequestSpans } from './observability/request-span';
 import { RequestTracking } from './observability/request-tracking';
 import { SubscriptionTracking } from './observability/subscription-tracking';
 import { Telemetry } from './observability/telemetry';
+import { exportEventStreamGauges } from './oauth/revocation-events.gauges';
 import { tracedRevocationCheck } from './revocation/traced-revocation.check';
 import { createServices, type Services } from './services';
 
@@ -75,6 +76,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   app.set('trust proxy', config.trustProxy);
   const draining = new ConnectionDraining();
   const eventStreams = new RevocationEventStreams(config.revocationEventsMaxStreamsPerClient);
+  exportEventStreamGauges(telemetry.metrics.registry, eventStreams);
   const httpServer = createHttpServer(expressMessageClasses(app), (req, res) => {
     draining.track(res);
     app(req, res);

@@ -19,6 +19,7 @@ import {
   nextHeartbeat,
 } from './support/revocation-events';
 import { kidOf } from './support/signing-keys';
+import { sample, scrape } from './support/prometheus';
 import { useTestServer } from './support/shared-server';
 import type { SseReader } from './support/sse-reader';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -266,7 +267,10 @@ describe('authentication and limits', () => {
 
   it('refuses a stream past the per-client cap with 429 and Retry-After; a closed one frees its place', async () => {
     const capped = basicAuth(CAPPED, CAPPED_SECRET);
+    const openStreams = async () => sample((await scrape(server)).text, 'token_warden_revocation_event_streams');
+    const before = await openStreams();
     const held = await Promise.all([open(capped), open(capped), open(capped)]);
+    expect(await openStreams()).toBe(before + 3);
     for (const reader of held) expect(reader.status).toBe(200);
     const refused = await open(capped);
     expect(refused.status).toBe(429);

@@ -14,6 +14,13 @@ export class RevocationEventStreams {
 
   constructor(private readonly maxPerClient: number) {}
 
+  /** Streams open now, over every client. */
+  get size(): number {
+    let open = 0;
+    for (const streams of this.byClient.values()) open += streams.size;
+    return open;
+  }
+
   get shuttingDown(): boolean {
     return this.closing;
   }
