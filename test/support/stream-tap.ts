@@ -18,6 +18,8 @@ export class StreamTap {
   private readonly open = new Set<ServerResponse>();
   private readonly sockets = new Set<Socket>();
   private cutAfterBytes: number | null = null;
+  /** TCP connections accepted (or refused while down) so far. */
+  connections = 0;
   private down = false;
   port = 0;
 
@@ -31,6 +33,7 @@ export class StreamTap {
     const tap = new StreamTap(new URL(targetBaseUrl), server);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => tap.forward(req, res));
     server.on('connection', (socket: Socket) => {
+      tap.connections += 1;
       tap.sockets.add(socket);
       socket.once('close', () => tap.sockets.delete(socket));
       if (tap.down) socket.destroy();
