@@ -35,6 +35,8 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number, al
       JWT_SECRET: randomBytes(48).toString('base64'),
       REVOCATION_CHECK: strategy,
       JWT_ALGORITHM: algorithm,
+      // The request context alone is measured: no status list uri to serve, so no issuer URL needed.
+      STATUS_LIST: 'off',
       TOKEN_CACHE_SIZE: tokenCacheSize === undefined ? undefined : String(tokenCacheSize),
       DATA_DIR: dataDir,
     }),
