@@ -24,14 +24,14 @@ export interface Timed<T> {
   ms: number;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
+export async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
   const started = performance.now();
   const value = await work();
   return { value, ms: Math.round(performance.now() - started) };
 }
 
 /** npm with the parent run's npm_* settings removed, so that `npm test` does not leak into it. */
-function npmEnv(): NodeJS.ProcessEnv {
+export function npmEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
 }
 
@@ -61,23 +61,31 @@ export function installExample(
   tarball: string,
   extraFiles: Record<string, string> = {},
 ): Promise<Timed<string>> {
+  return installExampleApp(work, { example: 'notes-api', dependency: 'token-warden', tarball, extraFiles });
+}
+
+/** An app of examples/ copied into `work/<example>`, one dependency pointed at a packed tarball, installed. */
+export function installExampleApp(
+  work: string,
+  app: { example: string; dependency: string; tarball: string; extraFiles?: Record<string, string> },
+): Promise<Timed<string>> {
   return timed(async () => {
-    const app = join(work, 'notes-api');
-    cpSync(join(ROOT, 'examples', 'notes-api'), app, {
+    const folder = join(work, app.example);
+    cpSync(join(ROOT, 'examples', app.example), folder, {
       recursive: true,
       filter: (source) => !/[/\\](node_modules|dist|package-lock\.json)$/.test(source),
     });
-    const manifestPath = join(app, 'package.json');
+    const manifestPath = join(folder, 'package.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
-    manifest.dependencies['token-warden'] = `file:${tarball}`;
+    manifest.dependencies[app.dependency] = `file:${app.tarball}`;
     writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-    for (const [path, text] of Object.entries(extraFiles)) writeFileSync(join(app, path), text);
+    for (const [path, text] of Object.entries(app.extraFiles ?? {})) writeFileSync(join(folder, path), text);
     await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'], {
-      cwd: app,
+      cwd: folder,
       env: npmEnv(),
       maxBuffer: 16 * 1024 * 1024,
     });
-    return app;
+    return folder;
   });
 }
 

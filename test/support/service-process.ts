@@ -9,37 +9,51 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD } from './test-server';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
-export interface ServiceProcess {
+/** A compiled program run as a process of its own, until it says where it listens. */
+export interface RunningProcess {
   child: ChildProcess;
   output: () => string;
-  /** Resolves with the base URL once the service says it is listening. */
+  /** Resolves with the base URL once the process says it is listening; rejects if it exits first. */
   ready: Promise<string>;
   exited: Promise<number | null>;
 }
 
-/** Runs the compiled service (or an app built on it, `main` in `cwd`) as a user would, with exactly the given environment. */
-export function runService(env: Record<string, string>, options: { main?: string; cwd?: string } = {}): ServiceProcess {
-  const child = spawn(process.execPath, [options.main ?? MAIN], {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: 'pipe',
-  });
+export type ServiceProcess = RunningProcess;
+
+/** Runs `main` with exactly `env`; `listening` finds the base URL in what it printed so far. */
+export function runProcess(
+  main: string,
+  env: Record<string, string>,
+  listening: (output: string) => string | undefined,
+  cwd?: string,
+): RunningProcess {
+  const child = spawn(process.execPath, [main], { cwd, env, stdio: 'pipe' });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      // The same in JSON and in pretty output: the message and, before or after it, the url field.
-      if (!output.includes('token-warden listening')) return;
-      const match = /(http:\/\/[^/\s"]+)\/graphql/.exec(output);
-      if (match?.[1]) resolve(match[1]);
+      const url = listening(output);
+      if (url !== undefined) resolve(url);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`service exited with ${code}: ${output}`)));
+    void exited.then((code) => reject(new Error(`${main} exited with ${code}: ${output}`)));
   });
   ready.catch(() => undefined);
   return { child, output: () => output, ready, exited };
+}
+
+/** Runs the compiled service (or an app built on it, `main` in `cwd`) as a user would, with exactly the given environment. */
+export function runService(env: Record<string, string>, options: { main?: string; cwd?: string } = {}): ServiceProcess {
+  return runProcess(
+    options.main ?? MAIN,
+    { PATH: process.env.PATH ?? '', ...env },
+    // The same in JSON and in pretty output: the message and, before or after it, the url field.
+    (output) =>
+      output.includes('token-warden listening') ? /(http:\/\/[^/\s"]+)\/graphql/.exec(output)?.[1] : undefined,
+    options.cwd,
+  );
 }
 
 /** The environment that makes a service process bootstrap the test administrator. */

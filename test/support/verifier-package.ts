@@ -1,22 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { compileStrictly, type Timed } from './library-package';
+import { compileStrictly, installExampleApp, npmEnv, timed, type Timed } from './library-package';
+import { runProcess, type RunningProcess } from './service-process';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: Math.round(performance.now() - started) };
-}
 
 export interface PackedVerifier {
   tarball: string;
@@ -58,34 +49,12 @@ export function packVerifier(work: string): Promise<Timed<PackedVerifier>> {
 
 /** examples/resource-api copied into `work/resource-api`, its verifier dependency pointed at `tarball`, installed. */
 export function installResourceApi(work: string, tarball: string): Promise<Timed<string>> {
-  return timed(async () => {
-    const app = join(work, 'resource-api');
-    cpSync(join(ROOT, 'examples', 'resource-api'), app, {
-      recursive: true,
-      filter: (source) => !/[/\\](node_modules|dist|package-lock\.json)$/.test(source),
-    });
-    const manifestPath = join(app, 'package.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
-    manifest.dependencies['@token-warden/verifier'] = `file:${tarball}`;
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-    await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'], {
-      cwd: app,
-      env: npmEnv(),
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return app;
-  });
+  return installExampleApp(work, { example: 'resource-api', dependency: '@token-warden/verifier', tarball });
 }
 
 export { compileStrictly };
 
-export interface ResourceApiProcess {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves with the base URL once the API listens; rejects if it exits first. */
-  ready: Promise<string>;
-  exited: Promise<number | null>;
-}
+export type ResourceApiProcess = RunningProcess;
 
 export interface ResourceApiSettings {
   issuer: string;
@@ -96,8 +65,9 @@ export interface ResourceApiSettings {
 
 /** Runs a compiled resource API (examples/resource-api's dist/main.js) as a process of its own. */
 export function runResourceApi(main: string, settings: ResourceApiSettings): ResourceApiProcess {
-  const child = spawn(process.execPath, [main], {
-    env: {
+  return runProcess(
+    main,
+    {
       PATH: process.env.PATH ?? '',
       PORT: '0',
       TOKEN_WARDEN_URL: settings.issuer,
@@ -105,22 +75,8 @@ export function runResourceApi(main: string, settings: ResourceApiSettings): Res
       TOKEN_WARDEN_CLIENT_SECRET: settings.clientSecret,
       MAX_STALENESS_SECONDS: String(settings.maxStalenessSeconds ?? 5),
     },
-    stdio: 'pipe',
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /resource-api listening on (http:\/\/[^\s]+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`resource-api exited with ${code}: ${output}`)));
-  });
-  ready.catch(() => undefined);
-  return { child, output: () => output, ready, exited };
+    (output) => /resource-api listening on (http:\/\/\S+)/.exec(output)?.[1],
+  );
 }
 
 export async function stopResourceApi(api: ResourceApiProcess): Promise<void> {
