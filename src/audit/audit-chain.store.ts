@@ -1,0 +1,103 @@
+import { and, asc, count, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../db/database';
+import { rawRows } from '../db/raw-rows';
+import { auditChain, auditEvents, type AuditChainRow, type AuditEventRow } from '../db/schema';
+
+/** `pg_try_advisory_xact_lock` key the sealers take turns on: 'TWac' (Token Warden audit chain). */
+const SEALER_LOCK = 0x54576163;
+
+/** Takes the sealers' lock for this transaction, or answers false when another sealer holds it. */
+export async function trySealerLock(tx: Database): Promise<boolean> {
+  const [row] = rawRows<{ locked: boolean }>(
+    await tx.execute(sql`select pg_try_advisory_xact_lock(${SEALER_LOCK}) as locked`),
+  );
+  return row?.locked === true;
+}
+
+/** The newest link, or undefined before the first event is sealed. */
+export async function readChainHead(db: Database): Promise<AuditChainRow | undefined> {
+  const [head] = await db.select().from(auditChain).orderBy(desc(auditChain.position)).limit(1);
+  return head;
+}
+
+/** Committed events after `afterId`, oldest first. */
+export async function readEventsAfter(db: Database, afterId: number, limit: number): Promise<AuditEventRow[]> {
+  return db.select().from(auditEvents).where(gt(auditEvents.id, afterId)).orderBy(asc(auditEvents.id)).limit(limit);
+}
+
+export async function appendLinks(db: Database, links: AuditChainRow[]): Promise<void> {
+  if (links.length > 0) await db.insert(auditChain).values(links);
+}
+
+/** Links after `afterPosition` up to `lastPosition`, in chain order. */
+export async function readLinks(
+  db: Database,
+  afterPosition: number,
+  lastPosition: number,
+  limit: number,
+): Promise<AuditChainRow[]> {
+  return db
+    .select()
+    .from(auditChain)
+    .where(and(gt(auditChain.position, afterPosition), lte(auditChain.position, lastPosition)))
+    .orderBy(asc(auditChain.position))
+    .limit(limit);
+}
+
+/** Events after `afterId` up to `lastId`, oldest first. */
+export async function readEventsBetween(
+  db: Database,
+  afterId: number,
+  lastId: number,
+  limit: number,
+): Promise<AuditEventRow[]> {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(gt(auditEvents.id, afterId), lte(auditEvents.id, lastId)))
+    .orderBy(asc(auditEvents.id))
+    .limit(limit);
+}
+
+export async function countEventsAfter(db: Database, afterId: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(auditEvents).where(gt(auditEvents.id, afterId));
+  return row?.n ?? 0;
+}
+
+export interface ExportRange {
+  /** Events at or after this instant. */
+  since?: Date;
+  /** Events before this instant. */
+  until?: Date;
+}
+
+export interface ExportedRow {
+  event: AuditEventRow;
+  link: AuditChainRow | null;
+  /** The link before this event's: what an external store needs to check the first line it got. */
+  previousLink: string | null;
+}
+
+const previous = alias(auditChain, 'previous');
+
+/** Events in id order with their links, after `afterId`, within `range`. */
+export async function readEventsWithLinks(
+  db: Database,
+  range: ExportRange,
+  afterId: number,
+  limit: number,
+): Promise<ExportedRow[]> {
+  const conditions: SQL[] = [gt(auditEvents.id, afterId)];
+  if (range.since) conditions.push(gte(auditEvents.at, range.since));
+  if (range.until) conditions.push(lt(auditEvents.at, range.until));
+  const rows = await db
+    .select({ event: auditEvents, link: auditChain, previousLink: previous.link })
+    .from(auditEvents)
+    .leftJoin(auditChain, eq(auditChain.eventId, auditEvents.id))
+    .leftJoin(previous, eq(previous.position, sql`${auditChain.position} - 1`))
+    .where(and(...conditions))
+    .orderBy(asc(auditEvents.id))
+    .limit(limit);
+  return rows;
+}
