@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { nextLink } from '../src/audit/audit-chain';
+import { AuditChainService } from '../src/audit/audit-chain.service';
 import type { Verification } from '../src/audit/audit-chain.verify';
 import type { ExportedEvent } from '../src/audit/audit.export';
 import type { Database } from '../src/db/database';
@@ -91,6 +92,24 @@ describe('sealing', () => {
     expect(waiting).toMatchObject({ ok: true, head: { eventId: gap - 1 } });
     expect(waiting.ok && waiting.unsealed).toBeGreaterThan(0);
     await sealPastGaps();
+    expect(await chain().verify()).toMatchObject({ ok: true, unsealed: 0 });
+  });
+
+  it('two instances sealing at once build one chain', async () => {
+    const other = new AuditChainService(server.database.db, server.clock.now, {
+      intervalMs: 1000,
+      gapGraceMs: 30_000,
+      batchSize: 3,
+      onGapSkipped: () => undefined,
+      onError: (message, error) => {
+        throw error;
+      },
+    });
+    for (let round = 0; round < 3; round += 1) {
+      await writeEvents();
+      await Promise.all([chain().seal(), other.seal(), chain().seal(), other.seal()]);
+    }
+    await other.seal();
     expect(await chain().verify()).toMatchObject({ ok: true, unsealed: 0 });
   });
 

@@ -4,15 +4,17 @@ import type { Database } from '../db/database';
 import { rawRows } from '../db/raw-rows';
 import { auditChain, auditEvents, type AuditChainRow, type AuditEventRow } from '../db/schema';
 
-/** `pg_try_advisory_xact_lock` key the sealers take turns on: 'TWac' (Token Warden audit chain). */
-const SEALER_LOCK = 0x54576163;
-
-/** Takes the sealers' lock for this transaction, or answers false when another sealer holds it. */
-export async function trySealerLock(tx: Database): Promise<boolean> {
-  const [row] = rawRows<{ locked: boolean }>(
-    await tx.execute(sql`select pg_try_advisory_xact_lock(${SEALER_LOCK}) as locked`),
+/** Whether any event waits after the newest link: one statement, what an idle sealer sends each tick. */
+export async function hasUnsealedEvents(db: Database): Promise<boolean> {
+  const [row] = rawRows<{ pending: boolean }>(
+    await db.execute(sql`
+      select exists (
+        select 1 from ${auditEvents}
+         where ${auditEvents.id} > coalesce(
+           (select ${auditChain.eventId} from ${auditChain} order by ${auditChain.position} desc limit 1), 0)
+      ) as pending`),
   );
-  return row?.locked === true;
+  return row?.pending === true;
 }
 
 /** The newest link, or undefined before the first event is sealed. */
@@ -26,6 +28,10 @@ export async function readEventsAfter(db: Database, afterId: number, limit: numb
   return db.select().from(auditEvents).where(gt(auditEvents.id, afterId)).orderBy(asc(auditEvents.id)).limit(limit);
 }
 
+/**
+ * One statement, so all or nothing. Positions are the primary key: when another sealer appended
+ * after the same head first, this fails with a unique violation and appends nothing.
+ */
 export async function appendLinks(db: Database, links: AuditChainRow[]): Promise<void> {
   if (links.length > 0) await db.insert(auditChain).values(links);
 }

@@ -2,7 +2,8 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { AuditChainRow } from '../db/schema';
 import { GENESIS_LINK, nextLink } from './audit-chain';
-import { appendLinks, readChainHead, readEventsAfter, trySealerLock } from './audit-chain.store';
+import { isUniqueViolation } from '../db/errors';
+import { appendLinks, hasUnsealedEvents, readChainHead, readEventsAfter } from './audit-chain.store';
 
 export interface SealerOptions {
   /** How often committed events are sealed. */
@@ -28,9 +29,10 @@ interface Batch {
 /**
  * Seals committed audit events into the hash chain, in id order, in the background: the requests
  * that write events take no lock and wait for nothing (a login writes one). Sealers of several
- * instances take turns on an advisory lock; one that finds it taken leaves the work to its holder
- * and comes back on its next tick. One run at a time per instance: callers during a run share the
- * next one.
+ * instances need no lock either: each appends after the head it read, in one statement, and the
+ * one that comes second finds the positions taken, appends nothing and reads again on its next
+ * tick. No transaction: the embedded database serves requests between the sealer's statements.
+ * One run at a time per instance: callers during a run share the next one.
  */
 export class AuditSealer {
   private running: Promise<number> | null = null;
@@ -74,6 +76,8 @@ export class AuditSealer {
   private async runOnce(): Promise<number> {
     let sealed = 0;
     try {
+      // Most ticks find nothing: one read, and no transaction for the embedded database to queue behind.
+      if (!(await hasUnsealedEvents(this.db))) return 0;
       for (;;) {
         const batch = await this.sealBatch();
         sealed += batch.sealed;
@@ -86,33 +90,36 @@ export class AuditSealer {
     }
   }
 
-  private sealBatch(): Promise<Batch> {
-    return this.db.transaction(async (tx) => {
-      if (!(await trySealerLock(tx))) return { sealed: 0, more: false };
-      const head = await readChainHead(tx);
-      const events = await readEventsAfter(tx, head?.eventId ?? 0, this.options.batchSize);
-      const nowMs = this.clock();
-      const links: AuditChainRow[] = [];
-      let link = head?.link ?? GENESIS_LINK;
-      let position = head?.position ?? 0;
-      let expectedId = (head?.eventId ?? 0) + 1;
-      let blocked = false;
-      for (const event of events) {
-        if (event.id !== expectedId) {
-          // Every gap of the batch starts its wait now, so old gaps (before this sealer ran) pass together.
-          if (!this.gapSettled(expectedId, nowMs)) blocked = true;
-          else if (!blocked) this.options.onGapSkipped(expectedId, event.id - 1);
-        }
-        expectedId = event.id + 1;
-        if (blocked) continue;
-        link = nextLink(link, event);
-        position += 1;
-        links.push({ position, eventId: event.id, link, sealedAt: new Date(nowMs) });
+  private async sealBatch(): Promise<Batch> {
+    const head = await readChainHead(this.db);
+    const events = await readEventsAfter(this.db, head?.eventId ?? 0, this.options.batchSize);
+    const nowMs = this.clock();
+    const links: AuditChainRow[] = [];
+    let link = head?.link ?? GENESIS_LINK;
+    let position = head?.position ?? 0;
+    let expectedId = (head?.eventId ?? 0) + 1;
+    let blocked = false;
+    for (const event of events) {
+      if (event.id !== expectedId) {
+        // Every gap of the batch starts its wait now, so old gaps (before this sealer ran) pass together.
+        if (!this.gapSettled(expectedId, nowMs)) blocked = true;
+        else if (!blocked) this.options.onGapSkipped(expectedId, event.id - 1);
       }
-      await appendLinks(tx, links);
-      this.forgetGapsBefore(links.at(-1)?.eventId);
-      return { sealed: links.length, more: !blocked && events.length === this.options.batchSize };
-    });
+      expectedId = event.id + 1;
+      if (blocked) continue;
+      link = nextLink(link, event);
+      position += 1;
+      links.push({ position, eventId: event.id, link, sealedAt: new Date(nowMs) });
+    }
+    try {
+      await appendLinks(this.db, links);
+    } catch (error) {
+      // Another instance sealed after the same head first; what it sealed needs no sealing here.
+      if (isUniqueViolation(error)) return { sealed: 0, more: false };
+      throw error;
+    }
+    this.forgetGapsBefore(links.at(-1)?.eventId);
+    return { sealed: links.length, more: !blocked && events.length === this.options.batchSize };
   }
 
   private gapSettled(fromId: number, nowMs: number): boolean {
