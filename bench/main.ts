@@ -9,6 +9,7 @@ import { benchContextBuilder } from './context-builder.bench';
 import { benchIntrospection } from './introspection.bench';
 import { Fleet } from './fleet';
 import { readOptions, type BenchOptions } from './options';
+import { measureLoginSealing } from './login-sealing';
 import { measurePropagation } from './propagation';
 import { evaluateTargets, renderMarkdown, type BenchReport } from './report';
 import { inRunOrder, startScalePair, startSlowPair, startStrategyPair, type StrategyPair } from './setup';
@@ -156,6 +157,8 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     else log('DATABASE_URL is not set: the bus part skipped');
   }
 
+  const auditSealing = parts.has('audit') ? await measureLoginSealing(fleet, options, log) : undefined;
+
   const scale = started?.scale;
   const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
   const plainMirror = scaleKind === 'postgres' ? started?.postgresPair?.mirror : started?.embedded.mirror;
@@ -178,6 +181,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     slowDelayMs: SLOW_DATABASE_DELAY_MS,
     context,
     introspection,
+    auditSealing,
   };
 }
 

@@ -10,6 +10,7 @@ export const BENCH_PARTS = [
   'live',
   'propagation',
   'bus',
+  'audit',
 ] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
@@ -72,7 +73,8 @@ const USAGE = `Usage: npm run bench -- [options]
                       against a bare Apollo Server), strategies (mirror against database, scale,
                       slow database), live (WebSockets), propagation (two instances; needs
                       DATABASE_URL), bus (propagation per bus and connection, 8 instances,
-                      revocations/s, catch-up from the log; needs DATABASE_URL)
+                      revocations/s, catch-up from the log; needs DATABASE_URL), audit (login
+                      throughput with the audit chain sealed against without)
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 

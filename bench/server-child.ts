@@ -19,8 +19,13 @@ export class ServerChild {
   }
 
   /** `script` is the process to run: the service by default, or the bare framework it is compared with. */
-  static start(name: string, env: Record<string, string>, script = 'server-process.js'): Promise<ServerChild> {
-    const child = fork(join(__dirname, script), [], {
+  static start(
+    name: string,
+    env: Record<string, string>,
+    script = 'server-process.js',
+    args: string[] = [],
+  ): Promise<ServerChild> {
+    const child = fork(join(__dirname, script), args, {
       // Logs as in production: one JSON line per request (to /dev/null), not the development pretty-printer.
       env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
       execArgv: ['--expose-gc'],

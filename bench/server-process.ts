@@ -12,6 +12,7 @@ import type { BenchCommand, ServerMessage } from './ipc';
 import { trackProcessStats } from './process-stats';
 
 const processStats = trackProcessStats();
+const CHEAP_SCRYPT = { N: 1024, r: 1, p: 1 };
 
 function send(message: ServerMessage): void {
   process.send?.(message);
@@ -34,12 +35,21 @@ async function serve(): Promise<void> {
     statementTimeoutMs: config.databaseStatementTimeoutMs,
   });
   await database.migrate();
-  const server = await createServer({ config, database, clock: systemClock, logger: createLogger(config.log) });
+  const server = await createServer({
+    config,
+    database,
+    clock: systemClock,
+    logger: createLogger(config.log),
+    // The login bench's servers: a cheap hash, so that a login's database work is what is measured.
+    scryptCost: process.argv.includes('--cheap-scrypt') ? CHEAP_SCRYPT : undefined,
+  });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
 
   const started = performance.now();
   const address = await server.start(0, '127.0.0.1');
   const startMs = performance.now() - started;
+  // The login bench's comparison: the same server with its audit sealer stopped.
+  if (process.argv.includes('--no-audit-sealing')) await server.services.auditChain.stop();
   const status = server.services.revocationCheck.status();
 
   process.on('message', (command: BenchCommand) => {
