@@ -50,7 +50,7 @@ export class Fleet {
 
   /**
    * `env` adds to or overrides the production settings, e.g. the revocation bus and its URLs;
-   * `args` go to the server process (`--no-audit-sealing`).
+   * `args` go to the server process (`--cheap-scrypt`).
    */
   async startServer(
     name: string,

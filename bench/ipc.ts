@@ -9,9 +9,16 @@ export type ServerMessage =
   | { type: 'heap'; heapUsedBytes: number }
   /** The revocation check's status: which bus the server follows, in which mode, at which version. */
   | { type: 'status'; status: RevocationCheckStatus }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** The audit sealer's new state, once it is in it. */
+  | { type: 'audit-sealing'; on: boolean };
 
-export type BenchCommand = { type: 'stats' } | { type: 'heap' } | { type: 'status' } | { type: 'stop' };
+export type BenchCommand =
+  | { type: 'stats' }
+  | { type: 'heap' }
+  | { type: 'status' }
+  | { type: 'stop' }
+  | { type: 'audit-sealing'; on: boolean };
 
 export type ProxyMessage = { type: 'listening'; port: number };
 

@@ -2,7 +2,6 @@ import type { BenchDatabase, Fleet } from './fleet';
 import { BENCH_ADMIN_EMAIL } from './fleet';
 import { runLoad } from './load';
 import type { BenchOptions } from './options';
-import type { ServerChild } from './server-child';
 
 /** Logins per second with the audit sealer running and with it stopped, on one database kind. */
 export interface LoginSealingResult {
@@ -44,64 +43,59 @@ const LEAD_IN_SECONDS = 1;
 const LOGIN_DURATION_FACTOR = 2;
 
 /**
- * `login` writes one audit event each; the sealer chains them after they commit. Two servers on
- * two databases of the same kind, one whose sealer was stopped at start, driven by the same login
- * load in alternating order, round after round, so that drift in the machine falls on both alike.
- * scrypt runs at a tenth of a millisecond instead of its production 50 ms and more: a login is then
- * its database work (session, access token, audit event), and the sealer's share of it shows.
+ * `login` writes one audit event each; the sealer chains them after they commit. One server, its
+ * sealer running in some runs and stopped in the others, alternating within each round and in
+ * reverse order from one round to the next: the same process, heap and database on both sides, so
+ * that only the sealer and the machine's drift differ, and the drift falls on both alike. scrypt
+ * runs at a tenth of a millisecond instead of its production 50 ms and more: a login is then its
+ * database work (session, access token, audit event), and the sealer's share of it shows.
  */
 async function measureOn(
   fleet: Fleet,
   kind: 'embedded' | 'postgres',
-  databases: [BenchDatabase, BenchDatabase],
+  database: BenchDatabase,
   options: BenchOptions,
   log: (line: string) => void,
 ): Promise<LoginSealingResult> {
-  const sealed = await fleet.startServer(`${kind}-login-sealed`, databases[0], 'mirror', UNTHROTTLED, [
-    '--cheap-scrypt',
-  ]);
-  const unsealed = await fleet.startServer(`${kind}-login-unsealed`, databases[1], 'mirror', UNTHROTTLED, [
-    '--cheap-scrypt',
-    '--no-audit-sealing',
-  ]);
-  const query = `mutation { login(email: "${BENCH_ADMIN_EMAIL}", password: "${fleet.adminPassword}") { accessToken } }`;
-  const samples = new Map<ServerChild, RoundSample[]>([
-    [sealed, []],
-    [unsealed, []],
-  ]);
+  const server = await fleet.startServer(`${kind}-login`, database, 'mirror', UNTHROTTLED, ['--cheap-scrypt']);
+  const target = {
+    url: server.url,
+    query: `mutation { login(email: "${BENCH_ADMIN_EMAIL}", password: "${fleet.adminPassword}") { accessToken } }`,
+    expectStatus: 200,
+  };
+  const samples = { sealed: [] as RoundSample[], unsealed: [] as RoundSample[] };
   const durationSeconds = options.durationSeconds * LOGIN_DURATION_FACTOR;
   for (let round = 0; round < options.rounds; round += 1) {
-    const order = round % 2 === 0 ? [sealed, unsealed] : [unsealed, sealed];
-    for (const server of order) {
-      const target = { url: server.url, query, expectStatus: 200 };
+    const order = round % 2 === 0 ? (['sealed', 'unsealed'] as const) : (['unsealed', 'sealed'] as const);
+    for (const side of order) {
+      await server.setAuditSealing(side === 'sealed');
       if (options.warmUp) await runLoad(target, { connections: options.connections, durationSeconds: LEAD_IN_SECONDS });
       const before = await server.stats();
       const sample = await runLoad(target, { connections: options.connections, durationSeconds });
       const after = await server.stats();
-      samples.get(server)?.push({
+      samples[side].push({
         loginsPerSecond: sample.requestsPerSecond,
         logins: sample.requests,
         cpuMicros: after.cpuMicros - before.cpuMicros,
       });
-      log(`  ${server.name}: ${sample.requestsPerSecond.toFixed(1)} logins/s`);
+      log(`  ${kind}, ${side}: ${sample.requestsPerSecond.toFixed(1)} logins/s`);
     }
   }
-  const sealedRounds = samples.get(sealed) ?? [];
-  const unsealedRounds = samples.get(unsealed) ?? [];
+  await server.setAuditSealing(true);
   const rate = (rounds: RoundSample[]) => median(rounds.map((run) => run.loginsPerSecond));
   const cpu = (rounds: RoundSample[]) =>
     rounds.reduce((sum, run) => sum + run.cpuMicros, 0) / rounds.reduce((sum, run) => sum + run.logins, 0);
   return {
     database: kind,
-    sealedPerSecond: rate(sealedRounds),
-    unsealedPerSecond: rate(unsealedRounds),
+    sealedPerSecond: rate(samples.sealed),
+    unsealedPerSecond: rate(samples.unsealed),
     ratio: median(
-      sealedRounds.map((run, round) => run.loginsPerSecond / (unsealedRounds[round]?.loginsPerSecond ?? NaN)),
+      samples.sealed.map((run, round) => run.loginsPerSecond / (samples.unsealed[round]?.loginsPerSecond ?? NaN)),
     ),
-    sealedCpuMicros: cpu(sealedRounds),
-    unsealedCpuMicros: cpu(unsealedRounds),
-    logins: sealedRounds.reduce((sum, run) => sum + run.logins, 0),
-    rounds: sealedRounds.length,
+    sealedCpuMicros: cpu(samples.sealed),
+    unsealedCpuMicros: cpu(samples.unsealed),
+    logins: samples.sealed.reduce((sum, run) => sum + run.logins, 0),
+    rounds: samples.sealed.length,
   };
 }
 
@@ -112,16 +106,10 @@ export async function measureLoginSealing(
   log: (line: string) => void,
 ): Promise<LoginSealingResult[]> {
   log('login throughput with audit sealing against without (embedded)');
-  const results = [
-    await measureOn(fleet, 'embedded', [fleet.embeddedDatabase(), fleet.embeddedDatabase()], options, log),
-  ];
+  const results = [await measureOn(fleet, 'embedded', fleet.embeddedDatabase(), options, log)];
   if (options.postgresUrl) {
     log('login throughput with audit sealing against without (PostgreSQL)');
-    const databases: [BenchDatabase, BenchDatabase] = [
-      await fleet.postgresDatabase(options.postgresUrl),
-      await fleet.postgresDatabase(options.postgresUrl),
-    ];
-    results.push(await measureOn(fleet, 'postgres', databases, options, log));
+    results.push(await measureOn(fleet, 'postgres', await fleet.postgresDatabase(options.postgresUrl), options, log));
   }
   return results;
 }

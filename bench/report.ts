@@ -49,9 +49,9 @@ function auditSealingSection(results: LoginSealingResult[] | undefined): string 
   return `## Login with the audit chain sealed
 
 Each \`login\` writes one audit event; the sealer chains committed events once a second in the
-background. Two servers per database, one with its sealer stopped, take the same login load
-(scrypt at N=1024, so that a login is mostly its database work) in alternating order, round after
-round. Logins/s is the median round; the ratio compares the two within each round (median over
+background. One server per database takes the same login load (scrypt at N=1024, so that a login
+is mostly its database work) with its sealer running and stopped, alternating within each round
+and in reverse order from one round to the next. Logins/s is the median round; the ratio compares the two within each round (median over
 the rounds); server CPU per login counts the embedded database, which runs inside the server.
 
 ${table(

@@ -69,6 +69,16 @@ export class ServerChild {
     });
   }
 
+  /** Stops its audit sealer, or starts it again. */
+  setAuditSealing(on: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message: ServerMessage) => {
+        if (message.type === 'audit-sealing') resolve();
+      });
+      this.command({ type: 'audit-sealing', on });
+    });
+  }
+
   /** The server's heap after a full collection. */
   heapUsedBytes(): Promise<number> {
     return new Promise((resolve) => {

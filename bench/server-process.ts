@@ -6,7 +6,7 @@ import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { openDatabase, targetFor } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
-import { createServer } from '../src/server';
+import { createServer, type TokenWardenServer } from '../src/server';
 import { backgroundJobOf } from './background-statements';
 import type { BenchCommand, ServerMessage } from './ipc';
 import { trackProcessStats } from './process-stats';
@@ -21,6 +21,18 @@ function send(message: ServerMessage): void {
 function heapUsedAfterGc(): number {
   global.gc?.();
   return process.memoryUsage().heapUsed;
+}
+
+/**
+ * The login bench's comparison, on one server: its sealer stopped, or running again after it has
+ * sealed what was written while it was stopped (a backlog no running sealer would have).
+ */
+async function setAuditSealing(server: TokenWardenServer, on: boolean): Promise<void> {
+  const { auditChain } = server.services;
+  await auditChain.stop();
+  if (!on) return;
+  await auditChain.seal();
+  auditChain.start();
 }
 
 async function serve(): Promise<void> {
@@ -48,8 +60,6 @@ async function serve(): Promise<void> {
   const started = performance.now();
   const address = await server.start(0, '127.0.0.1');
   const startMs = performance.now() - started;
-  // The login bench's comparison: the same server with its audit sealer stopped.
-  if (process.argv.includes('--no-audit-sealing')) await server.services.auditChain.stop();
   const status = server.services.revocationCheck.status();
 
   process.on('message', (command: BenchCommand) => {
@@ -63,6 +73,10 @@ async function serve(): Promise<void> {
     }
     if (command.type === 'status') {
       send({ type: 'status', status: server.services.revocationCheck.status() });
+      return;
+    }
+    if (command.type === 'audit-sealing') {
+      void setAuditSealing(server, command.on).then(() => send({ type: 'audit-sealing', on: command.on }));
       return;
     }
     void server
