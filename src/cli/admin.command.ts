@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { DomainServices } from '../services';
 
@@ -13,6 +14,8 @@ export class CommandFailure extends Error {
 
 export interface CommandIo {
   out(line: string): void;
+  /** Standard output as a stream, for output too large to write without waiting for the reader. */
+  stdout: Writable;
   readStdinLine(): Promise<string>;
 }
 

@@ -20,6 +20,7 @@ const AUDIT_READERS: ReadonlySet<string> = new Set(['export-audit', 'verify-audi
 
 const io: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
+  stdout: process.stdout,
   readStdinLine: async () => {
     const lines = createInterface({ input: process.stdin });
     for await (const line of lines) {

@@ -1,5 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { CommandFailure, JSON_OUTPUT, parse, UsageError, type Command } from './admin.command';
 
 /** A date, or a date and time with an optional zone: what `--since` and `--until` take. */
@@ -13,9 +14,9 @@ function instant(option: string, value: string | undefined): Date | undefined {
   return at;
 }
 
-/** Writes one line to the file, waiting when its buffer is full so that a large export stays small in memory. */
-async function writeLine(file: WriteStream, line: string): Promise<void> {
-  if (!file.write(`${line}\n`)) await once(file, 'drain');
+/** Writes one line, waiting when the stream's buffer is full so that a large export stays small in memory. */
+async function writeLine(stream: Writable, line: string): Promise<void> {
+  if (!stream.write(`${line}\n`)) await once(stream, 'drain');
 }
 
 async function closed(file: WriteStream): Promise<void> {
@@ -34,7 +35,7 @@ export const AUDIT_COMMANDS: Record<string, Command> = {
     return async (services, io) => {
       const events = services.auditChain.export({ since, until });
       if (values.out === undefined) {
-        for await (const event of events) io.out(JSON.stringify(event));
+        for await (const event of events) await writeLine(io.stdout, JSON.stringify(event));
         return;
       }
       const file = createWriteStream(values.out, { flags: 'w' });
