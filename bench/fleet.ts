@@ -48,27 +48,36 @@ export class Fleet {
     return { kind: 'postgres', url: database.target.url };
   }
 
-  /** `env` adds to or overrides the production settings, e.g. the revocation bus and its URLs. */
+  /**
+   * `env` adds to or overrides the production settings, e.g. the revocation bus and its URLs;
+   * `args` go to the server process (`--cheap-scrypt`).
+   */
   async startServer(
     name: string,
     database: BenchDatabase,
     strategy: RevocationStrategy,
     env: Record<string, string> = {},
+    args: string[] = [],
   ): Promise<ServerChild> {
     const place: Record<string, string> =
       database.kind === 'postgres'
         ? { DATABASE_URL: database.url, DATA_DIR: tmpdir() }
         : { DATA_DIR: database.dataDir };
-    const server = await ServerChild.start(name, {
-      NODE_ENV: 'production',
-      JWT_SECRET: this.secret,
-      ADMIN_EMAIL: BENCH_ADMIN_EMAIL,
-      ADMIN_PASSWORD: this.adminPassword,
-      REVOCATION_CHECK: strategy,
-      CORS_ORIGINS: BENCH_APP_ORIGIN,
-      ...place,
-      ...env,
-    });
+    const server = await ServerChild.start(
+      name,
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: this.secret,
+        ADMIN_EMAIL: BENCH_ADMIN_EMAIL,
+        ADMIN_PASSWORD: this.adminPassword,
+        REVOCATION_CHECK: strategy,
+        CORS_ORIGINS: BENCH_APP_ORIGIN,
+        ...place,
+        ...env,
+      },
+      'server-process.js',
+      args,
+    );
     this.cleanups.push(() => server.stop());
     return server;
   }

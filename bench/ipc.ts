@@ -4,14 +4,21 @@ import type { ProcessStats } from './process-stats';
 /** Messages between the bench and a server it started in a child process. */
 export type ServerMessage =
   | { type: 'ready'; port: number; startMs: number; heapUsedBytes: number; mirrorSize: number | null }
-  /** `backgroundStatements`: those of `statements` that the reconcile and the key poll sent. */
+  /** `backgroundStatements`: those of `statements` that the reconcile, the key poll and the audit sealer sent. */
   | ({ type: 'stats'; statements: number; backgroundStatements: number } & ProcessStats)
   | { type: 'heap'; heapUsedBytes: number }
   /** The revocation check's status: which bus the server follows, in which mode, at which version. */
   | { type: 'status'; status: RevocationCheckStatus }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** The audit sealer's new state, once it is in it. */
+  | { type: 'audit-sealing'; on: boolean };
 
-export type BenchCommand = { type: 'stats' } | { type: 'heap' } | { type: 'status' } | { type: 'stop' };
+export type BenchCommand =
+  | { type: 'stats' }
+  | { type: 'heap' }
+  | { type: 'status' }
+  | { type: 'stop' }
+  | { type: 'audit-sealing'; on: boolean };
 
 export type ProxyMessage = { type: 'listening'; port: number };
 

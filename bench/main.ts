@@ -10,6 +10,7 @@ import { benchContextBuilder } from './context-builder.bench';
 import { benchIntrospection } from './introspection.bench';
 import { Fleet } from './fleet';
 import { readOptions, type BenchOptions } from './options';
+import { measureLoginSealing } from './login-sealing';
 import { measurePropagation } from './propagation';
 import { evaluateTargets, renderMarkdown, type BenchReport } from './report';
 import { inRunOrder, startScalePair, startSlowPair, startStrategyPair, type StrategyPair } from './setup';
@@ -159,6 +160,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
 
   let statusList;
   if (parts.has('status-list')) statusList = await benchStatusLists(options, log);
+  const auditSealing = parts.has('audit') ? await measureLoginSealing(fleet, options, log) : undefined;
 
   const scale = started?.scale;
   const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
@@ -183,6 +185,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     context,
     introspection,
     statusList,
+    auditSealing,
   };
 }
 

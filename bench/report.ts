@@ -4,6 +4,7 @@ import { busSection, busTargets } from './bus-report';
 import type { BusReport } from './bus';
 import type { ContextCase } from './context-builder.bench';
 import type { IntrospectionResult } from './introspection.bench';
+import type { LoginSealingResult } from './login-sealing';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
 import type { StatusListBenchResult } from './status-list';
@@ -42,6 +43,7 @@ export interface BenchReport {
   context: ContextCase[] | undefined;
   introspection: IntrospectionResult | undefined;
   statusList: StatusListBenchResult | undefined;
+  auditSealing: LoginSealingResult[] | undefined;
 }
 
 function statusListSection(result: StatusListBenchResult | undefined): string {
@@ -77,6 +79,46 @@ ${table(
     ],
   ],
 )}`;
+}
+
+function auditSealingSection(results: LoginSealingResult[] | undefined): string {
+  if (!results) return `## Login with the audit chain sealed\n\n${NOT_RUN}`;
+  return `## Login with the audit chain sealed
+
+Each \`login\` writes one audit event; the sealer chains committed events once a second in the
+background. One server per database takes the same login load (scrypt at N=1024, so that a login
+is mostly its database work) with its sealer running and stopped, alternating within each round
+and in reverse order from one round to the next. Logins/s is the median round; the ratio compares the two within each round (median over
+the rounds); server CPU per login counts the embedded database, which runs inside the server.
+
+${table(
+  [
+    'Database',
+    'Logins/s sealed',
+    'Logins/s not sealed',
+    'Sealed ÷ not sealed',
+    'Server CPU µs/login sealed / not',
+    'Logins each',
+  ],
+  results.map((result) => [
+    result.database,
+    fixed(result.sealedPerSecond, 1),
+    fixed(result.unsealedPerSecond, 1),
+    `${fixed(result.ratio, 3)} ×`,
+    `${fixed(result.sealedCpuMicros)} / ${fixed(result.unsealedCpuMicros)}`,
+    `${result.logins} in ${result.rounds} rounds`,
+  ]),
+)}`;
+}
+
+function auditSealingTargets(results: LoginSealingResult[] | undefined): Target[] {
+  if (!results)
+    return [{ goal: 'Login throughput with audit sealing ≥ 0.95 × without', measured: '–', met: undefined }];
+  return results.map((result) => ({
+    goal: `Login throughput with audit sealing ≥ 0.95 × without (${result.database})`,
+    measured: `${fixed(result.ratio, 3)} × (${fixed(result.sealedPerSecond, 1)} against ${fixed(result.unsealedPerSecond, 1)} logins/s)`,
+    met: result.ratio >= 0.95,
+  }));
 }
 
 function introspectionSection(result: IntrospectionResult | undefined): string {
@@ -158,7 +200,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
     targets.push({
       goal: `Zero database statements per authenticated request on the mirror (${database})`,
       measured:
-        `${mirror.requestStatementsPerRequest.toFixed(4)} per request beyond the reconcile and the key poll ` +
+        `${mirror.requestStatementsPerRequest.toFixed(4)} per request beyond the reconcile, the key poll and the audit sealer ` +
         `(${mirror.statementsPerRequest.toFixed(4)} with them)`,
       // Not a timing: a request on the mirror that sends a statement is a defect, however rare.
       met: mirror.requestStatementsPerRequest === 0,
@@ -194,6 +236,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
     met: report.propagation ? report.propagation.p99Ms <= 100 : undefined,
   });
   targets.push(...busTargets(report.bus));
+  targets.push(...auditSealingTargets(report.auditSealing));
   return targets;
 }
 
@@ -404,6 +447,7 @@ ${contextSection(report.context)}
 ${introspectionSection(report.introspection)}
 
 ${statusListSection(report.statusList)}
+${auditSealingSection(report.auditSealing)}
 
 ## Targets
 

@@ -19,8 +19,13 @@ export class ServerChild {
   }
 
   /** `script` is the process to run: the service by default, or the bare framework it is compared with. */
-  static start(name: string, env: Record<string, string>, script = 'server-process.js'): Promise<ServerChild> {
-    const child = fork(join(__dirname, script), [], {
+  static start(
+    name: string,
+    env: Record<string, string>,
+    script = 'server-process.js',
+    args: string[] = [],
+  ): Promise<ServerChild> {
+    const child = fork(join(__dirname, script), args, {
       // Logs as in production: one JSON line per request (to /dev/null), not the development pretty-printer.
       env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
       execArgv: ['--expose-gc'],
@@ -61,6 +66,16 @@ export class ServerChild {
         if (message.type === 'status') resolve(message.status);
       });
       this.command({ type: 'status' });
+    });
+  }
+
+  /** Stops its audit sealer, or starts it again. */
+  setAuditSealing(on: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message: ServerMessage) => {
+        if (message.type === 'audit-sealing') resolve();
+      });
+      this.command({ type: 'audit-sealing', on });
     });
   }
 

@@ -6,12 +6,13 @@ import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { openDatabase, targetFor } from '../src/db/client';
 import { createLogger } from '../src/observability/logger';
-import { createServer } from '../src/server';
+import { createServer, type TokenWardenServer } from '../src/server';
 import { backgroundJobOf } from './background-statements';
 import type { BenchCommand, ServerMessage } from './ipc';
 import { trackProcessStats } from './process-stats';
 
 const processStats = trackProcessStats();
+const CHEAP_SCRYPT = { N: 1024, r: 1, p: 1 };
 
 function send(message: ServerMessage): void {
   process.send?.(message);
@@ -20,6 +21,18 @@ function send(message: ServerMessage): void {
 function heapUsedAfterGc(): number {
   global.gc?.();
   return process.memoryUsage().heapUsed;
+}
+
+/**
+ * The login bench's comparison, on one server: its sealer stopped, or running again after it has
+ * sealed what was written while it was stopped (a backlog no running sealer would have).
+ */
+async function setAuditSealing(server: TokenWardenServer, on: boolean): Promise<void> {
+  const { auditChain } = server.services;
+  await auditChain.stop();
+  if (!on) return;
+  await auditChain.seal();
+  auditChain.start();
 }
 
 async function serve(): Promise<void> {
@@ -34,7 +47,14 @@ async function serve(): Promise<void> {
     statementTimeoutMs: config.databaseStatementTimeoutMs,
   });
   await database.migrate();
-  const server = await createServer({ config, database, clock: systemClock, logger: createLogger(config.log) });
+  const server = await createServer({
+    config,
+    database,
+    clock: systemClock,
+    logger: createLogger(config.log),
+    // The login bench's servers: a cheap hash, so that a login's database work is what is measured.
+    scryptCost: process.argv.includes('--cheap-scrypt') ? CHEAP_SCRYPT : undefined,
+  });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
 
   const started = performance.now();
@@ -53,6 +73,10 @@ async function serve(): Promise<void> {
     }
     if (command.type === 'status') {
       send({ type: 'status', status: server.services.revocationCheck.status() });
+      return;
+    }
+    if (command.type === 'audit-sealing') {
+      void setAuditSealing(server, command.on).then(() => send({ type: 'audit-sealing', on: command.on }));
       return;
     }
     void server

@@ -11,9 +11,11 @@ import type { Config } from './config';
 import type { DatabaseHandle } from './db/database';
 import { AppError } from './errors';
 import { ConnectionDraining } from './http/connection-draining';
+import { AdminIntrospection } from './graphql/admin-introspection';
 import { createApollo } from './graphql/apollo';
 import { createErrorFormatter } from './graphql/format-error';
 import { hardening } from './graphql/hardening';
+import { landingPage } from './graphql/landing-page';
 import { buildAppSchema } from './graphql/schema';
 import { attachWebSocketServer } from './graphql/ws';
 import { corsMiddleware } from './http/cors';
@@ -103,6 +105,10 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
   const graphqlHardening = hardening(config.graphql);
   const { validationRules, parseOptions } = graphqlHardening;
   const listedOrigins: ReadonlySet<string> = new Set(config.corsOrigins);
+  // Production keeps the schema to itself; ADMIN_SANDBOX opens it, and Sandbox, to administrators.
+  const adminSandbox = config.production && config.adminSandbox;
+  const adminIntrospection = adminSandbox ? new AdminIntrospection() : null;
+  const sandbox = landingPage(!config.production || adminSandbox);
   const webSockets = attachWebSocketServer({
     httpServer,
     schema,
@@ -110,6 +116,7 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     limits: config.websocket,
     shutdownGraceMs: config.shutdownGraceMs,
     production: config.production,
+    adminIntrospection: adminSandbox,
     validationRules,
     parseOptions,
     originAllowed: (origin, request) => listedOrigins.has(origin) || isOwnOrigin(origin, request),
@@ -127,7 +134,8 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
       return draining.drain(httpServer, config.shutdownGraceMs);
     },
     drainWebSockets: () => webSockets.dispose(),
-    production: config.production,
+    introspection: config.production ? (adminIntrospection ?? 'nobody') : 'everyone',
+    landingPage: sandbox.plugin,
     limits: config.graphql,
     hardening: graphqlHardening,
     tracking,
@@ -140,12 +148,17 @@ export async function createServer(deps: ServerDeps): Promise<TokenWardenServer>
     '/graphql',
     corsMiddleware(config.corsOrigins),
     tracking.middleware,
+    sandbox.headers,
     express.json({ limit: config.graphql.maxBodyBytes }),
+    // After the body parser, whose callbacks run outside the request's async context.
+    ...(adminIntrospection ? [adminIntrospection.scope] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const record = tracking.recordOf(req, res);
         try {
-          return await buildContext(req.headers, record, refreshCookieOf(req, res, listedOrigins));
+          const context = await buildContext(req.headers, record, refreshCookieOf(req, res, listedOrigins));
+          adminIntrospection?.admit(context.viewer);
+          return context;
         } catch (error) {
           // Apollo answers a failed context without running request plugins; record the outcome here.
           if (error instanceof AppError) record.outcome = error.code;

@@ -1,3 +1,4 @@
+import { AuditChainService } from './audit/audit-chain.service';
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
@@ -48,6 +49,8 @@ export interface DomainServices {
   loginThrottle: LoginThrottle;
   /** The Token Status Lists; null with STATUS_LIST=off or without an issuer URL to serve them under. */
   statusLists: StatusListService | null;
+  /** Seals audit events into their hash chain, verifies and exports it. */
+  auditChain: AuditChainService;
 }
 
 /** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
@@ -69,6 +72,15 @@ export interface RunningServices {
 const MIRROR_SWEEP_INTERVAL_MS = 60_000;
 /** How often every instance reads the signing keys whatever notices arrive; well below the publish delay. */
 export const KEY_POLL_INTERVAL_MS = 5000;
+/** How often each instance seals committed audit events: they are sealed within about a second. */
+const AUDIT_SEAL_INTERVAL_MS = 1000;
+/**
+ * How long the sealer waits for a missing audit event id before sealing past it. Longer than any
+ * transaction that writes an event runs (each statement stops at DATABASE_STATEMENT_TIMEOUT_MS);
+ * an event that commits later still is reported by verify-audit as inserted out of order.
+ */
+const AUDIT_GAP_GRACE_MS = 30_000;
+const AUDIT_SEAL_BATCH = 500;
 
 /** The key ring reads the keys again whenever a notice says they changed, and after a resync. */
 function watchKeyChanges(revocationCheck: RevocationCheck, ring: KeyRing, telemetry: Telemetry): void {
@@ -121,6 +133,7 @@ function createWriter(
         metrics.revocations.inc({ kind: 'token' }, change.jtis.length);
         metrics.revocations.inc({ kind: 'user' }, change.cutoffs.length);
         metrics.revocations.inc({ kind: 'session' }, change.sessions.length);
+        metrics.revocations.inc({ kind: 'key' }, change.keys?.length ?? 0);
       }
     },
   });
@@ -192,6 +205,17 @@ export function createDomainServices(
     telemetry,
     db,
     clock,
+    auditChain: new AuditChainService(db, clock, {
+      intervalMs: AUDIT_SEAL_INTERVAL_MS,
+      gapGraceMs: AUDIT_GAP_GRACE_MS,
+      batchSize: AUDIT_SEAL_BATCH,
+      onGapSkipped: (fromId, toId) =>
+        telemetry.logger.warn(
+          { fromId, toId },
+          'audit event ids never committed; the audit chain goes past them (one committing now would show as inserted out of order)',
+        ),
+      onError,
+    }),
     tokens,
     keyRing,
     revocationCheck,
@@ -270,6 +294,7 @@ export function createServices(
         warm: config.jwt.algorithm === 'ES256',
       });
       services.sockets.start();
+      services.auditChain.start();
       stopCleanup = scheduleCleanup(
         config.cleanupIntervalSeconds,
         () => Promise.all([services.revocations.purgeExpiredTokens(null), services.loginThrottle.purgeStale()]),
@@ -279,6 +304,7 @@ export function createServices(
     stop: async () => {
       stopCleanup?.();
       await services.statusLists?.stop();
+      await services.auditChain.stop();
       await services.revocationCheck.stop();
       await services.revocationBus.stop();
       services.signingKeys.stop();

@@ -56,7 +56,7 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
     expect(markdown).toMatch(
       new RegExp(
         `^\\| Zero database statements per authenticated request on the mirror \\(${kind}\\) \\| ` +
-          `0\\.0000 per request beyond the reconcile and the key poll \\([\\d.]+ with them\\) \\| met \\|$`,
+          `0\\.0000 per request beyond the reconcile, the key poll and the audit sealer \\([\\d.]+ with them\\) \\| met \\|$`,
         'm',
       ),
     );
@@ -97,6 +97,20 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
   expect(markdown).toMatch(
     /with 200 idle sockets open ≥ 0\.9 × without .* \(bare Apollo Server \+ graphql-ws: \d\.\d\d ×\) \| (met|missed) \|$/m,
   );
+  for (const kind of kinds) {
+    expect(markdown).toMatch(
+      new RegExp(
+        `^\\| ${kind} \\| [\\d.]+ \\| [\\d.]+ \\| \\d\\.\\d{3} × \\| \\d+ / \\d+ \\| \\d+ in 1 rounds \\|$`,
+        'm',
+      ),
+    );
+    expect(markdown).toMatch(
+      new RegExp(
+        `^\\| Login throughput with audit sealing ≥ 0\\.95 × without \\(${kind}\\) \\| \\d\\.\\d{3} × .* \\| (met|missed) \\|$`,
+        'm',
+      ),
+    );
+  }
 
   const png = readFileSync(join(outDir, 'throughput.png'));
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));

@@ -20,6 +20,7 @@ it('has the documented defaults', () => {
     refreshTokenTtlSeconds: 30 * 86_400,
     refreshReuseGraceSeconds: 0,
     admin: undefined,
+    adminSandbox: false,
     cleanupIntervalSeconds: 3600,
     shutdownGraceMs: 10_000,
     revocationEventsMaxStreamsPerClient: 100,
@@ -67,6 +68,7 @@ it.each([
   ['DATABASE_DIRECT_URL', 'mysql://db.example.com/app'],
   ['JWT_SECRET', 'short'],
   ['ADMIN_EMAIL', 'admin'],
+  ['ADMIN_SANDBOX', 'yes'],
   ['REVOCATION_EVENTS_MAX_STREAMS_PER_CLIENT', '0'],
   ['REVOCATION_EVENTS_MAX_STREAMS_PER_CLIENT', 'many'],
 ])('names %s when its value is bad', (variable, value) => {

@@ -38,6 +38,27 @@ describe('GET /metrics', () => {
     expect(grew('token_warden_revocations_total', { kind: 'token' })).toBe(1);
   });
 
+  it('counts a revoked signing key as kind "key"', async () => {
+    const { accessToken } = await server.loginAdmin();
+    const rotated = await server.gql<{ rotateSigningKey: { kid: string } }>(
+      'mutation { rotateSigningKey { kid } }',
+      {},
+      { token: accessToken },
+    );
+    const before = (await scrape(server)).text;
+    const revoked = await server.gql(
+      'mutation($kid: String!) { revokeSigningKey(kid: $kid) { kid } }',
+      { kid: rotated.data?.rotateSigningKey.kid },
+      { token: accessToken },
+    );
+    expect(revoked.errors).toBeUndefined();
+    const after = (await scrape(server)).text;
+    expect(
+      sample(after, 'token_warden_revocations_total', { kind: 'key' }) -
+        sample(before, 'token_warden_revocations_total', { kind: 'key' }),
+    ).toBe(1);
+  });
+
   it('reports the mirror: size, sync and user cutoffs', async () => {
     const before = (await scrape(server)).text;
     const user = await server.register();

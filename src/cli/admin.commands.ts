@@ -1,10 +1,11 @@
 import { EmailAddressResolver } from 'graphql-scalars';
 import { randomBytes } from 'node:crypto';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Role } from '../auth/role';
 import { badUserInput } from '../errors';
-import type { DomainServices } from '../services';
 import { toSession } from '../sessions/session.type';
+import { parse, REASON, UsageError, type Command } from './admin.command';
+import { AUDIT_COMMANDS } from './audit.commands';
+import { KEY_COMMANDS } from './keys.commands';
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
        token-warden-admin <command> [options]
@@ -28,29 +29,21 @@ Commands:
         Blacklisted tokens, newest first (default limit 20, at most 100).
   purge
         Delete expired blacklist entries and dead sessions now.
+  list-keys [--json]
+        The signing keys, newest first: kid, algorithm, state, created, signs from, retired.
+  rotate-key [--json]
+        Publish a new signing key; it signs after SIGNING_KEY_PUBLISH_SECONDS, when the current one retires.
+  revoke-key --kid <kid> [--reason <text>] [--json]
+        Refuse every token the key signed, on every instance; a key that signs is replaced first.
+  export-audit [--since <ISO 8601>] [--until <ISO 8601>] [--out <file>]
+        The audit events, oldest first, as JSON Lines with their hash-chain links (to standard
+        output, or to the file).
+  verify-audit [--json]
+        Recompute the audit hash chain: exit 0 with the number of events verified, or exit 1
+        naming the first event changed, removed or inserted out of order.
   help
         Show this text.
 `;
-
-/** A mistake in how the command was called: answered with the usage text and exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-export interface CommandIo {
-  out(line: string): void;
-  readStdinLine(): Promise<string>;
-}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-const REASON = { reason: { type: 'string' } } as const;
 
 function exactlyOne(values: Record<string, unknown>, a: string, b: string): void {
   if ((values[a] === undefined) === (values[b] === undefined))
@@ -64,10 +57,6 @@ function checkEmail(email: string): string {
     throw badUserInput(`not an email address: ${email}`);
   }
 }
-
-type Run = (services: DomainServices, io: CommandIo) => Promise<void>;
-/** Checks the arguments before anything is opened, and returns the work to do. */
-type Command = (args: string[]) => Run;
 
 export const COMMANDS: Record<string, Command> = {
   'create-user': (args) => {
@@ -186,4 +175,7 @@ export const COMMANDS: Record<string, Command> = {
       );
     };
   },
+
+  ...KEY_COMMANDS,
+  ...AUDIT_COMMANDS,
 };

@@ -6,15 +6,21 @@ import { systemClock } from '../clock';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, targetFor } from '../db/client';
 import { EmbeddedDatabaseBusyError } from '../db/embedded-lock';
+import { isDatabaseUnavailable } from '../db/errors';
 import { AppError } from '../errors';
 import { createLogger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Telemetry } from '../observability/telemetry';
 import { createDomainServices } from '../services';
-import { COMMANDS, USAGE, UsageError, type CommandIo } from './admin.commands';
+import { CommandFailure, UsageError, type CommandIo } from './admin.command';
+import { COMMANDS, USAGE } from './admin.commands';
+
+/** The commands that only read the audit trail: they seal nothing, so they change nothing they report on. */
+const AUDIT_READERS: ReadonlySet<string> = new Set(['export-audit', 'verify-audit']);
 
 const io: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
+  stdout: process.stdout,
   readStdinLine: async () => {
     const lines = createInterface({ input: process.stdin });
     for await (const line of lines) {
@@ -51,6 +57,8 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
         // `revoke --token` verifies the token, so the keys it may be signed with are read first.
         await services.keyRing.reload();
         await run(services, io);
+        // What the command wrote is sealed now: with the embedded database no service runs to do it.
+        if (!AUDIT_READERS.has(name)) await services.auditChain.seal();
         return 0;
       } finally {
         // What the command revoked is in the log already; the bus only hurries it to the instances.
@@ -65,8 +73,16 @@ export async function runAdminCommand(argv: string[]): Promise<number> {
       return 2;
     }
     const known =
-      error instanceof AppError || error instanceof ConfigError || error instanceof EmbeddedDatabaseBusyError;
-    process.stderr.write(`token-warden-admin ${name}: ${known ? (error as Error).message : String(error)}\n`);
+      error instanceof AppError ||
+      error instanceof ConfigError ||
+      error instanceof EmbeddedDatabaseBusyError ||
+      error instanceof CommandFailure;
+    const message = known
+      ? (error as Error).message
+      : isDatabaseUnavailable(error)
+        ? `the database cannot be reached (${error instanceof Error ? error.message : String(error)})`
+        : String(error);
+    process.stderr.write(`token-warden-admin ${name}: ${message}\n`);
     return 1;
   }
 }

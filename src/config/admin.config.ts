@@ -1,10 +1,16 @@
-import { ConfigError, optionalText, type Env } from './env';
+import { ConfigError, flag, optionalText, type Env } from './env';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
 export interface AdminConfig {
   /** The administrator created at start when missing. */
   admin: { email: string; password: string } | undefined;
+  /**
+   * Production only: Sandbox on `GET /graphql`, and introspection for ADMIN tokens. Development
+   * serves both to everyone whatever it says.
+   * @default false
+   */
+  adminSandbox: boolean;
 }
 
 function admin(env: Env): AdminConfig['admin'] {
@@ -22,5 +28,5 @@ function admin(env: Env): AdminConfig['admin'] {
 }
 
 export function adminConfig(env: Env): AdminConfig {
-  return { admin: admin(env) };
+  return { admin: admin(env), adminSandbox: flag(env, 'ADMIN_SANDBOX', false) };
 }

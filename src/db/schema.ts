@@ -169,6 +169,21 @@ export const auditEvents = pgTable(
 );
 
 /**
+ * The audit events' hash chain: one link per sealed event, in event id order. Each link is the
+ * SHA-256 of the previous link and the event's canonical encoding (`audit/audit-chain.ts`), so a
+ * changed, removed or slipped-in event breaks the chain from there on. Written by the sealer
+ * after the events commit, never by the requests that write them; append-only like the events.
+ */
+export const auditChain = pgTable('audit_chain', {
+  /** 1, 2, 3 … with no gap: a missing position is a link removed. */
+  position: bigint('position', { mode: 'number' }).primaryKey(),
+  eventId: bigint('event_id', { mode: 'number' }).notNull().unique(),
+  /** Lower-case hex. */
+  link: text('link').notNull(),
+  sealedAt: moment('sealed_at').notNull(),
+});
+
+/**
  * Failed sign-ins per key, shared by every instance: `scope` is `email` or `address`. Each
  * attempt is counted before its password is checked and given back when it succeeds.
  */
@@ -218,6 +233,7 @@ export type AccessTokenRow = InferSelectModel<typeof accessTokens>;
 export type StatusListRow = InferSelectModel<typeof statusLists>;
 export type BlacklistedTokenRow = InferSelectModel<typeof blacklistedTokens>;
 export type AuditEventRow = InferSelectModel<typeof auditEvents>;
+export type AuditChainRow = InferSelectModel<typeof auditChain>;
 
 /**
  * One row: the newest version of the revocation log, raised by the sequencer as it numbers

@@ -1,16 +1,19 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { RequestContext } from '../auth/context';
 import type { GraphQLLimits } from '../config';
 import type { RequestTracking } from '../observability/request-tracking';
 import type { Telemetry } from '../observability/telemetry';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { AdminIntrospection } from './admin-introspection';
 import type { hardening } from './hardening';
-import { landingPagePlugin } from './landing-page';
 
 export interface ApolloDeps {
   schema: GraphQLSchema;
-  production: boolean;
+  /** Who may introspect the schema: everyone (development), nobody, or valid ADMIN tokens. */
+  introspection: 'everyone' | 'nobody' | AdminIntrospection;
+  /** Sandbox on `GET /graphql`, or nothing there. */
+  landingPage: ApolloServerPlugin<RequestContext>;
   limits: GraphQLLimits;
   hardening: ReturnType<typeof hardening>;
   tracking: RequestTracking;
@@ -23,10 +26,14 @@ export interface ApolloDeps {
 }
 
 export function createApollo(deps: ApolloDeps): ApolloServer<RequestContext> {
-  const { validationRules, parseOptions } = deps.hardening;
+  const { parseOptions } = deps.hardening;
+  const gate = typeof deps.introspection === 'string' ? null : deps.introspection;
+  // Ahead of the limits, where Apollo puts its own introspection rule: the same errors in the same order.
+  const validationRules = gate ? [gate.rule, ...deps.hardening.validationRules] : deps.hardening.validationRules;
   return new ApolloServer<RequestContext>({
     schema: deps.schema,
-    introspection: !deps.production,
+    introspection: deps.introspection !== 'nobody',
+    ...(gate && { documentStore: gate.documentStore }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: deps.limits.batching,
     csrfPrevention: true,
@@ -44,7 +51,7 @@ export function createApollo(deps: ApolloDeps): ApolloServer<RequestContext> {
             },
           }),
       },
-      landingPagePlugin(deps.production),
+      deps.landingPage,
       // No field carries a cache hint; the default plugin would still visit every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       deps.tracking.plugin(),

@@ -1,31 +1,44 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { RequestHandler } from 'express';
+import { landingPageHeaders } from './landing-page.headers';
+import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox-document';
 
-/** What Sandbox opens with: sign in, then ask who you are once the Authorization header is set. */
-const SANDBOX_EXAMPLE_OPERATION = `# 1. Run "SignIn" and copy the accessToken from the answer.
-# 2. In the Headers tab below, add: Authorization = Bearer <accessToken>
-# 3. Run "WhoAmI".
-mutation SignIn($email: EmailAddress!, $password: String!) {
-  login(email: $email, password: $password) {
-    accessToken
-    accessTokenExpiresAt
-    user { id email role }
-  }
+export interface LandingPage {
+  plugin: ApolloServerPlugin;
+  /** Sets the page's security headers on `GET /graphql` answers; known once Apollo has started. */
+  headers: RequestHandler;
 }
 
-query WhoAmI {
-  me { id email role }
-}
-`;
-
-/** Sandbox on `GET /graphql` in development; nothing there in production. */
-export function landingPagePlugin(production: boolean): ApolloServerPlugin {
-  if (production) return ApolloServerPluginLandingPageDisabled();
-  return ApolloServerPluginLandingPageLocalDefault({
+/**
+ * Sandbox on `GET /graphql` when `served` (development, or production with ADMIN_SANDBOX), opening
+ * with the administrator's operations; nothing there otherwise.
+ */
+export function landingPage(served: boolean): LandingPage {
+  if (!served) return { plugin: ApolloServerPluginLandingPageDisabled(), headers: (_req, _res, next) => next() };
+  const sandbox = ApolloServerPluginLandingPageLocalDefault({
     embed: { runTelemetry: false, endpointIsEditable: false },
     includeCookies: false,
-    document: SANDBOX_EXAMPLE_OPERATION,
-    variables: { email: 'admin@example.com', password: '' },
+    document: SANDBOX_DOCUMENT,
+    variables: SANDBOX_VARIABLES,
   });
+  let headers: Record<string, string> = {};
+  const plugin: ApolloServerPlugin = {
+    async serverWillStart(service) {
+      const listener = await sandbox.serverWillStart?.(service);
+      const page = await listener?.renderLandingPage?.();
+      // One render tells the page's inline blocks, which are the same in each (only the nonce differs).
+      if (page) headers = landingPageHeaders(typeof page.html === 'string' ? page.html : await page.html());
+      return listener;
+    },
+  };
+  return {
+    plugin,
+    // On every GET, not only those Apollo answers with the page: harmless on a JSON answer.
+    headers: (req, res, next) => {
+      if (req.method === 'GET' || req.method === 'HEAD') res.set(headers);
+      next();
+    },
+  };
 }

@@ -19,6 +19,7 @@ import { RequestRecord } from '../observability/request-record';
 import { rootFieldLabel } from '../observability/request-tracking';
 import type { SubscriptionTracking } from '../observability/subscription-tracking';
 import type { Services } from '../services';
+import { isAdministrator, isIntrospectionOnly } from './admin-introspection';
 import type { AdmittedSockets, SocketContext } from './ws.admission';
 
 export interface SubscribeDeps {
@@ -30,6 +31,8 @@ export interface SubscribeDeps {
   parseOptions: { maxTokens: number };
   /** Times each subscribe message until its stream runs or it is refused. */
   subscriptions: SubscriptionTracking;
+  /** Production with ADMIN_SANDBOX: an ADMIN socket may also run a query that only introspects. */
+  adminIntrospection: boolean;
 }
 
 type Prepared = { args: ExecutionArgs; operation: string } | { errors: GraphQLError[]; operation: string };
@@ -73,7 +76,8 @@ function prepare(
   const operation = getOperationAST(document, payload.operationName);
   if (!operation) return refuse([badUserInput('Name the operation to run: the document holds several.')]);
   const rootField = rootFieldLabel(operation);
-  if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+  const introspects = deps.adminIntrospection && isAdministrator(liveSocket.viewer) && isIntrospectionOnly(operation);
+  if (operation.operation !== OperationTypeNode.SUBSCRIPTION && !introspects) {
     return refuse([badUserInput('This socket runs subscriptions; send queries and mutations over HTTP.')], rootField);
   }
   const record = new RequestRecord(randomUUID(), source);

@@ -2,23 +2,8 @@ import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Auth, requireViewer } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
-import type { SigningKeyRow } from '../db/schema';
-import { stateOf } from './key-state';
 import { RevokeSigningKeyArgs } from './signing-key.args';
-import { SigningKey } from './signing-key.type';
-
-function toSigningKey(row: SigningKeyRow, nowMs: number): SigningKey {
-  return {
-    kid: row.kid,
-    algorithm: row.algorithm,
-    state: stateOf(row, nowMs),
-    createdAt: row.createdAt,
-    activatedAt: row.activatedAt,
-    retiredAt: row.retiredAt,
-    revokedAt: row.revokedAt,
-    revokedReason: row.revokedReason,
-  };
-}
+import { SigningKey, toSigningKey } from './signing-key.type';
 
 @Resolver(() => SigningKey)
 export class SigningKeyResolver {

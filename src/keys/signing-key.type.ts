@@ -1,7 +1,8 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { JWT_ALGORITHMS, type JwtAlgorithm } from '../config';
-import { SigningKeyState } from './key-state';
+import type { SigningKeyRow } from '../db/schema';
+import { SigningKeyState, stateOf } from './key-state';
 
 const JwtAlgorithmEnum = Object.fromEntries(JWT_ALGORITHMS.map((name) => [name, name])) as Record<
   JwtAlgorithm,
@@ -34,4 +35,18 @@ export class SigningKey {
 
   @Field(() => String, { nullable: true })
   revokedReason!: string | null;
+}
+
+/** A stored key as the API and the admin CLI show it, with its state at `nowMs`. */
+export function toSigningKey(row: SigningKeyRow, nowMs: number): SigningKey {
+  return {
+    kid: row.kid,
+    algorithm: row.algorithm,
+    state: stateOf(row, nowMs),
+    createdAt: row.createdAt,
+    activatedAt: row.activatedAt,
+    retiredAt: row.retiredAt,
+    revokedAt: row.revokedAt,
+    revokedReason: row.revokedReason,
+  };
 }

@@ -57,7 +57,7 @@ export class Metrics {
 
   readonly revocations = new Counter({
     name: `${PREFIX}revocations_total`,
-    help: 'Revocations committed by this instance: kind "token" per blacklisted jti, "user" per user cutoff, "session" per session cutoff.',
+    help: 'Revocations committed by this instance: kind "token" per blacklisted jti, "user" per user cutoff, "session" per session cutoff, "key" per revoked signing key.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

@@ -1,0 +1,106 @@
+import { getOperationAST, Kind, parse, specifiedRules, validate, type OperationDefinitionNode } from 'graphql';
+import { loadConfig } from '../src/config';
+import { hardening } from '../src/graphql/hardening';
+import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from '../src/graphql/sandbox-document';
+import { buildAppSchema } from '../src/graphql/schema';
+import { useTestServer } from './support/shared-server';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-server';
+
+const operations = () =>
+  parse(SANDBOX_DOCUMENT).definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+
+describe('the document Sandbox opens with', () => {
+  it('is valid against the schema and within the default request limits, sent whole as Sandbox does', () => {
+    const { validationRules, parseOptions } = hardening(loadConfig({}).graphql);
+    const document = parse(SANDBOX_DOCUMENT, parseOptions);
+    expect(validate(buildAppSchema(), document, [...specifiedRules, ...validationRules])).toEqual([]);
+  });
+
+  it('names every operation an administrator needs during an incident', () => {
+    expect(operations().map((operation) => operation.name?.value)).toEqual([
+      'SignIn',
+      'WhoAmI',
+      'FindUsers',
+      'UserSessionsAndAudit',
+      'RevokeSession',
+      'RevokeUserTokens',
+      'RevokeToken',
+      'DisableUser',
+      'SigningKeys',
+      'RotateSigningKey',
+      'RevokeSigningKey',
+      'Revocations',
+    ]);
+  });
+
+  it('gives a value for every variable its operations declare', () => {
+    for (const operation of operations()) {
+      for (const variable of operation.variableDefinitions ?? []) {
+        expect(Object.keys(SANDBOX_VARIABLES)).toContain(variable.variable.name.value);
+      }
+    }
+  });
+});
+
+describe('its operations, run one by one as Sandbox runs them in production', () => {
+  const server = useTestServer({ env: { NODE_ENV: 'production', ADMIN_SANDBOX: 'true' } });
+
+  it('sign in, find a user, look at their sessions and audit, revoke, disable, and manage keys', async () => {
+    const run = async <T>(operationName: string, variables: Record<string, unknown> = {}, token?: string) => {
+      expect(getOperationAST(parse(SANDBOX_DOCUMENT), operationName)).not.toBeNull();
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({
+          query: SANDBOX_DOCUMENT,
+          operationName,
+          variables: { ...SANDBOX_VARIABLES, ...variables },
+        }),
+      });
+      const body = (await response.json()) as { data?: T; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      if (!body.data) throw new Error(`${operationName} answered no data`);
+      return body.data;
+    };
+    const signedIn = await run<{ login: { accessToken: string } }>('SignIn', {
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+    });
+    const token = signedIn.login.accessToken;
+    expect(await run('WhoAmI', {}, token)).toEqual({ me: expect.objectContaining({ role: 'ADMIN' }) as unknown });
+
+    const user = await server.register();
+    const found = await run<{ users: { edges: Array<{ node: { id: string } }> } }>(
+      'FindUsers',
+      { search: user.user.email.slice(0, 12).toUpperCase() },
+      token,
+    );
+    expect(found.users.edges.map((edge) => edge.node.id)).toContain(user.user.id);
+    const seen = await run<{ sessions: Array<{ id: string }>; auditEvents: { edges: unknown[] } }>(
+      'UserSessionsAndAudit',
+      { userId: user.user.id },
+      token,
+    );
+    expect(seen.sessions).toHaveLength(1);
+    expect(seen.auditEvents.edges.length).toBeGreaterThan(0);
+    await run('RevokeSession', { sessionId: seen.sessions[0]?.id }, token);
+    await run('RevokeUserTokens', { userId: user.user.id }, token);
+    await run('RevokeToken', { jti: 'a-jti-from-an-audit-event' }, token);
+    expect(await run('DisableUser', { userId: user.user.id }, token)).toEqual({
+      updateUser: expect.objectContaining({ disabled: true }) as unknown,
+    });
+
+    const rotated = await run<{ rotateSigningKey: { kid: string; state: string } }>('RotateSigningKey', {}, token);
+    expect(rotated.rotateSigningKey.state).toBe('NEXT');
+    const revoked = await run<{ revokeSigningKey: { state: string } }>(
+      'RevokeSigningKey',
+      { kid: rotated.rotateSigningKey.kid },
+      token,
+    );
+    expect(revoked.revokeSigningKey.state).toBe('REVOKED');
+    const keys = await run<{ signingKeys: Array<{ kid: string }> }>('SigningKeys', {}, token);
+    expect(keys.signingKeys.map((key) => key.kid)).toContain(rotated.rotateSigningKey.kid);
+  });
+});
