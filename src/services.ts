@@ -304,6 +304,7 @@ export function createServices(
             services.loginThrottle.purgeStale(),
             services.mailRequestThrottle.purgeStale(),
             services.recovery.purgeDeadLinks(),
+            services.mail.purgeFinished(),
           ]),
         (error) => onError('scheduled cleanup failed', error),
       );

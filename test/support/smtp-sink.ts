@@ -37,6 +37,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Closing waits this long for clients that are still connected (30 s by default).
+    closeTimeout: 200,
     onRcptTo(address, _session, callback) {
       attempts.push(address.address);
       if (refusal === 'none') {

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, min, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { mailOutbox, type MailOutboxRow } from '../../db/schema';
 import type { MailMessage } from './mail.templates';
@@ -73,4 +73,18 @@ export async function nextMailDue(db: Database): Promise<Date | null> {
     .from(mailOutbox)
     .where(pending);
   return row?.at ?? null;
+}
+
+/** Deletes delivered and given-up messages finished before `before`: their bodies are gone already. */
+export async function deleteFinishedMail(db: Database, before: Date): Promise<number> {
+  const deleted = await db
+    .delete(mailOutbox)
+    .where(
+      or(
+        and(isNotNull(mailOutbox.sentAt), lt(mailOutbox.sentAt, before)),
+        and(isNotNull(mailOutbox.failedAt), lt(mailOutbox.failedAt, before)),
+      ),
+    )
+    .returning({ id: mailOutbox.id });
+  return deleted.length;
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock';
 import type { MailConfig } from '../../config';
 import type { Database } from '../../db/database';
 import type { Telemetry } from '../../observability/telemetry';
-import { insertMail } from './mail-outbox.store';
+import { deleteFinishedMail, insertMail } from './mail-outbox.store';
 import { MailSender } from './mail.sender';
 import type { MailMessage } from './mail.templates';
 import { logTransport, smtpTransport } from './mail.transport';
@@ -10,6 +10,8 @@ import { logTransport, smtpTransport } from './mail.transport';
 /** Longer than nodemailer's timeouts together, so a message is never tried twice at once. */
 const LEASE_MS = 60_000;
 const POLL_INTERVAL_MS = 5000;
+/** What was sent or given up stays a week, for an operator asking whether a mail went out. */
+const KEEP_FINISHED_MS = 7 * 86_400_000;
 /** Temporary failures are retried for an hour, then the message is given up. */
 export const MAIL_RETRY_WINDOW_MS = 60 * 60 * 1000;
 
@@ -25,7 +27,7 @@ export class MailService {
   constructor(
     config: MailConfig,
     production: boolean,
-    db: Database,
+    private readonly db: Database,
     private readonly clock: Clock,
     private readonly telemetry: Telemetry,
   ) {
@@ -60,6 +62,10 @@ export class MailService {
   /** After a commit that enqueued mail: the sender looks now instead of at its next poll. */
   committed(): void {
     this.sender.wake();
+  }
+
+  purgeFinished(): Promise<number> {
+    return deleteFinishedMail(this.db, new Date(this.clock() - KEEP_FINISHED_MS));
   }
 
   start(): void {
