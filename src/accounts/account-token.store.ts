@@ -4,6 +4,15 @@ import { accountTokens, type AccountTokenRow } from '../db/schema';
 
 export type AccountTokenPurpose = AccountTokenRow['purpose'];
 
+/** The token with this hash, for `purpose`, unspent and unexpired at `now`. */
+const live = (tokenHash: string, purpose: AccountTokenPurpose, now: Date) =>
+  and(
+    eq(accountTokens.tokenHash, tokenHash),
+    eq(accountTokens.purpose, purpose),
+    isNull(accountTokens.spentAt),
+    gt(accountTokens.expiresAt, now),
+  );
+
 export async function insertAccountToken(
   tx: Database,
   token: Pick<AccountTokenRow, 'userId' | 'purpose' | 'tokenHash' | 'email' | 'createdAt' | 'expiresAt'>,
@@ -21,14 +30,7 @@ export async function findLiveAccountToken(
   const [row] = await db
     .select()
     .from(accountTokens)
-    .where(
-      and(
-        eq(accountTokens.tokenHash, tokenHash),
-        eq(accountTokens.purpose, purpose),
-        isNull(accountTokens.spentAt),
-        gt(accountTokens.expiresAt, now),
-      ),
-    );
+    .where(live(tokenHash, purpose, now));
   return row;
 }
 
@@ -45,14 +47,7 @@ export async function spendAccountToken(
   const [row] = await tx
     .update(accountTokens)
     .set({ spentAt: now })
-    .where(
-      and(
-        eq(accountTokens.tokenHash, tokenHash),
-        eq(accountTokens.purpose, purpose),
-        isNull(accountTokens.spentAt),
-        gt(accountTokens.expiresAt, now),
-      ),
-    )
+    .where(live(tokenHash, purpose, now))
     .returning();
   return row;
 }

@@ -1,20 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hashOpaqueToken, isWellFormedOpaqueToken, newOpaqueToken } from '../auth/opaque-token';
 
-const ACCOUNT_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-/** 256 random bits, base64url: nothing to guess, so a fast hash is enough to store it. */
-export function newAccountToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function isWellFormedAccountToken(token: string): boolean {
-  return ACCOUNT_TOKEN.test(token);
-}
-
-/** Only this is stored: someone who reads the table cannot use what is in it. */
-export function hashAccountToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
+/** 32 random bytes, base64url; only the SHA-256 is stored, so a read of the table opens no account. */
+export const newAccountToken = newOpaqueToken;
+export const isWellFormedAccountToken = isWellFormedOpaqueToken;
+export const hashAccountToken = hashOpaqueToken;
 
 /** The page URL with the token in the fragment, which browsers send to no server and put in no Referer. */
 export function linkWithToken(pageUrl: string, token: string): string {
