@@ -28,8 +28,7 @@ export class SignInService {
     private readonly throttle: LoginThrottle,
     private readonly passwords: PasswordHasher,
     /** In a password change's transaction: reset links mailed before it must not undo it. */
-    private readonly spendResetLinks: (tx: Database, userId: string, now: Date) => Promise<void> = () =>
-      Promise.resolve(),
+    private readonly spendResetLinks: (tx: Database, userId: string, now: Date) => Promise<void>,
   ) {}
 
   async register(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
