@@ -13,6 +13,8 @@ export const ErrorCode = {
   INVALID_TOKEN: 'INVALID_TOKEN',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  INVALID_OR_EXPIRED_LINK: 'INVALID_OR_EXPIRED_LINK',
+  EMAIL_NOT_CONFIGURED: 'EMAIL_NOT_CONFIGURED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -27,6 +29,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_TOKEN: 401,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
+  // Not 401: a client takes 401 to mean "refresh and try again", which a dead link never allows.
+  INVALID_OR_EXPIRED_LINK: 400,
+  EMAIL_NOT_CONFIGURED: 503,
 };
 
 /** An error meant for the client: its message and code are shown as they are. */
@@ -46,6 +51,11 @@ export const unauthenticated = (message = 'You must be signed in.'): AppError =>
   new AppError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message: string): AppError => new AppError(ErrorCode.FORBIDDEN, message);
 export const notFound = (message: string): AppError => new AppError(ErrorCode.NOT_FOUND, message);
+/** One answer for a malformed, unknown, expired or spent link token: which one it was helps only a guesser. */
+export const invalidOrExpiredLink = (): AppError =>
+  new AppError(ErrorCode.INVALID_OR_EXPIRED_LINK, 'This link is not valid or has expired; ask for a new one.');
+export const emailNotConfigured = (): AppError =>
+  new AppError(ErrorCode.EMAIL_NOT_CONFIGURED, 'This service cannot send mail: it has no SMTP server configured.');
 export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
 
 /** 429 with the wait in seconds, in `extensions.retryAfter` and in the Retry-After header. */

@@ -1,4 +1,6 @@
 import { AuditChainService } from './audit/audit-chain.service';
+import { MailService } from './accounts/mail/mail.service';
+import { RecoveryService } from './accounts/recovery.service';
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
@@ -51,6 +53,12 @@ export interface DomainServices {
   statusLists: StatusListService | null;
   /** Seals audit events into their hash chain, verifies and exports it. */
   auditChain: AuditChainService;
+  /** The mail outbox and its sender (started only by a server). */
+  mail: MailService;
+  /** Password reset. */
+  recovery: RecoveryService;
+  /** Requests for account mail, counted per email and per client address. */
+  mailRequestThrottle: LoginThrottle;
 }
 
 /** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
@@ -191,6 +199,18 @@ export function createDomainServices(
     metrics.loginThrottled.inc({ scope }),
   );
   const users = new UserService(db, writer, clock, passwords);
+  const mail = new MailService(config.mail, config.production, db, clock, telemetry);
+  const mailRequestThrottle = new LoginThrottle(
+    db,
+    clock,
+    config.mailRequestThrottle,
+    (scope) => metrics.mailRequestsThrottled.inc({ scope }),
+    { scopes: { email: 'mail-email', address: 'mail-address' }, refusal: 'Too many requests for mail' },
+  );
+  const recovery = new RecoveryService(db, clock, users, writer, mail, mailRequestThrottle, passwords, {
+    passwordResetTtlSeconds: config.passwordResetTtlSeconds,
+    passwordResetUrl: config.mail.passwordResetUrl,
+  });
   const statusLists = createStatusLists(config, db, clock, telemetry);
   const issuer = new SessionTokenIssuer(
     tokens,
@@ -221,7 +241,12 @@ export function createDomainServices(
     revocationCheck,
     revocationBus: flow.bus,
     statusLists,
-    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords),
+    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords, (tx, userId, now) =>
+      recovery.spendResetLinks(tx, userId, now),
+    ),
+    mail,
+    recovery,
+    mailRequestThrottle,
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),
     loginThrottle,
@@ -288,6 +313,7 @@ export function createServices(
     services,
     start: async () => {
       await services.signingKeys.start(KEY_POLL_INTERVAL_MS, onError);
+      services.mail.start();
       await services.revocationCheck.start();
       await services.statusLists?.start(services.revocationCheck, {
         followsOtherInstances: config.revocationCheck === 'mirror',
@@ -297,12 +323,20 @@ export function createServices(
       services.auditChain.start();
       stopCleanup = scheduleCleanup(
         config.cleanupIntervalSeconds,
-        () => Promise.all([services.revocations.purgeExpiredTokens(null), services.loginThrottle.purgeStale()]),
+        () =>
+          Promise.all([
+            services.revocations.purgeExpiredTokens(null),
+            services.loginThrottle.purgeStale(),
+            services.mailRequestThrottle.purgeStale(),
+            services.recovery.purgeDeadLinks(),
+            services.mail.purgeFinished(),
+          ]),
         (error) => onError('scheduled cleanup failed', error),
       );
     },
     stop: async () => {
       stopCleanup?.();
+      await services.mail.stop();
       await services.statusLists?.stop();
       await services.auditChain.stop();
       await services.revocationCheck.stop();

@@ -9,6 +9,7 @@ module.exports = [
   '/test/admin-cli.test.ts',
   '/test/admin-cli-keys-audit.test.ts',
   '/test/crash-safety.test.ts',
+  '/test/mail-crash.test.ts',
   '/test/graceful-shutdown.test.ts',
   '/test/secrets.test.ts',
   '/test/service-process.test.ts',

@@ -14,11 +14,17 @@ it('guards every Query, Mutation and Subscription field with @auth unless it is 
   expect(denyByDefaultViolations(schema)).toEqual({ unguarded: [], contradictory: [] });
 });
 
-it('marks exactly register, login and refreshToken public, and keeps the marker out of the SDL', () => {
+it('marks exactly register, login, refreshToken and the password reset public, and keeps the marker out of the SDL', () => {
   const publicOperations = Object.values(schema.getMutationType()?.getFields() ?? {})
     .filter(isPublic)
     .map((field) => field.name);
-  expect(publicOperations.sort()).toEqual(['login', 'refreshToken', 'register']);
+  expect(publicOperations.sort()).toEqual([
+    'login',
+    'refreshToken',
+    'register',
+    'requestPasswordReset',
+    'resetPassword',
+  ]);
   expect(printAppSchema(schema)).not.toMatch(/public/i);
 });
 

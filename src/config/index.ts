@@ -1,3 +1,4 @@
+import { accountsConfig, type AccountsConfig } from './accounts.config';
 import { adminConfig, type AdminConfig } from './admin.config';
 import { databaseConfig, type DatabaseConfig } from './database.config';
 import type { Env } from './env';
@@ -11,6 +12,7 @@ import { sessionsConfig, type SessionsConfig } from './sessions.config';
 import { statusListSettings, type StatusListSettings } from './status-list.config';
 import { websocketLimits, type WebSocketLimits } from './websocket.config';
 
+export type { AccountsConfig, MailConfig } from './accounts.config';
 export { MIN_PASSWORD_LENGTH } from './admin.config';
 export { ConfigError } from './env';
 export type { GraphQLLimits } from './graphql.config';
@@ -41,6 +43,7 @@ export interface Config<Secret extends Buffer | undefined = Buffer>
     JwtSettings<Secret>,
     SessionsConfig,
     AdminConfig,
+    AccountsConfig,
     RevocationConfig,
     ObservabilityConfig,
     OAuthConfig,
@@ -71,6 +74,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     ...statusListSettings(env, jwt.jwt),
     ...sessionsConfig(env),
     ...adminConfig(env),
+    ...accountsConfig(env, production),
     ...revocationConfig(env),
     ...observabilityConfig(env, production),
     graphql: graphqlLimits(env),

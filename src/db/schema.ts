@@ -185,12 +185,13 @@ export const auditChain = pgTable('audit_chain', {
 
 /**
  * Failed sign-ins per key, shared by every instance: `scope` is `email` or `address`. Each
- * attempt is counted before its password is checked and given back when it succeeds.
+ * attempt is counted before its password is checked and given back when it succeeds. The
+ * `mail-` scopes count requests for account mail (a reset link) the same way, never given back.
  */
 export const loginFailures = pgTable(
   'login_failures',
   {
-    scope: text('scope', { enum: ['email', 'address'] }).notNull(),
+    scope: text('scope', { enum: ['email', 'address', 'mail-email', 'mail-address'] }).notNull(),
     subject: text('subject').notNull(),
     failures: integer('failures').notNull(),
     windowStartedAt: moment('window_started_at').notNull(),
@@ -268,3 +269,67 @@ export const revocationLog = pgTable(
 );
 
 export type RevocationLogRow = InferSelectModel<typeof revocationLog>;
+
+export const ACCOUNT_TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;
+
+/**
+ * Single-use secrets mailed in a link (a password reset, an address to verify). Only the
+ * SHA-256 of the token is stored: a read of this table opens no account.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The address the link was mailed to: the one a verification proves. */
+    email: text('email').notNull(),
+    createdAt: moment('created_at').notNull(),
+    expiresAt: moment('expires_at').notNull(),
+    spentAt: moment('spent_at'),
+  },
+  (table) => [
+    index('account_tokens_outstanding_idx')
+      .on(table.userId, table.purpose)
+      .where(sql`${table.spentAt} is null`),
+    index('account_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+export type AccountTokenRow = InferSelectModel<typeof accountTokens>;
+
+/**
+ * Mail waiting for SMTP, written in the transaction that makes its reason (a token, a changed
+ * password), so that a commit is never without its mail nor a mail without its commit. A row is
+ * due at `next_attempt_at`; a sender claims it by moving that instant forward (its lease), then
+ * sets `sent_at` or `failed_at` and erases the bodies, which may carry a live link.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    /** The link the mail carries, logged instead of sent when no SMTP server is configured in development. */
+    link: text('link'),
+    createdAt: moment('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: moment('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: moment('sent_at'),
+    failedAt: moment('failed_at'),
+  },
+  (table) => [
+    index('mail_outbox_due_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.sentAt} is null and ${table.failedAt} is null`),
+  ],
+);
+
+export type MailOutboxRow = InferSelectModel<typeof mailOutbox>;

@@ -3,6 +3,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync, type ClassType, type PubSub } from 'type-graphql';
+import { RecoveryResolver } from '../accounts/recovery.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
 import { assertDenyByDefault } from '../auth/deny-by-default';
@@ -28,6 +29,7 @@ const BUILT_IN_RESOLVERS = [
   AuditResolver,
   SigningKeyResolver,
   SessionEventsResolver,
+  RecoveryResolver,
 ] as const;
 
 /**

@@ -69,6 +69,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly mailSent = new Counter({
+    name: `${PREFIX}mail_sent_total`,
+    help: 'Mail handed to the SMTP server (or logged, without one in development), by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly mailRetried = new Counter({
+    name: `${PREFIX}mail_retried_total`,
+    help: 'Temporary mail failures (connection refused, 4xx) that scheduled another attempt, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly mailFailed = new Counter({
+    name: `${PREFIX}mail_failed_total`,
+    help: 'Mail given up: refused for good (5xx) or still failing after the retry window, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly mailRequestsThrottled = new Counter({
+    name: `${PREFIX}mail_requests_throttled_total`,
+    help: 'Requests for account mail (a reset link) refused by the throttle, by the key that was over its limit.',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+
   readonly cleanupRuns = new Counter({
     name: `${PREFIX}cleanup_runs_total`,
     help: 'Purges of expired entries, by result.',

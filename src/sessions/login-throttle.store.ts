@@ -1,8 +1,8 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { loginFailures, type LoginFailureRow } from '../db/schema';
 
-export type ThrottleScope = 'email' | 'address';
+export type ThrottleScope = LoginFailureRow['scope'];
 
 export interface ThrottleKey {
   scope: ThrottleScope;
@@ -44,10 +44,10 @@ export async function clearFailures(db: Database, key: ThrottleKey): Promise<voi
   await db.delete(loginFailures).where(matches(key));
 }
 
-export async function deleteFailuresBefore(db: Database, before: Date): Promise<number> {
+export async function deleteFailuresBefore(db: Database, scopes: ThrottleScope[], before: Date): Promise<number> {
   const deleted = await db
     .delete(loginFailures)
-    .where(lt(loginFailures.lastFailureAt, before))
+    .where(and(inArray(loginFailures.scope, scopes), lt(loginFailures.lastFailureAt, before)))
     .returning({ scope: loginFailures.scope });
   return deleted.length;
 }

@@ -30,6 +30,17 @@ function waitSeconds(
   return nowMs < earliestMs ? (earliestMs - nowMs) / 1000 : null;
 }
 
+/** The rows a throttle keeps its counts under, and what its refusal says. */
+export interface ThrottleKind {
+  scopes: { email: ThrottleScope; address: ThrottleScope };
+  refusal: string;
+}
+
+export const LOGIN_THROTTLE: ThrottleKind = {
+  scopes: { email: 'email', address: 'address' },
+  refusal: 'Too many failed sign-ins',
+};
+
 /** One attempt, counted as failed until `succeeded` says otherwise. */
 export interface LoginAttempt {
   succeeded(): Promise<void>;
@@ -45,6 +56,7 @@ export class LoginThrottle {
     private readonly clock: Clock,
     private readonly config: LoginThrottleConfig,
     private readonly onRefused: (scope: ThrottleScope) => void = () => undefined,
+    private readonly kind: ThrottleKind = LOGIN_THROTTLE,
   ) {}
 
   /**
@@ -61,7 +73,7 @@ export class LoginThrottle {
         const wait = waitSeconds(row, this.limitsOf(row.scope), this.config, now);
         if (wait !== null) {
           this.onRefused(row.scope);
-          throw tooManyRequests(`Too many failed sign-ins; try again in ${Math.ceil(wait)} seconds.`, wait);
+          throw tooManyRequests(`${this.kind.refusal}; try again in ${Math.ceil(wait)} seconds.`, wait);
         }
       }
       for (const row of rows) {
@@ -77,7 +89,7 @@ export class LoginThrottle {
       succeeded: async () => {
         for (const key of keys) {
           // The right password clears the account's count; an address keeps its other failures.
-          if (key.scope === 'email') await clearFailures(this.db, key);
+          if (key.scope === this.kind.scopes.email) await clearFailures(this.db, key);
           else await forgiveAttempt(this.db, key);
         }
       },
@@ -86,17 +98,20 @@ export class LoginThrottle {
 
   /** Deletes counts whose last failure is older than the window. */
   purgeStale(): Promise<number> {
-    return deleteFailuresBefore(this.db, new Date(this.clock() - this.config.windowSeconds * 1000));
+    const { email, address } = this.kind.scopes;
+    // Only its own scopes: another throttle's window may be longer.
+    return deleteFailuresBefore(this.db, [email, address], new Date(this.clock() - this.config.windowSeconds * 1000));
   }
 
   private limitsOf(scope: ThrottleScope): ThrottleLimits {
-    return scope === 'email' ? this.config.email : this.config.address;
+    return scope === this.kind.scopes.email ? this.config.email : this.config.address;
   }
 
   private keysFor(email: string, clientAddress: string): ThrottleKey[] {
     const keys: ThrottleKey[] = [];
-    if (this.config.email.maxFailures > 0) keys.push({ scope: 'email', subject: email });
-    if (this.config.address.maxFailures > 0) keys.push({ scope: 'address', subject: clientAddress });
+    const { scopes } = this.kind;
+    if (this.config.email.maxFailures > 0) keys.push({ scope: scopes.email, subject: email });
+    if (this.config.address.maxFailures > 0) keys.push({ scope: scopes.address, subject: clientAddress });
     return keys;
   }
 }

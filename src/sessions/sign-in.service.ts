@@ -27,6 +27,8 @@ export class SignInService {
     private readonly issuer: SessionTokenIssuer,
     private readonly throttle: LoginThrottle,
     private readonly passwords: PasswordHasher,
+    /** In a password change's transaction: reset links mailed before it must not undo it. */
+    private readonly spendResetLinks: (tx: Database, userId: string, now: Date) => Promise<void>,
   ) {}
 
   async register(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
@@ -105,6 +107,7 @@ export class SignInService {
       if (!(await this.users.replacePasswordHash(tx, user.id, user.passwordHash, passwordHash))) {
         throw unauthenticated(WRONG_CURRENT_PASSWORD);
       }
+      await this.spendResetLinks(tx, user.id, now);
       const cause = { now, actorId: user.id, reason: 'password changed' };
       const ended = await revokeSessions(revoking, { userId: user.id, exceptSessionId: ref.sessionId }, cause);
       const nextToken = newRefreshToken();

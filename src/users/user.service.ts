@@ -20,6 +20,7 @@ import {
   insertUser,
   listUsers,
   lockUserForSession,
+  lockUserForUpdate,
   replacePasswordHash,
   updateUserFields,
 } from './user.store';
@@ -173,6 +174,14 @@ export class UserService {
   /** Read under a share lock: a revocation or a disabling waits until the session is started. */
   lockForSession(tx: Database, id: string): Promise<UserRow | undefined> {
     return lockUserForSession(tx, id);
+  }
+
+  /**
+   * Read under an exclusive lock, for a change that touches the account's other rows too: taken
+   * first, it orders such changes (a reset, a password change) so that they never deadlock.
+   */
+  lockForChange(tx: Database, id: string): Promise<UserRow | undefined> {
+    return lockUserForUpdate(tx, id);
   }
 
   /** Stores a new password hash only over `previousHash`: of two changes racing, the second finds none. */

@@ -18,6 +18,15 @@ export async function lockUserForSession(db: Database, id: string): Promise<User
   return row;
 }
 
+/**
+ * The lock an update of the row takes: `no key update` leaves the key share that inserting a
+ * session or an access token takes free, so a refresh in flight is never deadlocked against it.
+ */
+export async function lockUserForUpdate(db: Database, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).for('no key update');
+  return row;
+}
+
 export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.email, email));
   return row;

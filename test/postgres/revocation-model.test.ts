@@ -18,13 +18,14 @@ import {
   ROTATE_SIGNING_KEY,
   type AuthPayloadData,
 } from '../support/operations';
+import { requestReset, resetPassword } from '../support/password-reset';
 import { openSideConnection } from '../support/side-connection';
 import { TestClock } from '../support/test-clock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
 
-// Random sequences of revocations (token, session, user, signing key), key rotations, sign-ins,
+// Random sequences of revocations (token, session, user, signing key, password reset), key rotations, sign-ins,
 // refreshes, time passing, purges, restarts, a lost listener and bus faults (notifications
 // dropped, delivered twice or in reverse order), played through the API against one instance. After every step, for every token issued so far, the mirror must answer as the
 // database check does, and, while the token has not expired, as a plain model of the rules does.
@@ -39,6 +40,7 @@ type Action =
   | { kind: 'revokeToken'; token: number }
   | { kind: 'revokeSession'; session: number }
   | { kind: 'revokeUser'; user: number }
+  | { kind: 'passwordReset'; user: number }
   | { kind: 'revokeSigningKey'; token: number }
   | { kind: 'rotateSigningKey' }
   | { kind: 'advance'; ms: number }
@@ -60,6 +62,7 @@ const actions: fc.Arbitrary<Action[]> = fc.array(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('revokeToken' as const), token: index }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('revokeSession' as const), session: index }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('revokeUser' as const), user: index }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('passwordReset' as const), user: index }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('revokeSigningKey' as const), token: index }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'rotateSigningKey' as const }) },
     {
@@ -160,8 +163,30 @@ function endOfStep(): void {
 }
 
 const start = async () => {
-  server = await startTestServer({ testDatabase: database, dataDir, clock, wrapDatabase: faultyBus });
+  server = await startTestServer({
+    testDatabase: database,
+    dataDir,
+    clock,
+    wrapDatabase: faultyBus,
+    // Without SMTP_URL the reset mail is logged, link included; each request names an address of its own.
+    env: { TRUST_PROXY: 'loopback' },
+  });
 };
+
+/**
+ * Asks for a reset link and reads it from the log, as a developer without SMTP would; undefined
+ * when the mail-request throttle refused (then nothing changed).
+ */
+async function resetLinkToken(email: string): Promise<string | undefined> {
+  const logged = () => server.logs.entries().filter((entry) => entry.to === email && typeof entry.link === 'string');
+  const before = logged().length;
+  const asked = await requestReset(server, email);
+  if (errorCode(asked) === 'TOO_MANY_REQUESTS') return undefined;
+  expect(asked.data?.requestPasswordReset).toBe(true);
+  await waitFor(() => logged().length > before, 5000, 'the reset mail logged', 5);
+  const link = String(logged().at(-1)?.link);
+  return /#token=([A-Za-z0-9_-]+)$/.exec(link)?.[1];
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -314,6 +339,19 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
             for (const session of sessions) if (session.user === user) session.live = false;
             break;
           }
+          case 'passwordReset': {
+            const user = action.user % users.length;
+            const account = users[user] as ModelUser;
+            const token = await resetLinkToken(account.email);
+            if (token === undefined) break;
+            const password = `reset passphrase ${runs}.${at}`;
+            await ok(resetPassword(server, token, password), reason);
+            account.password = password;
+            // One user cutoff, like revokeUserTokens, with the reason a client is shown.
+            for (const modelToken of tokens) if (modelToken.user === user) modelToken.byUser = 'password reset';
+            for (const session of sessions) if (session.user === user) session.live = false;
+            break;
+          }
           case 'revokeSigningKey': {
             const kid = (tokens[action.token % tokens.length] as ModelToken).claims.kid ?? '';
             await ok(server.gql(REVOKE_SIGNING_KEY, { kid, reason }, { token: await adminToken() }), reason);
@@ -364,6 +402,7 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
       JSON.stringify(Object.fromEntries(played)),
   );
   expect(played.get('revokeSigningKey')).toBeGreaterThan(0);
+  expect(played.get('passwordReset')).toBeGreaterThan(0);
   expect(played.get('rotateSigningKey')).toBeGreaterThan(0);
   expect(played.get('busFault')).toBeGreaterThan(0);
   expect(played.get('loseListener')).toBeGreaterThan(0);

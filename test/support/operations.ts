@@ -153,3 +153,11 @@ export interface SigningKeyData {
   revokedAt: string | null;
   revokedReason: string | null;
 }
+
+export const REQUEST_PASSWORD_RESET = `mutation RequestPasswordReset($email: EmailAddress!) {
+  requestPasswordReset(email: $email)
+}`;
+
+export const RESET_PASSWORD = `mutation ResetPassword($token: String!, $newPassword: String!) {
+  resetPassword(token: $token, newPassword: $newPassword)
+}`;

@@ -28,6 +28,8 @@ export type AuditAction =
   | 'LOGGED_OUT'
   | 'LOGGED_OUT_EVERYWHERE'
   | 'PASSWORD_CHANGED'
+  | 'PASSWORD_RESET'
+  | 'PASSWORD_RESET_REQUESTED'
   | 'REFRESH_TOKEN_REUSED'
   | 'REGISTERED'
   | 'SESSION_REVOKED'
@@ -123,6 +125,10 @@ export type Mutation = {
   refreshToken: AuthPayload;
   /** Creates an account and signs it in. */
   register: AuthPayload;
+  /** Mails a password reset link to the account with this address, if there is an enabled one. Answers `true` either way, so the answer tells nobody whether the address has an account. */
+  requestPasswordReset: Scalars['Boolean']['output'];
+  /** Sets a new password with the token of a reset link, and ends every session and access token of the account. A bad, expired or spent token answers INVALID_OR_EXPIRED_LINK. */
+  resetPassword: Scalars['Boolean']['output'];
   /** Ends one session and refuses its tokens at once. My own sessions; an administrator's: anyone's. */
   revokeSession: Session;
   /** Refuses every token the key signed, on every instance, and drops it from the JWKS. Revoking the key that signs rotates first. Revoking twice is harmless. */
@@ -161,6 +167,17 @@ export type MutationRegisterArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
   refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['EmailAddress']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 

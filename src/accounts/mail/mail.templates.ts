@@ -1,0 +1,58 @@
+/** A message ready for the outbox: short and plain, a text part and an HTML part saying the same. */
+export interface MailMessage {
+  kind: MailKind;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** The link the message carries, if any: logged instead of sent in development without SMTP. */
+  link: string | null;
+}
+
+export const MAIL_KINDS = ['password_reset', 'password_changed'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+const escapeHtml = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Paragraphs become text lines and <p> elements; a link becomes its own line and an <a>. */
+function render(paragraphs: Array<string | { url: string; label: string }>): { text: string; html: string } {
+  const text = paragraphs.map((part) => (typeof part === 'string' ? part : part.url)).join('\n\n');
+  const body = paragraphs
+    .map((part) =>
+      typeof part === 'string'
+        ? `<p>${escapeHtml(part)}</p>`
+        : `<p><a href="${escapeHtml(part.url)}">${escapeHtml(part.label)}</a></p>`,
+    )
+    .join('\n');
+  return { text: `${text}\n`, html: `<!doctype html>\n<html><body>\n${body}\n</body></html>\n` };
+}
+
+export function passwordResetMail(recipient: string, link: string, validMinutes: number): MailMessage {
+  return {
+    kind: 'password_reset',
+    recipient,
+    subject: 'Reset your password',
+    link,
+    ...render([
+      'Someone asked to reset the password of the account with this address.',
+      `To choose a new password, open this link within ${validMinutes} minutes. It works once.`,
+      { url: link, label: 'Choose a new password' },
+      'If it was not you, ignore this message: your password stays as it is.',
+    ]),
+  };
+}
+
+export function passwordChangedMail(recipient: string): MailMessage {
+  return {
+    kind: 'password_changed',
+    recipient,
+    subject: 'Your password was changed',
+    link: null,
+    ...render([
+      'The password of the account with this address was just reset, and every device signed in to it was signed out.',
+      'Sign in again with the new password.',
+      'If it was not you, reset the password again at once from the sign-in page, and tell your administrator.',
+    ]),
+  };
+}

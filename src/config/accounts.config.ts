@@ -1,0 +1,81 @@
+import { ConfigError, DAY, integer, optionalText, optionalUrl, type Env } from './env';
+import type { LoginThrottleConfig } from './sessions.config';
+
+/** Where mail goes out and where its links point. */
+export interface MailConfig {
+  /** A nodemailer transport URL; undefined sends nothing (logged in development, refused in production). */
+  smtpUrl: string | undefined;
+  /** The From header: `Name <address>` or a bare address. */
+  from: string;
+  /** The page a reset link opens; the token goes in its fragment. */
+  passwordResetUrl: string;
+  /** The page a verification link opens; the token goes in its fragment. */
+  emailVerificationUrl: string;
+}
+
+/** Mail, and the account flows that send it. */
+export interface AccountsConfig {
+  mail: MailConfig;
+  passwordResetTtlSeconds: number;
+  /** How often one email, and one client address, may ask for a mail (reset, and later verification). */
+  mailRequestThrottle: LoginThrottleConfig;
+}
+
+/** The example web app's dev server: links work on a fresh clone. */
+const DEVELOPMENT_APP_URL = 'http://127.0.0.1:5173';
+const DEVELOPMENT_FROM = 'Token Warden <no-reply@localhost>';
+
+/** A mail request is always counted: each sends a mail, so only a few an hour are ever useful. */
+const MAIL_REQUEST_THROTTLE: LoginThrottleConfig = {
+  windowSeconds: 3600,
+  maxDelaySeconds: 60,
+  email: { freeFailures: 3, maxFailures: 5 },
+  address: { freeFailures: 20, maxFailures: 50 },
+};
+
+const MAILBOX = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+
+function from(env: Env, required: boolean): string {
+  const raw = optionalText(env, 'MAIL_FROM');
+  if (raw === undefined) {
+    if (required) throw new ConfigError('MAIL_FROM', 'is required when SMTP_URL is set in production');
+    return DEVELOPMENT_FROM;
+  }
+  const named = /^([^<>\r\n]*)<([^<>\s]+)>$/.exec(raw);
+  const address = named ? named[2] : raw;
+  if (address === undefined || !MAILBOX.test(address)) {
+    throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${raw}"`);
+  }
+  return raw;
+}
+
+/** An http(s) page URL a token fragment is appended to, so it may carry no fragment of its own. */
+function pageUrl(env: Env, name: string, fallback: string | undefined): string | undefined {
+  const url = optionalUrl(env, name, ['http:', 'https:']) ?? fallback;
+  if (url !== undefined && url.includes('#')) throw new ConfigError(name, 'must not have a fragment (#…)');
+  return url;
+}
+
+function linkUrl(env: Env, name: string, appUrl: string | undefined, path: string): string {
+  const url = pageUrl(env, name, appUrl === undefined ? undefined : `${appUrl.replace(/\/+$/, '')}${path}`);
+  if (url === undefined)
+    throw new ConfigError('APP_URL', `is required (or ${name}) when SMTP_URL is set in production`);
+  return url;
+}
+
+export function accountsConfig(env: Env, production: boolean): AccountsConfig {
+  const smtpUrl = optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  // In production a link must point at the real frontend; a guessed one would mail a dead link.
+  const strict = production && smtpUrl !== undefined;
+  const appUrl = pageUrl(env, 'APP_URL', strict ? undefined : DEVELOPMENT_APP_URL);
+  return {
+    mail: {
+      smtpUrl,
+      from: from(env, strict),
+      passwordResetUrl: linkUrl(env, 'PASSWORD_RESET_URL', appUrl, '/reset-password'),
+      emailVerificationUrl: linkUrl(env, 'EMAIL_VERIFICATION_URL', appUrl, '/verify-email'),
+    },
+    passwordResetTtlSeconds: integer(env, 'PASSWORD_RESET_TTL_SECONDS', 1800, 300, DAY),
+    mailRequestThrottle: MAIL_REQUEST_THROTTLE,
+  };
+}

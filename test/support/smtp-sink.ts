@@ -1,0 +1,94 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { waitFor } from './wait';
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** The token of the first `#token=` link in the text part, if any. */
+  token: string | undefined;
+  parsed: ParsedMail;
+}
+
+export interface SmtpSink {
+  port: number;
+  url: string;
+  readonly received: ReceivedMail[];
+  /** Every RCPT TO the server saw, accepted or refused. */
+  readonly attempts: string[];
+  /** What RCPT TO answers from now on: accept, a temporary (4xx) or a permanent (5xx) refusal. */
+  refuse(mode: 'none' | 'temporary' | 'permanent'): void;
+  /** The mails to this address so far, once there are at least `count`. */
+  mailTo(address: string, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  close(): Promise<void>;
+}
+
+const tokenOf = (text: string) => /#token=([A-Za-z0-9_-]+)/.exec(text)?.[1];
+
+/** A real SMTP server (the `smtp-server` package) on loopback; `mailparser` reads what it receives. */
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
+  const received: ReceivedMail[] = [];
+  const attempts: string[] = [];
+  let refusal: 'none' | 'temporary' | 'permanent' = 'none';
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    // Closing waits this long for clients that are still connected (30 s by default).
+    closeTimeout: 200,
+    onRcptTo(address, _session, callback) {
+      attempts.push(address.address);
+      if (refusal === 'none') {
+        callback();
+        return;
+      }
+      const error = Object.assign(new Error(refusal === 'permanent' ? 'No such mailbox' : 'Try again later'), {
+        responseCode: refusal === 'permanent' ? 550 : 451,
+      });
+      callback(error);
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (parsed) => {
+          const text = parsed.text ?? '';
+          const to = Array.isArray(parsed.to) ? parsed.to[0]?.text : parsed.to?.text;
+          received.push({
+            to: to ?? '',
+            subject: parsed.subject ?? '',
+            text,
+            html: typeof parsed.html === 'string' ? parsed.html : '',
+            token: tokenOf(text),
+            parsed,
+          });
+          callback();
+        },
+        (error: unknown) => {
+          callback(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const bound = (server.server.address() as AddressInfo).port;
+  return {
+    port: bound,
+    url: `smtp://127.0.0.1:${bound}`,
+    received,
+    attempts,
+    refuse: (mode) => {
+      refusal = mode;
+    },
+    mailTo: async (address, count = 1, timeoutMs = 5000) => {
+      const to = () => received.filter((mail) => mail.to === address);
+      await waitFor(() => to().length >= count, timeoutMs, `${count} mail(s) to ${address}`, 20);
+      return to();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
