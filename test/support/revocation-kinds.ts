@@ -4,6 +4,8 @@ import {
   LOGOUT,
   LOGOUT_ALL,
   REFRESH,
+  REQUEST_PASSWORD_RESET,
+  RESET_PASSWORD,
   REVOKE_SESSION,
   REVOKE_SIGNING_KEY,
   REVOKE_TOKEN,
@@ -11,10 +13,11 @@ import {
   UPDATE_USER,
   type AuthPayloadData,
 } from './operations';
-import type { TestServer } from './test-server';
+import { uniqueEmail, type TestServer } from './test-server';
+import { waitFor } from './wait';
 
 /** The service a revocation is made on: an instance started in-process, as every test here has. */
-export type RevokingServer = Pick<TestServer, 'baseUrl' | 'gql' | 'register' | 'loginAdmin'>;
+export type RevokingServer = Pick<TestServer, 'baseUrl' | 'gql' | 'register' | 'loginAdmin' | 'logs'>;
 
 export interface Revoked {
   /** A token the revocation covers. */
@@ -37,6 +40,24 @@ async function answered<T>(response: Promise<{ data?: T | null; errors?: unknown
   const { data, errors } = await response;
   if (data === undefined || data === null) throw new Error(`the revoking request failed: ${JSON.stringify(errors)}`);
   return data;
+}
+
+/** The reset link's token, from the log line a development server writes instead of sending mail. */
+async function resetTokenMailedTo(server: RevokingServer, email: string): Promise<string> {
+  let link: string | undefined;
+  await waitFor(
+    () => {
+      const line = server.logs.entries().find((entry) => entry.to === email && entry.mailKind === 'password_reset');
+      link = typeof line?.link === 'string' ? line.link : undefined;
+      return link !== undefined;
+    },
+    3000,
+    `the reset mail to ${email}`,
+    10,
+  );
+  const token = new URL(link ?? '').hash.replace(/^#token=/, '');
+  if (token === '') throw new Error(`no token in ${link ?? ''}`);
+  return token;
 }
 
 async function asAdmin(server: RevokingServer): Promise<string> {
@@ -114,6 +135,17 @@ export const REVOCATION_KINDS: RevocationKind[] = [
         reason: 'refresh token reuse detected',
         kept: other.accessToken,
       };
+    },
+  },
+  {
+    name: 'resetPassword',
+    async revoke(server) {
+      const email = uniqueEmail('reset');
+      const [user, other] = await Promise.all([server.register(email), server.register()]);
+      await answered(server.gql(REQUEST_PASSWORD_RESET, { email }));
+      const token = await resetTokenMailedTo(server, email);
+      await answered(server.gql(RESET_PASSWORD, { token, newPassword: 'a new password nobody else knows' }));
+      return { refused: user.accessToken, reason: 'password reset', kept: other.accessToken };
     },
   },
   {
