@@ -7,6 +7,8 @@ import type { IntrospectionResult } from './introspection.bench';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
 import type { StatusListBenchResult } from './status-list';
+import type { VerifierBenchResult } from './verifier';
+import { verifierSection, verifierTargets } from './verifier-report';
 import { fixed, table, type Target } from './markdown';
 import { FRAMEWORK_ID } from './overhead';
 import { pairedRatio, type ConfigurationResult } from './throughput';
@@ -42,6 +44,7 @@ export interface BenchReport {
   context: ContextCase[] | undefined;
   introspection: IntrospectionResult | undefined;
   statusList: StatusListBenchResult | undefined;
+  verifier: VerifierBenchResult | undefined;
 }
 
 function statusListSection(result: StatusListBenchResult | undefined): string {
@@ -194,6 +197,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
     met: report.propagation ? report.propagation.p99Ms <= 100 : undefined,
   });
   targets.push(...busTargets(report.bus));
+  targets.push(...verifierTargets(report.verifier));
   return targets;
 }
 
@@ -404,6 +408,8 @@ ${contextSection(report.context)}
 ${introspectionSection(report.introspection)}
 
 ${statusListSection(report.statusList)}
+
+${verifierSection(report.verifier)}
 
 ## Targets
 
