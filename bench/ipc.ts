@@ -44,6 +44,8 @@ export type VerifierMessage =
   | {
       type: 'synced';
       syncMs: number;
+      /** CPU time the process spent meanwhile, every thread. */
+      cpuMs: number;
       heapBeforeBytes: number;
       heapAfterBytes: number;
       status: VerifierProcessStatus;

@@ -47,6 +47,7 @@ async function start(command: Extract<VerifierCommand, { type: 'start' }>): Prom
   await (await fetch(new URL('/.well-known/oauth-authorization-server', command.issuer))).arrayBuffer();
   const heapBeforeBytes = heapUsedAfterGc();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   verifier = await createVerifier({
     issuer: command.issuer,
     clientId: command.clientId,
@@ -56,7 +57,16 @@ async function start(command: Extract<VerifierCommand, { type: 'start' }>): Prom
     fetch: countingFetch,
   });
   const syncMs = performance.now() - started;
-  send({ type: 'synced', syncMs, heapBeforeBytes, heapAfterBytes: heapUsedAfterGc(), status: statusOf(verifier) });
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  send({
+    type: 'synced',
+    syncMs,
+    cpuMs,
+    heapBeforeBytes,
+    heapAfterBytes: heapUsedAfterGc(),
+    status: statusOf(verifier),
+  });
 }
 
 async function accept(tokens: string[]): Promise<void> {

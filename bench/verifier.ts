@@ -93,8 +93,15 @@ export interface VerifierHolding {
   heldJtis: number;
   heapBytes: number;
   bytesPerRevocation: number;
-  /** createVerifier: discovery, the key set, the whole state, and the first heartbeat proving it current. */
+  /**
+   * createVerifier: discovery, the key set, the whole state, and the first heartbeat proving it
+   * current; with the CPU time the verifier's process and the service's spent meanwhile.
+   */
   syncMs: number;
+  verifierCpuMs: number;
+  serviceCpuMs: number;
+  /** The same for the first verifier to sync from the service after it started, before this one. */
+  coldServiceSyncMs: number;
   bytesReceived: number;
 }
 
@@ -293,11 +300,18 @@ async function measureHolding(
     if (server.ready.mirrorSize !== count) {
       throw new Error(`the service holds ${server.ready.mirrorSize} revocations, expected ${count}`);
     }
-    log(`verifier: a fresh verifier syncing ${count} revocations`);
-    const { process: verifier, synced } = await startVerifier('verifier-holding', server.origin, client, [
-      '--expose-gc',
-    ]);
-    await verifier.stop({ type: 'stop' });
+    log(`verifier: two fresh verifiers in turn syncing ${count} revocations`);
+    const sync = async (name: string) => {
+      const started = await startVerifier(name, server.origin, client, ['--expose-gc']);
+      await started.process.stop({ type: 'stop' });
+      return started.synced;
+    };
+    // The first meets a service that has served no stream yet; a verifier starting beside a
+    // running service meets one that has, as the second does.
+    const cold = await sync('verifier-holding-0');
+    const serviceBefore = await server.stats();
+    const synced = await sync('verifier-holding-1');
+    const serviceAfter = await server.stats();
     const heapBytes = synced.heapAfterBytes - synced.heapBeforeBytes;
     return {
       database: database.kind,
@@ -308,6 +322,9 @@ async function measureHolding(
       heapBytes,
       bytesPerRevocation: heapBytes / synced.status.held.jtis,
       syncMs: synced.syncMs,
+      verifierCpuMs: synced.cpuMs,
+      serviceCpuMs: (serviceAfter.cpuMicros - serviceBefore.cpuMicros) / 1000,
+      coldServiceSyncMs: cold.syncMs,
       bytesReceived: synced.status.bytesReceived,
     };
   } finally {
