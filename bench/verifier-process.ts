@@ -1,6 +1,7 @@
 // A service verifying Token Warden's access tokens with @token-warden/verifier, run as a child of
 // the bench: one verifier, its stream, and its verify() timed and counted on the bench's command.
-// The package's own source, compiled by the bench's build with the package's compiler settings.
+// The package's own source, compiled by the bench's build (the same target and module settings as
+// the package's own build), so that no separate build has to come first.
 import { createVerifier, VerifierError, type Verifier } from '../packages/verifier/src/index';
 import type { VerifierCommand, VerifierMessage, VerifierProcessStatus } from './ipc';
 import { monotonicMs } from './monotonic';
