@@ -35,8 +35,9 @@ async function fixture(strategy: RevocationStrategy, tokenCacheSize?: number, al
       JWT_SECRET: randomBytes(48).toString('base64'),
       REVOCATION_CHECK: strategy,
       JWT_ALGORITHM: algorithm,
-      // The request context alone is measured: no status list uri to serve, so no issuer URL needed.
-      STATUS_LIST: 'off',
+      // ES256 tokens carry a status list claim by default, whose URI needs a URL issuer; no
+      // request reaches it here.
+      JWT_ISSUER: algorithm === 'ES256' ? 'http://127.0.0.1:4000' : undefined,
       TOKEN_CACHE_SIZE: tokenCacheSize === undefined ? undefined : String(tokenCacheSize),
       DATA_DIR: dataDir,
     }),

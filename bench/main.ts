@@ -19,6 +19,7 @@ import { measureThroughput, type Configuration, type ConfigurationResult } from 
 import { measureBareSockets } from './bare-sockets';
 import { holdIdleSockets, idleSocketTokens, measureFanOut, measureSocketCuts, type SocketCutResult } from './sockets';
 import { signIn } from './tokens';
+import { measureVerifier } from './verifier';
 
 const SLOW_DATABASE_DELAY_MS = 5;
 const MB = 1024 * 1024;
@@ -162,6 +163,9 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
   if (parts.has('status-list')) statusList = await benchStatusLists(options, log);
   const auditSealing = parts.has('audit') ? await measureLoginSealing(fleet, options, log) : undefined;
 
+  let verifier;
+  if (parts.has('verifier')) verifier = await measureVerifier(fleet, options, log);
+
   const scale = started?.scale;
   const scaleKind = options.postgresUrl ? 'postgres' : 'embedded';
   const plainMirror = scaleKind === 'postgres' ? started?.postgresPair?.mirror : started?.embedded.mirror;
@@ -186,6 +190,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
     introspection,
     statusList,
     auditSealing,
+    verifier,
   };
 }
 

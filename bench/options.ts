@@ -12,6 +12,7 @@ export const BENCH_PARTS = [
   'bus',
   'status-list',
   'audit',
+  'verifier',
 ] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
@@ -77,7 +78,10 @@ const USAGE = `Usage: npm run bench -- [options]
                       revocations/s, catch-up from the log; needs DATABASE_URL), status-list
                       (a list of 1 048 576 entries, login + refreshToken with status lists on
                       and off, a revocation on A to the bit on B; the last needs DATABASE_URL),
-                      audit (login throughput with the audit chain sealed against without)
+                      audit (login throughput with the audit chain sealed against without),
+                      verifier (@token-warden/verifier: propagation to 10 verifier processes,
+                      embedded and, with DATABASE_URL, between two instances; verify() cost and
+                      fetch calls; a verifier syncing --revocations; 1000 streams on one instance)
   --tiny              one short round with small numbers, to check that the bench still runs
   --out <dir>         where results.md and throughput.png are written (default bench/)
 

@@ -8,6 +8,8 @@ import type { LoginSealingResult } from './login-sealing';
 import type { PropagationResult } from './propagation';
 import type { FanOutResult, IdleSocketsResult, SocketCutResult } from './sockets';
 import type { StatusListBenchResult } from './status-list';
+import type { VerifierBenchResult } from './verifier';
+import { verifierSection, verifierTargets } from './verifier-report';
 import { fixed, table, type Target } from './markdown';
 import { FRAMEWORK_ID } from './overhead';
 import { pairedRatio, type ConfigurationResult } from './throughput';
@@ -44,6 +46,7 @@ export interface BenchReport {
   introspection: IntrospectionResult | undefined;
   statusList: StatusListBenchResult | undefined;
   auditSealing: LoginSealingResult[] | undefined;
+  verifier: VerifierBenchResult | undefined;
 }
 
 function statusListSection(result: StatusListBenchResult | undefined): string {
@@ -237,6 +240,7 @@ export function evaluateTargets(report: BenchReport): Target[] {
   });
   targets.push(...busTargets(report.bus));
   targets.push(...auditSealingTargets(report.auditSealing));
+  targets.push(...verifierTargets(report.verifier));
   return targets;
 }
 
@@ -448,6 +452,8 @@ ${introspectionSection(report.introspection)}
 
 ${statusListSection(report.statusList)}
 ${auditSealingSection(report.auditSealing)}
+
+${verifierSection(report.verifier)}
 
 ## Targets
 

@@ -14,6 +14,11 @@ export class ServerChild {
     readonly ready: Ready,
   ) {}
 
+  /** Where its HTTP endpoints are: the issuer URL a verifier discovers the service from. */
+  get origin(): string {
+    return `http://127.0.0.1:${this.ready.port}`;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.ready.port}/graphql`;
   }

@@ -112,6 +112,20 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
     );
   }
 
+  // The verifier part, at its tiny sizes: 2 verifier processes, 10 revocations, 5 000 held, 50 streams.
+  const verifierRow = (setting: string) =>
+    new RegExp(`^\\| ${setting} \\| 2 \\| 10 \\| [\\d.]+ ms / [\\d.]+ ms / [\\d.]+ ms \\|`, 'm');
+  expect(markdown).toMatch(verifierRow('embedded, one instance'));
+  if (postgresUrl) expect(markdown).toMatch(verifierRow('postgres, revoked on A, streamed from B'));
+  else expect(markdown).toContain('Two instances on PostgreSQL: not run (needs `DATABASE_URL`).');
+  expect(markdown).toMatch(/^\| `verify\(\)` of a known token \(cache hit\), .* \| [\d.]+ \/ [\d.]+ \/ [\d.]+ µs \|$/m);
+  // A fetch per verify() once synced is a defect, however fast the machine.
+  expect(markdown).toMatch(/^\| Network calls per `verify\(\)` once synced: 0 \| 0 in \d+ \| met \|$/m);
+  expect(markdown).toMatch(
+    /^\| A fresh verifier syncing 5000 revocations .* \| [\d.]+ bytes \([\d.]+ MB for 5000 jtis\) \|$/m,
+  );
+  expect(markdown).toMatch(/^\| One instance serving 50 raw streams .* \| [\d.]+ KB /m);
+
   const png = readFileSync(join(outDir, 'throughput.png'));
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   expect(png.length).toBeGreaterThan(10_000);

@@ -153,6 +153,13 @@ describe('the whole state first, then every version in order', () => {
     admin = await server.loginAdmin();
   });
 
+  it('sends a heartbeat as soon as the state is sent, not at the next beat of the shared timer', async () => {
+    const reader = await open();
+    const { state } = await readState(reader);
+    // A consumer answers nothing until a heartbeat proves its state current.
+    expect(await nextHeartbeat(reader, 100)).toMatchObject({ version: state.version, current: true });
+  });
+
   it('sends a heartbeat at least every second with the version sent and current: true', async () => {
     const reader = await open();
     const { state } = await readState(reader);
@@ -286,6 +293,23 @@ describe('authentication and limits', () => {
       again = await open(capped);
     }
     expect(again.status).toBe(200);
+  });
+
+  it('frees the place of a consumer that leaves at once, not when a heartbeat fails to reach it', async () => {
+    const capped = basicAuth(CAPPED, CAPPED_SECRET);
+    const held = await Promise.all([open(capped), open(capped), open(capped)]);
+    for (const reader of held) expect(reader.status).toBe(200);
+    held[0].close();
+    await held[0].closed;
+    const since = performance.now();
+    let again = await open(capped);
+    while (again.status === 429 && performance.now() - since < 2000) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      again = await open(capped);
+    }
+    expect(again.status).toBe(200);
+    // Heartbeats go out every 500 ms: a place freed by a failed one takes that long or more.
+    expect(performance.now() - since).toBeLessThan(250);
   });
 
   it('lists the stream in the RFC 8414 metadata', async () => {

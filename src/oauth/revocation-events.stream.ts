@@ -50,6 +50,15 @@ export class RevocationEventStream {
     res.on('drain', () => {
       this.fullSince = null;
     });
+    // The server keeps half-open connections (server.ts), so a consumer's FIN alone ends nothing,
+    // and a consumer that left was found only when a heartbeat failed to reach it, its place
+    // under the cap held until then. A consumer never half-closes a stream it still reads.
+    const socket = res.socket;
+    if (socket) {
+      const left = () => this.cut();
+      socket.once('end', left);
+      res.once('close', () => socket.off('end', left));
+    }
   }
 
   /** A method, so that the compiler does not assume the flag unchanged across an await. */
@@ -176,6 +185,9 @@ export class RevocationEventStream {
       this.writeNow(revocationEvent(notice));
     }
     this.live = true;
+    // At once rather than at the shared timer's next beat: a consumer answers nothing until a
+    // heartbeat proves what it holds current, and would otherwise wait up to an interval for it.
+    this.heartbeat();
     return true;
   }
 
