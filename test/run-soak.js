@@ -13,7 +13,7 @@ const env = {
   FUZZ_RUNS: values.long ? '10000' : '1000',
 };
 const jest = join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
-const files = ['test/load-invariants.test.ts', 'test/input-fuzzing.test.ts'];
+const files = require('./soak-tests').map((path) => path.slice(1));
 const result = spawnSync(
   process.execPath,
   ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jest, ...files],
