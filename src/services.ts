@@ -1,5 +1,6 @@
 import { AuditChainService } from './audit/audit-chain.service';
 import { MailService } from './accounts/mail/mail.service';
+import { EmailVerificationService } from './accounts/email-verification.service';
 import { RecoveryService } from './accounts/recovery.service';
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
@@ -57,6 +58,8 @@ export interface DomainServices {
   mail: MailService;
   /** Password reset. */
   recovery: RecoveryService;
+  /** Email verification. */
+  emailVerification: EmailVerificationService;
   /** Requests for account mail, counted per email and per client address. */
   mailRequestThrottle: LoginThrottle;
 }
@@ -211,6 +214,10 @@ export function createDomainServices(
     passwordResetTtlSeconds: config.passwordResetTtlSeconds,
     passwordResetUrl: config.mail.passwordResetUrl,
   });
+  const emailVerification = new EmailVerificationService(db, clock, users, mail, mailRequestThrottle, {
+    ttlSeconds: config.emailVerificationTtlSeconds,
+    pageUrl: config.mail.emailVerificationUrl,
+  });
   const statusLists = createStatusLists(config, db, clock, telemetry);
   const issuer = new SessionTokenIssuer(
     tokens,
@@ -241,11 +248,15 @@ export function createDomainServices(
     revocationCheck,
     revocationBus: flow.bus,
     statusLists,
-    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords, (tx, userId, now) =>
-      recovery.spendResetLinks(tx, userId, now),
-    ),
+    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords, {
+      spendResetLinks: (tx, userId, now) => recovery.spendResetLinks(tx, userId, now),
+      sendVerificationLink: (tx, user, now) => emailVerification.sendFirstLink(tx, user, now),
+      committed: () => emailVerification.committed(),
+      requireVerifiedEmail: config.requireVerifiedEmail,
+    }),
     mail,
     recovery,
+    emailVerification,
     mailRequestThrottle,
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),

@@ -29,6 +29,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: roleEnum('role').notNull().default(Role.USER),
     disabled: boolean('disabled').notNull().default(false),
+    /** The owner proved they read mail at `email`; an operator-made account counts as proven. */
+    emailVerified: boolean('email_verified').notNull().default(false),
     /** Every access token issued at or before this instant is revoked. */
     tokensValidAfter: moment('tokens_valid_after'),
     /** Why the cutoff was last raised, shown to a client whose token it revokes. */

@@ -21,8 +21,8 @@ export interface SmtpSink {
   readonly attempts: string[];
   /** What RCPT TO answers from now on: accept, a temporary (4xx) or a permanent (5xx) refusal. */
   refuse(mode: 'none' | 'temporary' | 'permanent'): void;
-  /** The mails to this address so far, once there are at least `count`. */
-  mailTo(address: string, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** The mails to this address so far (with this subject, if given), once there are at least `count`. */
+  mailTo(address: string, count?: number, timeoutMs?: number, subject?: string): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
 
@@ -84,9 +84,10 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     refuse: (mode) => {
       refusal = mode;
     },
-    mailTo: async (address, count = 1, timeoutMs = 5000) => {
-      const to = () => received.filter((mail) => mail.to === address);
-      await waitFor(() => to().length >= count, timeoutMs, `${count} mail(s) to ${address}`, 20);
+    mailTo: async (address, count = 1, timeoutMs = 5000, subject) => {
+      const to = () =>
+        received.filter((mail) => mail.to === address && (subject === undefined || mail.subject === subject));
+      await waitFor(() => to().length >= count, timeoutMs, `${count} mail(s) to ${address} ${subject ?? ''}`, 20);
       return to();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -9,7 +9,7 @@ export interface MailMessage {
   link: string | null;
 }
 
-export const MAIL_KINDS = ['password_reset', 'password_changed'] as const;
+export const MAIL_KINDS = ['password_reset', 'password_changed', 'email_verification'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 const escapeHtml = (value: string) =>
@@ -53,6 +53,21 @@ export function passwordChangedMail(recipient: string): MailMessage {
       'The password of the account with this address was just reset, and every device signed in to it was signed out.',
       'Sign in again with the new password.',
       'If it was not you, reset the password again at once from the sign-in page, and tell your administrator.',
+    ]),
+  };
+}
+
+export function emailVerificationMail(recipient: string, link: string, validHours: number): MailMessage {
+  return {
+    kind: 'email_verification',
+    recipient,
+    subject: 'Verify your email address',
+    link,
+    ...render([
+      'An account was created with this address, or asked to prove it again.',
+      `To confirm that the address is yours, open this link within ${validHours} hours. It works once.`,
+      { url: link, label: 'Verify this address' },
+      'If it was not you, ignore this message: the address stays unverified.',
     ]),
   };
 }

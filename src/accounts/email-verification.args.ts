@@ -1,0 +1,14 @@
+import { EmailAddressResolver } from 'graphql-scalars';
+import { ArgsType, Field } from 'type-graphql';
+
+@ArgsType()
+export class RequestEmailVerificationArgs {
+  @Field(() => EmailAddressResolver)
+  email!: string;
+}
+
+@ArgsType()
+export class VerifyEmailArgs {
+  @Field(() => String, { description: 'The token from the verification link: what follows `#token=`.' })
+  token!: string;
+}
