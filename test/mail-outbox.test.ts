@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { ConfigError, loadConfig } from '../src/config';
+import { requestVerification, verifyEmail } from './support/email-verification';
 import { freePort } from './support/free-port';
 import { errorCode } from './support/graphql-client';
 import { requestReset, resetPassword } from './support/password-reset';
@@ -155,6 +156,8 @@ describe('without SMTP_URL', () => {
     for (const response of [
       await requestReset(server, user.email),
       await resetPassword(server, 'A'.repeat(43), 'a passphrase that is long'),
+      await requestVerification(server, user.email),
+      await verifyEmail(server, 'A'.repeat(43)),
     ]) {
       expect(response.status).toBe(503);
       expect(errorCode(response)).toBe('EMAIL_NOT_CONFIGURED');
@@ -173,6 +176,10 @@ describe('mail settings', () => {
     ['EMAIL_VERIFICATION_URL', { EMAIL_VERIFICATION_URL: 'nope' }],
     ['PASSWORD_RESET_TTL_SECONDS', { PASSWORD_RESET_TTL_SECONDS: '60' }],
     ['PASSWORD_RESET_TTL_SECONDS', { PASSWORD_RESET_TTL_SECONDS: '90000' }],
+    ['EMAIL_VERIFICATION_TTL_SECONDS', { EMAIL_VERIFICATION_TTL_SECONDS: '60' }],
+    ['EMAIL_VERIFICATION_TTL_SECONDS', { EMAIL_VERIFICATION_TTL_SECONDS: '700000' }],
+    ['REQUIRE_VERIFIED_EMAIL', { REQUIRE_VERIFIED_EMAIL: 'yes' }],
+    ['REQUIRE_VERIFIED_EMAIL', { NODE_ENV: 'production', REQUIRE_VERIFIED_EMAIL: 'true' }],
     ['APP_URL', { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'a@example.com' }],
     ['MAIL_FROM', { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com', APP_URL: 'https://app.example.com' }],
   ])('refuses a bad %s, naming it', (variable, env) => {
