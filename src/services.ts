@@ -1,5 +1,6 @@
 import { AuditChainService } from './audit/audit-chain.service';
 import { MailService } from './accounts/mail/mail.service';
+import { EmailChangeService } from './accounts/email-change.service';
 import { EmailVerificationService } from './accounts/email-verification.service';
 import { RecoveryService } from './accounts/recovery.service';
 import { PasswordHasher } from './auth/passwords';
@@ -60,6 +61,8 @@ export interface DomainServices {
   recovery: RecoveryService;
   /** Email verification. */
   emailVerification: EmailVerificationService;
+  /** Address changes, applied through a verification link. */
+  emailChange: EmailChangeService;
   /** Requests for account mail, counted per email and per client address. */
   mailRequestThrottle: LoginThrottle;
 }
@@ -214,10 +217,25 @@ export function createDomainServices(
     passwordResetTtlSeconds: config.passwordResetTtlSeconds,
     passwordResetUrl: config.mail.passwordResetUrl,
   });
-  const emailVerification = new EmailVerificationService(db, clock, users, mail, mailRequestThrottle, {
-    ttlSeconds: config.emailVerificationTtlSeconds,
-    pageUrl: config.mail.emailVerificationUrl,
-  });
+  const emailLinks = { ttlSeconds: config.emailVerificationTtlSeconds, pageUrl: config.mail.emailVerificationUrl };
+  const emailChange = new EmailChangeService(
+    clock,
+    users,
+    writer,
+    mail,
+    { password: loginThrottle, mail: mailRequestThrottle },
+    passwords,
+    emailLinks,
+  );
+  const emailVerification = new EmailVerificationService(
+    db,
+    clock,
+    users,
+    mail,
+    mailRequestThrottle,
+    emailChange,
+    emailLinks,
+  );
   const statusLists = createStatusLists(config, db, clock, telemetry);
   const issuer = new SessionTokenIssuer(
     tokens,
@@ -257,6 +275,7 @@ export function createDomainServices(
     mail,
     recovery,
     emailVerification,
+    emailChange,
     mailRequestThrottle,
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),

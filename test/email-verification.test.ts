@@ -1,8 +1,16 @@
-import { emailVerified, requestVerification, VERIFY_SUBJECT, verifyEmail } from './support/email-verification';
+import {
+  CHANGE_EMAIL,
+  CHANGE_SUBJECTS,
+  emailVerified,
+  requestVerification,
+  VERIFY_SUBJECT,
+  verifyEmail,
+} from './support/email-verification';
 import { errorCode, type GraphQLResponse } from './support/graphql-client';
 import {
   AUDIT_EVENTS_OF,
   LOGIN,
+  ME,
   REGISTER,
   UPDATE_USER,
   type AuditEventData,
@@ -163,6 +171,72 @@ describe('email verification', () => {
       );
     }
     expectRefused(await requestVerification(server, uniqueEmail('spray'), address), 1);
+  });
+});
+
+describe('changeEmail', () => {
+  const shared = serverWith();
+  const { server } = shared;
+  const changeEmail = (accessToken: string, newEmail: string, password = USER_PASSWORD) =>
+    server.gql<{ changeEmail: boolean }>(CHANGE_EMAIL, { newEmail, password }, { token: accessToken });
+  const mailsTo = (email: string, subject: string) =>
+    smtp().received.filter((mail) => mail.to === email && mail.subject === subject);
+
+  it('mails a link to the new address and a notice to the old; the link moves the account and ends its other sessions', async () => {
+    const user = await server.register();
+    const oldEmail = user.user.email;
+    const laptop = await server.login(oldEmail, user.password);
+    const newEmail = uniqueEmail('moved');
+
+    const asked = await changeEmail(user.accessToken, newEmail);
+    expect(asked.errors).toBeUndefined();
+    expect(asked.data?.changeEmail).toBe(true);
+    const [link] = await smtp().mailTo(newEmail, 1, undefined, CHANGE_SUBJECTS.link);
+    expect(link?.text).toContain(`${APP_URL}/verify-email#token=`);
+    const [requested] = await smtp().mailTo(oldEmail, 1, undefined, CHANGE_SUBJECTS.requested);
+    expect(requested?.text).toContain(newEmail);
+    expect(requested?.token).toBeUndefined();
+    // Nothing changes until the new address is proven.
+    const before = await server.gql<{ me: { email: string } }>(ME, {}, { token: laptop.accessToken });
+    expect(before.data?.me.email).toBe(oldEmail);
+
+    expect((await verifyEmail(server, link?.token ?? '')).data?.verifyEmail).toBe(true);
+    const after = await server.gql<{ me: { email: string } }>(ME, {}, { token: user.accessToken });
+    expect(after.data?.me.email).toBe(newEmail);
+    expect(await emailVerified(server, user.accessToken)).toBe(true);
+    const ended = await server.gql(ME, {}, { token: laptop.accessToken });
+    expect(errorCode(ended)).toBe('TOKEN_REVOKED');
+    expect(ended.errors?.[0]?.extensions?.reason).toBe('email changed');
+    const [changed] = await smtp().mailTo(oldEmail, 1, undefined, CHANGE_SUBJECTS.changed);
+    expect(changed?.text).toContain(newEmail);
+    expect(await auditActions(shared, user.user.id)).toContain('EMAIL_CHANGED');
+
+    expect((await server.login(newEmail, user.password)).accessToken).toBeTruthy();
+    expect(errorCode(await server.gql(LOGIN, { email: oldEmail, password: user.password }))).toBe('UNAUTHENTICATED');
+    expectInvalidLink(await verifyEmail(server, link?.token ?? ''));
+  });
+
+  it('answers the same true for an address in use, whose owner gets a notice instead of a link', async () => {
+    const mover = await server.register();
+    const owner = await server.register();
+    const asked = await changeEmail(mover.accessToken, owner.user.email);
+    expect(JSON.parse(asked.text)).toEqual({ data: { changeEmail: true } });
+    const [notice] = await smtp().mailTo(owner.user.email, 1, undefined, CHANGE_SUBJECTS.inUse);
+    expect(notice?.token).toBeUndefined();
+    await smtp().mailTo(mover.user.email, 1, undefined, CHANGE_SUBJECTS.requested);
+    expect(mailsTo(owner.user.email, CHANGE_SUBJECTS.link)).toEqual([]);
+    const me = await server.gql<{ me: { email: string } }>(ME, {}, { token: mover.accessToken });
+    expect(me.data?.me.email).toBe(mover.user.email);
+  });
+
+  it('refuses a wrong password, and anyone not signed in', async () => {
+    const user = await server.register();
+    const newEmail = uniqueEmail('never');
+    const wrong = await changeEmail(user.accessToken, newEmail, 'not the password at all');
+    expect(errorCode(wrong)).toBe('UNAUTHENTICATED');
+    expect(errorCode(await server.gql(CHANGE_EMAIL, { newEmail, password: USER_PASSWORD }))).toBe('UNAUTHENTICATED');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp().attempts).not.toContain(newEmail);
   });
 });
 

@@ -10,6 +10,8 @@ export interface AccountLinkRequest {
   now: Date;
   ttlSeconds: number;
   pageUrl: string;
+  /** For an address change: the session that asked, left signed in when the change applies. */
+  sessionId?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function issueAccountLink(tx: Database, request: AccountLinkRequest
     email: request.email,
     createdAt: request.now,
     expiresAt: new Date(request.now.getTime() + request.ttlSeconds * 1000),
+    sessionId: request.sessionId ?? null,
   });
   return linkWithToken(request.pageUrl, token);
 }

@@ -8,6 +8,15 @@ export class RequestEmailVerificationArgs {
 }
 
 @ArgsType()
+export class ChangeEmailArgs {
+  @Field(() => EmailAddressResolver)
+  newEmail!: string;
+
+  @Field(() => String, { description: 'The current password of the account.' })
+  password!: string;
+}
+
+@ArgsType()
 export class VerifyEmailArgs {
   @Field(() => String, { description: 'The token from the verification link: what follows `#token=`.' })
   token!: string;

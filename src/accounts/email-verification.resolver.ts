@@ -1,7 +1,8 @@
 import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Auth, requireViewer } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Public } from '../auth/public';
-import { RequestEmailVerificationArgs, VerifyEmailArgs } from './email-verification.args';
+import { ChangeEmailArgs, RequestEmailVerificationArgs, VerifyEmailArgs } from './email-verification.args';
 
 @Resolver()
 export class EmailVerificationResolver {
@@ -27,5 +28,18 @@ export class EmailVerificationResolver {
     @Ctx() context: RequestContext,
   ): Promise<boolean> {
     return context.services.emailVerification.verifyEmail(token);
+  }
+
+  @Auth()
+  @Mutation(() => Boolean, {
+    description:
+      'Mails a link to `newEmail` that moves my account there, and a notice to my current address. Applied when the link is opened (`verifyEmail`): then my other sessions end and the old address is told. An address in use answers the same `true`, and its owner gets a notice instead.',
+  })
+  changeEmail(
+    @Args(() => ChangeEmailArgs) { newEmail, password }: ChangeEmailArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<boolean> {
+    const viewer = requireViewer(context);
+    return context.services.emailChange.requestEmailChange(viewer, newEmail, password, context.record.clientAddress);
   }
 }

@@ -10,6 +10,7 @@ import type { UserService } from '../users/user.service';
 import { issueAccountLink } from './account-link';
 import { hashAccountToken, isWellFormedAccountToken } from './account-token';
 import { findLiveAccountToken, spendAccountToken } from './account-token.store';
+import type { EmailChangeService } from './email-change.service';
 import type { MailService } from './mail/mail.service';
 import { emailVerificationMail } from './mail/mail.templates';
 
@@ -26,6 +27,7 @@ export class EmailVerificationService {
     private readonly users: UserService,
     private readonly mail: MailService,
     private readonly throttle: LoginThrottle,
+    private readonly changes: EmailChangeService,
     private readonly options: EmailVerificationOptions,
   ) {}
 
@@ -58,13 +60,16 @@ export class EmailVerificationService {
     return true;
   }
 
-  /** Marks the address verified with a link's token; the token is spent. */
+  /** Marks the address verified, or applies an address change, with a link's token; the token is spent. */
   async verifyEmail(token: string): Promise<true> {
     if (!this.mail.available) throw emailNotConfigured();
     if (!isWellFormedAccountToken(token)) throw invalidOrExpiredLink();
     const tokenHash = hashAccountToken(token);
     const live = await findLiveAccountToken(this.db, tokenHash, 'email_verification', new Date(this.clock()));
     if (!live) throw invalidOrExpiredLink();
+    // A link for an address other than the account's is an address change's.
+    const owner = await this.users.findById(live.userId);
+    if (owner && owner.email !== live.email) return this.changes.apply(live);
     await this.db.transaction(async (tx) => {
       // The account first, as a reset takes it: changes to one account never deadlock.
       const user = await this.users.lockForChange(tx, live.userId);

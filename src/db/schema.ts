@@ -292,6 +292,8 @@ export const accountTokens = pgTable(
     createdAt: moment('created_at').notNull(),
     expiresAt: moment('expires_at').notNull(),
     spentAt: moment('spent_at'),
+    /** For an address change: the session that asked, which the change leaves signed in. */
+    sessionId: uuid('session_id'),
   },
   (table) => [
     index('account_tokens_outstanding_idx')

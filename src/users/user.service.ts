@@ -22,6 +22,7 @@ import {
   lockUserForSession,
   lockUserForUpdate,
   markEmailVerified,
+  replaceEmail,
   replacePasswordHash,
   updateUserFields,
 } from './user.store';
@@ -194,6 +195,16 @@ export class UserService {
 
   markEmailVerified(tx: Database, id: string): Promise<void> {
     return markEmailVerified(tx, id);
+  }
+
+  /** Sets a new, verified address; a unique violation when another account has taken it. */
+  replaceEmail(tx: Database, id: string, email: string): Promise<void> {
+    return replaceEmail(tx, id, email);
+  }
+
+  /** By an email already normalized, in the caller's transaction. */
+  findByEmailIn(tx: Database, email: string): Promise<UserRow | undefined> {
+    return findUserByEmail(tx, email);
   }
 
   /** Stores a new password hash only over `previousHash`: of two changes racing, the second finds none. */

@@ -102,3 +102,8 @@ export async function countUsers(db: Database, search: string | undefined): Prom
 export async function markEmailVerified(db: Database, id: string): Promise<void> {
   await db.update(users).set({ emailVerified: true }).where(eq(users.id, id));
 }
+
+/** The new address, proven by the link that applies the change. */
+export async function replaceEmail(db: Database, id: string, email: string): Promise<void> {
+  await db.update(users).set({ email, emailVerified: true }).where(eq(users.id, id));
+}

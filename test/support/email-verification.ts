@@ -12,6 +12,17 @@ export const VERIFY_EMAIL = `mutation VerifyEmail($token: String!) { verifyEmail
 
 export const ME_VERIFIED = `query MeVerified { me { id emailVerified } }`;
 
+export const CHANGE_EMAIL = `mutation ChangeEmail($newEmail: EmailAddress!, $password: String!) {
+  changeEmail(newEmail: $newEmail, password: $password)
+}`;
+
+export const CHANGE_SUBJECTS = {
+  link: 'Confirm your new email address',
+  requested: 'A change of your email address was asked for',
+  inUse: 'Someone tried to use your email address',
+  changed: 'Your email address was changed',
+} as const;
+
 /** Asks for a verification link from a client address of its own, unless one is given. */
 export function requestVerification(
   server: Pick<TestServer, 'gql'>,

@@ -23,6 +23,7 @@ export type Scalars = {
 /** What an audit event records. */
 export type AuditAction =
   | 'ADMIN_BOOTSTRAPPED'
+  | 'EMAIL_CHANGED'
   | 'EMAIL_VERIFIED'
   | 'EXPIRED_TOKENS_PURGED'
   | 'LOGGED_IN'
@@ -113,6 +114,8 @@ export type JwtAlgorithm =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Mails a link to `newEmail` that moves my account there, and a notice to my current address. Applied when the link is opened (`verifyEmail`): then my other sessions end and the old address is told. An address in use answers the same `true`, and its owner gets a notice instead. */
+  changeEmail: Scalars['Boolean']['output'];
   /** Changes my password, ends every other session of mine, and gives this one a fresh pair. */
   changePassword: AuthPayload;
   login: AuthPayload;
@@ -146,6 +149,12 @@ export type Mutation = {
   updateUser: User;
   /** Marks the address of the account verified with the token of a verification link. A bad, expired or spent token answers INVALID_OR_EXPIRED_LINK. */
   verifyEmail: Scalars['Boolean']['output'];
+};
+
+
+export type MutationChangeEmailArgs = {
+  newEmail: Scalars['EmailAddress']['input'];
+  password: Scalars['String']['input'];
 };
 
 
