@@ -6,6 +6,7 @@ import {
   VERIFY_SUBJECT,
   verifyEmail,
 } from './support/email-verification';
+import { expectInvalidLink } from './support/account-links';
 import { errorCode, type GraphQLResponse } from './support/graphql-client';
 import {
   AUDIT_EVENTS_OF,
@@ -38,18 +39,8 @@ const serverWith = (env: Record<string, string> = {}): ServerWithAdmin =>
   useServerWithAdmin(() => ({ env: { SMTP_URL: smtp().url, APP_URL, TRUST_PROXY: 'loopback', ...env } }));
 
 /** The token of the `count`th verification mail to `email`: the way a user gets one. */
-async function verificationToken(email: string, count = 1): Promise<string> {
-  const mails = await smtp().mailTo(email, count, undefined, VERIFY_SUBJECT);
-  const token = mails[count - 1]?.token;
-  if (!token) throw new Error('no token in the mail');
-  return token;
-}
-
-const expectInvalidLink = (response: GraphQLResponse<unknown>) => {
-  expect(response.status).toBe(400);
-  expect(errorCode(response)).toBe('INVALID_OR_EXPIRED_LINK');
-  expect(response.data?.valueOf()).toBeFalsy();
-};
+const verificationToken = (email: string, count = 1): Promise<string> =>
+  smtp().linkTokenTo(email, VERIFY_SUBJECT, count);
 
 const expectNotVerified = (response: GraphQLResponse<unknown>) => {
   expect(response.status).toBe(403);

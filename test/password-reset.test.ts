@@ -1,3 +1,4 @@
+import { expectInvalidLink } from './support/account-links';
 import { claimsOf } from './support/instances';
 import { errorCode, type GraphQLResponse } from './support/graphql-client';
 import {
@@ -38,18 +39,8 @@ const { server } = shared;
 /** Asks for a link and reads it from the mail the SMTP server received: the way a user gets one. */
 async function resetToken(email: string, count = 1): Promise<string> {
   expect((await requestReset(server, email)).data?.requestPasswordReset).toBe(true);
-  const mails = await smtp().mailTo(email, count, undefined, RESET_SUBJECT);
-  const token = mails[count - 1]?.token;
-  if (!token) throw new Error('no token in the mail');
-  return token;
+  return smtp().linkTokenTo(email, RESET_SUBJECT, count);
 }
-
-const expectInvalidLink = (response: GraphQLResponse<unknown>) => {
-  expect(response.status).toBe(400);
-  expect(errorCode(response)).toBe('INVALID_OR_EXPIRED_LINK');
-  expect(response.errors?.[0]?.message).toBe('This link is not valid or has expired; ask for a new one.');
-  expect(response.data?.valueOf()).toBeFalsy();
-};
 
 async function auditActions(userId: string): Promise<AuditEventData[]> {
   const response = await server.gql<{ auditEvents: { edges: Array<{ node: AuditEventData }> } }>(
