@@ -219,6 +219,7 @@ export function createDomainServices(
   });
   const emailLinks = { ttlSeconds: config.emailVerificationTtlSeconds, pageUrl: config.mail.emailVerificationUrl };
   const emailChange = new EmailChangeService(
+    db,
     clock,
     users,
     writer,

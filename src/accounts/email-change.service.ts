@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.trail';
 import type { PasswordHasher } from '../auth/passwords';
 import type { Viewer } from '../auth/viewer';
 import type { Clock } from '../clock';
+import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import type { AccountTokenRow } from '../db/schema';
 import { badUserInput, emailNotConfigured, invalidOrExpiredLink, unauthenticated } from '../errors';
@@ -35,6 +36,7 @@ export interface EmailChangeThrottles {
 /** Moving an account to another address: asked for signed in, applied from the new address's link. */
 export class EmailChangeService {
   constructor(
+    private readonly db: Database,
     private readonly clock: Clock,
     private readonly users: UserService,
     private readonly writer: RevocationWriter,
@@ -62,7 +64,7 @@ export class EmailChangeService {
     // Counted for the new address: a signed-in account cannot make this service mail anyone at will.
     await this.throttles.mail.begin(target, clientAddress);
     const owner = await this.users.findByEmail(target);
-    await this.writer.run(async ({ db: tx }) => {
+    await this.db.transaction(async (tx) => {
       const now = new Date(this.clock());
       if (owner) {
         await this.mail.enqueue(tx, emailInUseMail(target));
