@@ -81,6 +81,17 @@ describe('email verification', () => {
     expectInvalidLink(await verifyEmail(server, mail?.token ?? ''));
   });
 
+  it('lets exactly one of several concurrent uses of one token win', async () => {
+    const user = await server.register();
+    const token = await verificationToken(user.user.email);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => verifyEmail(server, token)));
+    expect(answers.filter((answer) => answer.data?.verifyEmail === true)).toHaveLength(1);
+    for (const answer of answers) {
+      if (answer.data?.verifyEmail !== true) expect(errorCode(answer)).toBe('INVALID_OR_EXPIRED_LINK');
+    }
+    expect((await auditActions(shared, user.user.id)).filter((action) => action === 'EMAIL_VERIFIED')).toHaveLength(1);
+  });
+
   it('counts the bootstrap administrator as verified', async () => {
     expect(await emailVerified(server, shared.admin.accessToken)).toBe(true);
   });
