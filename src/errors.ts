@@ -15,6 +15,7 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   INVALID_OR_EXPIRED_LINK: 'INVALID_OR_EXPIRED_LINK',
   EMAIL_NOT_CONFIGURED: 'EMAIL_NOT_CONFIGURED',
+  EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -32,6 +33,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   // Not 401: a client takes 401 to mean "refresh and try again", which a dead link never allows.
   INVALID_OR_EXPIRED_LINK: 400,
   EMAIL_NOT_CONFIGURED: 503,
+  // Not 401 either: the password was right, and no refresh can help until the link is opened.
+  EMAIL_NOT_VERIFIED: 403,
 };
 
 /** An error meant for the client: its message and code are shown as they are. */
@@ -56,6 +59,11 @@ export const invalidOrExpiredLink = (): AppError =>
   new AppError(ErrorCode.INVALID_OR_EXPIRED_LINK, 'This link is not valid or has expired; ask for a new one.');
 export const emailNotConfigured = (): AppError =>
   new AppError(ErrorCode.EMAIL_NOT_CONFIGURED, 'This service cannot send mail: it has no SMTP server configured.');
+export const emailNotVerified = (): AppError =>
+  new AppError(
+    ErrorCode.EMAIL_NOT_VERIFIED,
+    'This address is not verified yet: open the link mailed to it, or ask for a new one.',
+  );
 export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
 
 /** 429 with the wait in seconds, in `extensions.retryAfter` and in the Retry-After header. */

@@ -1,5 +1,7 @@
 import { AuditChainService } from './audit/audit-chain.service';
 import { MailService } from './accounts/mail/mail.service';
+import { EmailChangeService } from './accounts/email-change.service';
+import { EmailVerificationService } from './accounts/email-verification.service';
 import { RecoveryService } from './accounts/recovery.service';
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
@@ -57,6 +59,10 @@ export interface DomainServices {
   mail: MailService;
   /** Password reset. */
   recovery: RecoveryService;
+  /** Email verification. */
+  emailVerification: EmailVerificationService;
+  /** Address changes, applied through a verification link. */
+  emailChange: EmailChangeService;
   /** Requests for account mail, counted per email and per client address. */
   mailRequestThrottle: LoginThrottle;
 }
@@ -211,6 +217,26 @@ export function createDomainServices(
     passwordResetTtlSeconds: config.passwordResetTtlSeconds,
     passwordResetUrl: config.mail.passwordResetUrl,
   });
+  const emailLinks = { ttlSeconds: config.emailVerificationTtlSeconds, pageUrl: config.mail.emailVerificationUrl };
+  const emailChange = new EmailChangeService(
+    db,
+    clock,
+    users,
+    writer,
+    mail,
+    { password: loginThrottle, mail: mailRequestThrottle },
+    passwords,
+    emailLinks,
+  );
+  const emailVerification = new EmailVerificationService(
+    db,
+    clock,
+    users,
+    mail,
+    mailRequestThrottle,
+    emailChange,
+    emailLinks,
+  );
   const statusLists = createStatusLists(config, db, clock, telemetry);
   const issuer = new SessionTokenIssuer(
     tokens,
@@ -241,11 +267,16 @@ export function createDomainServices(
     revocationCheck,
     revocationBus: flow.bus,
     statusLists,
-    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords, (tx, userId, now) =>
-      recovery.spendResetLinks(tx, userId, now),
-    ),
+    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords, {
+      spendResetLinks: (tx, userId, now) => recovery.spendResetLinks(tx, userId, now),
+      sendVerificationLink: (tx, user, now) => emailVerification.sendFirstLink(tx, user, now),
+      committed: () => emailVerification.committed(),
+      requireVerifiedEmail: config.requireVerifiedEmail,
+    }),
     mail,
     recovery,
+    emailVerification,
+    emailChange,
     mailRequestThrottle,
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),

@@ -157,6 +157,13 @@ describe('on the service’s database', () => {
       );
       const operator = await server.login(email, 'operator-password-42');
       expect(operator.user.role).toBe('ADMIN');
+      // Made by an operator: counts as verified, so REQUIRE_VERIFIED_EMAIL never locks it out.
+      const verified = await server.gql<{ me: { emailVerified: boolean } }>(
+        'query { me { emailVerified } }',
+        {},
+        { token: operator.accessToken },
+      );
+      expect(verified.data?.me.emailVerified).toBe(true);
     } finally {
       await server.stop({ drop: false });
     }

@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { ConfigError, loadConfig } from '../src/config';
+import { requestVerification, verifyEmail } from './support/email-verification';
 import { freePort } from './support/free-port';
 import { errorCode } from './support/graphql-client';
 import { requestReset, resetPassword } from './support/password-reset';
@@ -9,6 +10,8 @@ import { startTestServer, TEST_JWT_SECRET, type TestServer } from './support/tes
 import { waitFor } from './support/wait';
 
 const KIND = { kind: 'password_reset' };
+/** register mails a verification link too: these tests follow the reset mail. */
+const RESET_SUBJECT = 'Reset your password';
 
 const opened: Array<TestServer | SmtpSink> = [];
 afterEach(async () => {
@@ -44,7 +47,7 @@ describe('the mail outbox', () => {
     const { user } = await server.register();
     const answered = performance.now();
     expect((await requestReset(server, user.email)).data?.requestPasswordReset).toBe(true);
-    await smtp.mailTo(user.email, 1, 2000);
+    await smtp.mailTo(user.email, 1, 2000, RESET_SUBJECT);
     expect(performance.now() - answered).toBeLessThan(2000);
     expect(await metric(server, 'sent')).toBe(1);
   });
@@ -79,7 +82,7 @@ describe('the mail outbox', () => {
     await waitForMetric(server, 'retried', 1);
     expect(await metric(server, 'failed')).toBe(0);
     const smtp = await sink(port);
-    const [mail] = await smtp.mailTo(user.email, 1, 10_000);
+    const [mail] = await smtp.mailTo(user.email, 1, 10_000, RESET_SUBJECT);
     expect(mail?.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await waitForMetric(server, 'sent', 1);
     // The link from the delayed mail still works.
@@ -96,7 +99,7 @@ describe('the mail outbox', () => {
     await requestReset(server, user.email);
     await waitForMetric(server, 'retried', 1);
     smtp.refuse('none');
-    await smtp.mailTo(user.email, 1, 10_000);
+    await smtp.mailTo(user.email, 1, 10_000, RESET_SUBJECT);
     expect(smtp.attempts.filter((to) => to === user.email).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -108,7 +111,8 @@ describe('the mail outbox', () => {
     await requestReset(server, user.email);
     await waitForMetric(server, 'failed', 1);
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(smtp.attempts.filter((to) => to === user.email)).toHaveLength(1);
+    // Once each: register's verification mail, and the reset mail.
+    expect(smtp.attempts.filter((to) => to === user.email)).toHaveLength(2);
     expect(await metric(server, 'retried')).toBe(0);
     expect(server.logs.entries().some((entry) => entry.msg === 'mail given up')).toBe(true);
   });
@@ -137,7 +141,9 @@ describe('without SMTP_URL', () => {
     const { user } = await server.register();
     expect((await requestReset(server, user.email)).data?.requestPasswordReset).toBe(true);
     await waitForMetric(server, 'sent', 1);
-    const logged = server.logs.entries().find((entry) => entry.to === user.email);
+    const logged = server.logs
+      .entries()
+      .find((entry) => entry.to === user.email && entry.mailKind === 'password_reset');
     expect(logged).toMatchObject({ subject: 'Reset your password', mailKind: 'password_reset' });
     expect(String(logged?.link)).toMatch(/^https:\/\/app\.example\.test\/reset-password#token=[A-Za-z0-9_-]{43}$/);
   });
@@ -150,6 +156,8 @@ describe('without SMTP_URL', () => {
     for (const response of [
       await requestReset(server, user.email),
       await resetPassword(server, 'A'.repeat(43), 'a passphrase that is long'),
+      await requestVerification(server, user.email),
+      await verifyEmail(server, 'A'.repeat(43)),
     ]) {
       expect(response.status).toBe(503);
       expect(errorCode(response)).toBe('EMAIL_NOT_CONFIGURED');
@@ -168,6 +176,10 @@ describe('mail settings', () => {
     ['EMAIL_VERIFICATION_URL', { EMAIL_VERIFICATION_URL: 'nope' }],
     ['PASSWORD_RESET_TTL_SECONDS', { PASSWORD_RESET_TTL_SECONDS: '60' }],
     ['PASSWORD_RESET_TTL_SECONDS', { PASSWORD_RESET_TTL_SECONDS: '90000' }],
+    ['EMAIL_VERIFICATION_TTL_SECONDS', { EMAIL_VERIFICATION_TTL_SECONDS: '60' }],
+    ['EMAIL_VERIFICATION_TTL_SECONDS', { EMAIL_VERIFICATION_TTL_SECONDS: '700000' }],
+    ['REQUIRE_VERIFIED_EMAIL', { REQUIRE_VERIFIED_EMAIL: 'yes' }],
+    ['REQUIRE_VERIFIED_EMAIL', { NODE_ENV: 'production', REQUIRE_VERIFIED_EMAIL: 'true' }],
     ['APP_URL', { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'a@example.com' }],
     ['MAIL_FROM', { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com', APP_URL: 'https://app.example.com' }],
   ])('refuses a bad %s, naming it', (variable, env) => {

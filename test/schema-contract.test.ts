@@ -14,7 +14,7 @@ it('guards every Query, Mutation and Subscription field with @auth unless it is 
   expect(denyByDefaultViolations(schema)).toEqual({ unguarded: [], contradictory: [] });
 });
 
-it('marks exactly register, login, refreshToken and the password reset public, and keeps the marker out of the SDL', () => {
+it('marks exactly register, login, refreshToken, the password reset and email verification public, and keeps the marker out of the SDL', () => {
   const publicOperations = Object.values(schema.getMutationType()?.getFields() ?? {})
     .filter(isPublic)
     .map((field) => field.name);
@@ -22,8 +22,10 @@ it('marks exactly register, login, refreshToken and the password reset public, a
     'login',
     'refreshToken',
     'register',
+    'requestEmailVerification',
     'requestPasswordReset',
     'resetPassword',
+    'verifyEmail',
   ]);
   expect(printAppSchema(schema)).not.toMatch(/public/i);
 });

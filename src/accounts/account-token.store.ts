@@ -15,7 +15,9 @@ const live = (tokenHash: string, purpose: AccountTokenPurpose, now: Date) =>
 
 export async function insertAccountToken(
   tx: Database,
-  token: Pick<AccountTokenRow, 'userId' | 'purpose' | 'tokenHash' | 'email' | 'createdAt' | 'expiresAt'>,
+  token: Pick<AccountTokenRow, 'userId' | 'purpose' | 'tokenHash' | 'email' | 'createdAt' | 'expiresAt'> & {
+    sessionId?: string | null;
+  },
 ): Promise<void> {
   await tx.insert(accountTokens).values(token);
 }

@@ -9,11 +9,11 @@ import { revokeAllOfUser } from '../revocation/revocation.writes';
 import type { LoginThrottle } from '../sessions/login-throttle';
 import { checkPasswordShape, normalizeEmail } from '../users/credentials';
 import type { UserService } from '../users/user.service';
-import { hashAccountToken, isWellFormedAccountToken, linkWithToken, newAccountToken } from './account-token';
+import { issueAccountLink } from './account-link';
+import { hashAccountToken, isWellFormedAccountToken } from './account-token';
 import {
   deleteDeadAccountTokens,
   findLiveAccountToken,
-  insertAccountToken,
   spendAccountToken,
   spendOutstandingAccountTokens,
 } from './account-token.store';
@@ -52,20 +52,16 @@ export class RecoveryService {
     await this.throttle.begin(normalized, clientAddress);
     const user = await this.users.findByEmail(normalized);
     if (!user || user.disabled) return true;
-    const token = newAccountToken();
     await this.db.transaction(async (tx) => {
       const now = new Date(this.clock());
-      // One link works at a time: the newest.
-      await spendOutstandingAccountTokens(tx, user.id, 'password_reset', now);
-      await insertAccountToken(tx, {
+      const link = await issueAccountLink(tx, {
         userId: user.id,
         purpose: 'password_reset',
-        tokenHash: hashAccountToken(token),
         email: user.email,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + this.options.passwordResetTtlSeconds * 1000),
+        now,
+        ttlSeconds: this.options.passwordResetTtlSeconds,
+        pageUrl: this.options.passwordResetUrl,
       });
-      const link = linkWithToken(this.options.passwordResetUrl, token);
       await this.mail.enqueue(tx, passwordResetMail(user.email, link, this.options.passwordResetTtlSeconds / 60));
       await recordAudit(tx, {
         at: now,

@@ -1,4 +1,4 @@
-import { ConfigError, DAY, integer, optionalText, optionalUrl, type Env } from './env';
+import { ConfigError, DAY, flag, integer, optionalText, optionalUrl, type Env } from './env';
 import type { LoginThrottleConfig } from './sessions.config';
 
 /** Where mail goes out and where its links point. */
@@ -17,6 +17,9 @@ export interface MailConfig {
 export interface AccountsConfig {
   mail: MailConfig;
   passwordResetTtlSeconds: number;
+  emailVerificationTtlSeconds: number;
+  /** Whether an account must have opened its verification link before it gets tokens. */
+  requireVerifiedEmail: boolean;
   /** How often one email, and one client address, may ask for a mail (reset, and later verification). */
   mailRequestThrottle: LoginThrottleConfig;
 }
@@ -63,6 +66,15 @@ function linkUrl(env: Env, name: string, appUrl: string | undefined, path: strin
   return url;
 }
 
+function requireVerifiedEmail(env: Env, production: boolean, smtpUrl: string | undefined): boolean {
+  const required = flag(env, 'REQUIRE_VERIFIED_EMAIL', false);
+  // Without a way to send the link, nobody who registers could ever sign in.
+  if (required && production && smtpUrl === undefined) {
+    throw new ConfigError('REQUIRE_VERIFIED_EMAIL', 'needs SMTP_URL in production: no verification link could be sent');
+  }
+  return required;
+}
+
 export function accountsConfig(env: Env, production: boolean): AccountsConfig {
   const smtpUrl = optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
   // In production a link must point at the real frontend; a guessed one would mail a dead link.
@@ -76,6 +88,9 @@ export function accountsConfig(env: Env, production: boolean): AccountsConfig {
       emailVerificationUrl: linkUrl(env, 'EMAIL_VERIFICATION_URL', appUrl, '/verify-email'),
     },
     passwordResetTtlSeconds: integer(env, 'PASSWORD_RESET_TTL_SECONDS', 1800, 300, DAY),
+    // Longer than a reset link: proving an address is less urgent, and mail can wait in a queue for days.
+    emailVerificationTtlSeconds: integer(env, 'EMAIL_VERIFICATION_TTL_SECONDS', DAY, 300, 7 * DAY),
+    requireVerifiedEmail: requireVerifiedEmail(env, production, smtpUrl),
     mailRequestThrottle: MAIL_REQUEST_THROTTLE,
   };
 }

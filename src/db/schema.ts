@@ -29,6 +29,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: roleEnum('role').notNull().default(Role.USER),
     disabled: boolean('disabled').notNull().default(false),
+    /** The owner proved they read mail at `email`; an operator-made account counts as proven. */
+    emailVerified: boolean('email_verified').notNull().default(false),
     /** Every access token issued at or before this instant is revoked. */
     tokensValidAfter: moment('tokens_valid_after'),
     /** Why the cutoff was last raised, shown to a client whose token it revokes. */
@@ -290,6 +292,8 @@ export const accountTokens = pgTable(
     createdAt: moment('created_at').notNull(),
     expiresAt: moment('expires_at').notNull(),
     spentAt: moment('spent_at'),
+    /** For an address change: the session that asked, which the change leaves signed in. */
+    sessionId: uuid('session_id'),
   },
   (table) => [
     index('account_tokens_outstanding_idx')

@@ -3,6 +3,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync, type ClassType, type PubSub } from 'type-graphql';
+import { EmailVerificationResolver } from '../accounts/email-verification.resolver';
 import { RecoveryResolver } from '../accounts/recovery.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
@@ -30,6 +31,7 @@ const BUILT_IN_RESOLVERS = [
   SigningKeyResolver,
   SessionEventsResolver,
   RecoveryResolver,
+  EmailVerificationResolver,
 ] as const;
 
 /**

@@ -37,7 +37,10 @@ const cookieFor = (delivery: RefreshTokenDelivery | null | undefined, context: R
 @Resolver()
 export class SessionResolver {
   @Public()
-  @Mutation(() => AuthPayload, { description: 'Creates an account and signs it in.' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Creates an account, mails a link to verify its address, and signs it in. With REQUIRE_VERIFIED_EMAIL the account is created and the link mailed, but the answer is EMAIL_NOT_VERIFIED instead of tokens.',
+  })
   async register(
     @Args(() => CredentialsArgs) { email, password, refreshTokenDelivery }: CredentialsArgs,
     @Ctx() context: RequestContext,

@@ -4,7 +4,7 @@ import type { PasswordHasher } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Database } from '../db/database';
 import type { UserRow } from '../db/schema';
-import { badUserInput, ErrorCode, forbidden, unauthenticated } from '../errors';
+import { badUserInput, emailNotVerified, ErrorCode, forbidden, unauthenticated } from '../errors';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { blacklistIssuedToken, revokeSessions } from '../revocation/revocation.writes';
 import { checkPasswordShape, MAX_PASSWORD_LENGTH, normalizeEmail } from '../users/credentials';
@@ -18,6 +18,18 @@ import { rotateSessionById } from './session.store';
 const WRONG_CREDENTIALS = 'Invalid email or password.';
 const WRONG_CURRENT_PASSWORD = 'The current password is not correct.';
 
+/** What signing in asks of the account mail flows, which live in accounts/ and import this domain. */
+export interface AccountMailHooks {
+  /** In a password change's transaction: reset links mailed before it must not undo it. */
+  spendResetLinks(tx: Database, userId: string, now: Date): Promise<void>;
+  /** In register's transaction: the new address's verification link. */
+  sendVerificationLink(tx: Database, user: UserRow, now: Date): Promise<void>;
+  /** After a commit that queued mail. */
+  committed(): void;
+  /** REQUIRE_VERIFIED_EMAIL: no tokens for an account whose address is not verified. */
+  requireVerifiedEmail: boolean;
+}
+
 /** Proving who one is with a password: registering, signing in, and changing the password. */
 export class SignInService {
   constructor(
@@ -27,15 +39,23 @@ export class SignInService {
     private readonly issuer: SessionTokenIssuer,
     private readonly throttle: LoginThrottle,
     private readonly passwords: PasswordHasher,
-    /** In a password change's transaction: reset links mailed before it must not undo it. */
-    private readonly spendResetLinks: (tx: Database, userId: string, now: Date) => Promise<void>,
+    private readonly accountMail: AccountMailHooks,
   ) {}
 
+  /**
+   * Creates the account and mails its verification link in one transaction. When verified email
+   * is required, the account exists once this answers EMAIL_NOT_VERIFIED, but it has no session.
+   */
   async register(email: string, password: string, origin: SignInOrigin): Promise<SessionTokens> {
-    return this.users.insertAccount({ email, password, role: Role.USER }, async (tx, user, now) => {
+    const account = { email, password, role: Role.USER, emailVerified: false };
+    const session = await this.users.insertAccount(account, async (tx, user, now) => {
       await recordAudit(tx, { at: now, action: AuditAction.REGISTERED, actorId: user.id, targetUserId: user.id });
-      return this.issuer.startSession(tx, user, now, origin);
+      await this.accountMail.sendVerificationLink(tx, user, now);
+      return this.accountMail.requireVerifiedEmail ? null : this.issuer.startSession(tx, user, now, origin);
     });
+    this.accountMail.committed();
+    if (!session) throw emailNotVerified();
+    return session;
   }
 
   /**
@@ -53,6 +73,8 @@ export class SignInService {
       if (!current || current.disabled) throw forbidden('This account is disabled.');
       // A password change committed since the check: the old password must not open a session.
       if (current.passwordHash !== user.passwordHash) throw unauthenticated(WRONG_CREDENTIALS);
+      // Only after the password matched: to anyone without it, this account answers like any other.
+      if (this.accountMail.requireVerifiedEmail && !current.emailVerified) throw emailNotVerified();
       const now = this.issuer.now();
       await recordAudit(tx, { at: now, action: AuditAction.LOGGED_IN, actorId: user.id, targetUserId: user.id });
       return this.issuer.startSession(tx, current, now, origin);
@@ -107,7 +129,7 @@ export class SignInService {
       if (!(await this.users.replacePasswordHash(tx, user.id, user.passwordHash, passwordHash))) {
         throw unauthenticated(WRONG_CURRENT_PASSWORD);
       }
-      await this.spendResetLinks(tx, user.id, now);
+      await this.accountMail.spendResetLinks(tx, user.id, now);
       const cause = { now, actorId: user.id, reason: 'password changed' };
       const ended = await revokeSessions(revoking, { userId: user.id, exceptSessionId: ref.sessionId }, cause);
       const nextToken = newRefreshToken();

@@ -21,6 +21,8 @@ import {
   listUsers,
   lockUserForSession,
   lockUserForUpdate,
+  markEmailVerified,
+  replaceEmail,
   replacePasswordHash,
   updateUserFields,
 } from './user.store';
@@ -132,7 +134,8 @@ export class UserService {
     role: Role,
     action: AuditAction = AuditAction.USER_CREATED,
   ): Promise<UserRow> {
-    return this.insertAccount({ email, password, role }, async (tx, user, now) => {
+    // Its maker vouches for the address: with REQUIRE_VERIFIED_EMAIL on, an operator never locks out the account they made.
+    return this.insertAccount({ email, password, role, emailVerified: true }, async (tx, user, now) => {
       await recordAudit(tx, { at: now, action, targetUserId: user.id, reason: `role ${role}` });
       return user;
     });
@@ -143,7 +146,7 @@ export class UserService {
    * session there): an account never exists without what its creation promised, nor the reverse.
    */
   async insertAccount<T>(
-    account: { email: string; password: string; role: Role },
+    account: { email: string; password: string; role: Role; emailVerified: boolean },
     within: (tx: Database, user: UserRow, now: Date) => Promise<T>,
   ): Promise<T> {
     const normalized = normalizeEmail(account.email);
@@ -152,7 +155,13 @@ export class UserService {
     try {
       return await this.db.transaction(async (tx) => {
         const now = new Date(this.clock());
-        const user = await insertUser(tx, { email: normalized, passwordHash, role: account.role, createdAt: now });
+        const user = await insertUser(tx, {
+          email: normalized,
+          passwordHash,
+          role: account.role,
+          emailVerified: account.emailVerified,
+          createdAt: now,
+        });
         return within(tx, user, now);
       });
     } catch (error) {
@@ -182,6 +191,20 @@ export class UserService {
    */
   lockForChange(tx: Database, id: string): Promise<UserRow | undefined> {
     return lockUserForUpdate(tx, id);
+  }
+
+  markEmailVerified(tx: Database, id: string): Promise<void> {
+    return markEmailVerified(tx, id);
+  }
+
+  /** Sets a new, verified address; a unique violation when another account has taken it. */
+  replaceEmail(tx: Database, id: string, email: string): Promise<void> {
+    return replaceEmail(tx, id, email);
+  }
+
+  /** By an email already normalized, in the caller's transaction. */
+  findByEmailIn(tx: Database, email: string): Promise<UserRow | undefined> {
+    return findUserByEmail(tx, email);
   }
 
   /** Stores a new password hash only over `previousHash`: of two changes racing, the second finds none. */

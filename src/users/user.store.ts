@@ -34,7 +34,7 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 
 export async function insertUser(
   db: Database,
-  values: { email: string; passwordHash: string; role: Role; createdAt: Date },
+  values: { email: string; passwordHash: string; role: Role; createdAt: Date; emailVerified: boolean },
 ): Promise<UserRow> {
   const [row] = await db.insert(users).values(values).returning();
   if (!row) throw new Error('insert into users returned no row');
@@ -97,4 +97,13 @@ export async function listUsers(
 export async function countUsers(db: Database, search: string | undefined): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users).where(emailContains(search));
   return row?.n ?? 0;
+}
+
+export async function markEmailVerified(db: Database, id: string): Promise<void> {
+  await db.update(users).set({ emailVerified: true }).where(eq(users.id, id));
+}
+
+/** The new address, proven by the link that applies the change. */
+export async function replaceEmail(db: Database, id: string, email: string): Promise<void> {
+  await db.update(users).set({ email, emailVerified: true }).where(eq(users.id, id));
 }

@@ -17,6 +17,12 @@ export class User {
   @Field(() => Boolean)
   disabled!: boolean;
 
+  @Field(() => Boolean, {
+    description:
+      'Whether the owner opened a verification link mailed to `email`. Accounts made by an operator, and those that existed before verification did, count as verified.',
+  })
+  emailVerified!: boolean;
+
   @Field(() => DateTimeResolver)
   createdAt!: Date;
 }

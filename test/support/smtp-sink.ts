@@ -21,8 +21,10 @@ export interface SmtpSink {
   readonly attempts: string[];
   /** What RCPT TO answers from now on: accept, a temporary (4xx) or a permanent (5xx) refusal. */
   refuse(mode: 'none' | 'temporary' | 'permanent'): void;
-  /** The mails to this address so far, once there are at least `count`. */
-  mailTo(address: string, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** The mails to this address so far (with this subject, if given), once there are at least `count`. */
+  mailTo(address: string, count?: number, timeoutMs?: number, subject?: string): Promise<ReceivedMail[]>;
+  /** The link token of the `count`th mail with this subject to this address, once it is there. */
+  linkTokenTo(address: string, subject: string, count?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -76,7 +78,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const bound = (server.server.address() as AddressInfo).port;
-  return {
+  const sink: SmtpSink = {
     port: bound,
     url: `smtp://127.0.0.1:${bound}`,
     received,
@@ -84,11 +86,19 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     refuse: (mode) => {
       refusal = mode;
     },
-    mailTo: async (address, count = 1, timeoutMs = 5000) => {
-      const to = () => received.filter((mail) => mail.to === address);
-      await waitFor(() => to().length >= count, timeoutMs, `${count} mail(s) to ${address}`, 20);
+    mailTo: async (address, count = 1, timeoutMs = 5000, subject) => {
+      const to = () =>
+        received.filter((mail) => mail.to === address && (subject === undefined || mail.subject === subject));
+      await waitFor(() => to().length >= count, timeoutMs, `${count} mail(s) to ${address} ${subject ?? ''}`, 20);
       return to();
+    },
+    linkTokenTo: async (address, subject, count = 1) => {
+      const mails = await sink.mailTo(address, count, undefined, subject);
+      const token = mails[count - 1]?.token;
+      if (!token) throw new Error(`no token in the mail "${subject}" to ${address}`);
+      return token;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return sink;
 }

@@ -23,6 +23,8 @@ export type Scalars = {
 /** What an audit event records. */
 export type AuditAction =
   | 'ADMIN_BOOTSTRAPPED'
+  | 'EMAIL_CHANGED'
+  | 'EMAIL_VERIFIED'
   | 'EXPIRED_TOKENS_PURGED'
   | 'LOGGED_IN'
   | 'LOGGED_OUT'
@@ -112,6 +114,8 @@ export type JwtAlgorithm =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Mails a link to `newEmail` that moves my account there, and a notice to my current address. Applied when the link is opened (`verifyEmail`): then my other sessions end and the old address is told. An address in use answers the same `true`, and its owner gets a notice instead. */
+  changeEmail: Scalars['Boolean']['output'];
   /** Changes my password, ends every other session of mine, and gives this one a fresh pair. */
   changePassword: AuthPayload;
   login: AuthPayload;
@@ -123,8 +127,10 @@ export type Mutation = {
   purgeExpiredTokens: Scalars['Int']['output'];
   /** Trades a refresh token for new tokens; the old refresh token is spent. Without `refreshToken`, the refresh cookie is used and its successor goes back into the cookie. */
   refreshToken: AuthPayload;
-  /** Creates an account and signs it in. */
+  /** Creates an account, mails a link to verify its address, and signs it in. With REQUIRE_VERIFIED_EMAIL the account is created and the link mailed, but the answer is EMAIL_NOT_VERIFIED instead of tokens. */
   register: AuthPayload;
+  /** Mails a new verification link to the enabled, unverified account with this address, if there is one. Answers `true` either way, so the answer tells nobody whether the address has an account or is verified. */
+  requestEmailVerification: Scalars['Boolean']['output'];
   /** Mails a password reset link to the account with this address, if there is an enabled one. Answers `true` either way, so the answer tells nobody whether the address has an account. */
   requestPasswordReset: Scalars['Boolean']['output'];
   /** Sets a new password with the token of a reset link, and ends every session and access token of the account. A bad, expired or spent token answers INVALID_OR_EXPIRED_LINK. */
@@ -141,6 +147,14 @@ export type Mutation = {
   rotateSigningKey: SigningKey;
   /** Changes a user's role or disabled flag; any change revokes all their tokens. */
   updateUser: User;
+  /** Marks the address of the account verified with the token of a verification link. A bad, expired or spent token answers INVALID_OR_EXPIRED_LINK. */
+  verifyEmail: Scalars['Boolean']['output'];
+};
+
+
+export type MutationChangeEmailArgs = {
+  newEmail: Scalars['EmailAddress']['input'];
+  password: Scalars['String']['input'];
 };
 
 
@@ -167,6 +181,11 @@ export type MutationRegisterArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
   refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRequestEmailVerificationArgs = {
+  email: Scalars['EmailAddress']['input'];
 };
 
 
@@ -208,6 +227,11 @@ export type MutationUpdateUserArgs = {
   disabled?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
   role?: InputMaybe<Role>;
+};
+
+
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 /** Relay page information. */
@@ -383,6 +407,8 @@ export type User = {
   createdAt: Scalars['DateTime']['output'];
   disabled: Scalars['Boolean']['output'];
   email: Scalars['EmailAddress']['output'];
+  /** Whether the owner opened a verification link mailed to `email`. Accounts made by an operator, and those that existed before verification did, count as verified. */
+  emailVerified: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   role: Role;
 };

@@ -70,7 +70,9 @@ export class MailService {
 
   start(): void {
     if (!this.available) {
-      this.telemetry.logger.warn('SMTP_URL is not set: password reset answers EMAIL_NOT_CONFIGURED until it is');
+      this.telemetry.logger.warn(
+        'SMTP_URL is not set: the mail flows (password reset, email verification and change) answer EMAIL_NOT_CONFIGURED until it is',
+      );
     }
     this.sender.start();
   }

@@ -9,7 +9,14 @@ export interface MailMessage {
   link: string | null;
 }
 
-export const MAIL_KINDS = ['password_reset', 'password_changed'] as const;
+export const MAIL_KINDS = [
+  'password_reset',
+  'password_changed',
+  'email_verification',
+  'email_change_requested',
+  'email_in_use',
+  'email_changed',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 const escapeHtml = (value: string) =>
@@ -53,6 +60,82 @@ export function passwordChangedMail(recipient: string): MailMessage {
       'The password of the account with this address was just reset, and every device signed in to it was signed out.',
       'Sign in again with the new password.',
       'If it was not you, reset the password again at once from the sign-in page, and tell your administrator.',
+    ]),
+  };
+}
+
+export function emailVerificationMail(recipient: string, link: string, validHours: number): MailMessage {
+  return {
+    kind: 'email_verification',
+    recipient,
+    subject: 'Verify your email address',
+    link,
+    ...render([
+      'An account was created with this address, or asked to prove it again.',
+      `To confirm that the address is yours, open this link within ${validHours} hours. It works once.`,
+      { url: link, label: 'Verify this address' },
+      'If it was not you, ignore this message: the address stays unverified.',
+    ]),
+  };
+}
+
+/** To the new address of a change: the link that applies it. */
+export function emailChangeVerificationMail(recipient: string, link: string, validHours: number): MailMessage {
+  return {
+    kind: 'email_verification',
+    recipient,
+    subject: 'Confirm your new email address',
+    link,
+    ...render([
+      'Someone asked to make this the address of their account.',
+      `To confirm that the address is yours and make the change, open this link within ${validHours} hours. It works once.`,
+      { url: link, label: 'Confirm this address' },
+      'If it was not you, ignore this message: nothing changes.',
+    ]),
+  };
+}
+
+/** To the old address when a change is asked for. */
+export function emailChangeRequestedMail(recipient: string, newAddress: string): MailMessage {
+  return {
+    kind: 'email_change_requested',
+    recipient,
+    subject: 'A change of your email address was asked for',
+    link: null,
+    ...render([
+      `Someone signed in to the account with this address asked to change it to ${newAddress}.`,
+      'The change applies only once that address is confirmed from the link mailed to it.',
+      'If it was not you, change your password at once and sign out every device, and tell your administrator.',
+    ]),
+  };
+}
+
+/** To the owner of an address another account asked to change to: a notice instead of a link. */
+export function emailInUseMail(recipient: string): MailMessage {
+  return {
+    kind: 'email_in_use',
+    recipient,
+    subject: 'Someone tried to use your email address',
+    link: null,
+    ...render([
+      'Someone asked to make this address the address of another account. It already belongs to yours, so nothing changed.',
+      'If it was you, sign in with this address instead.',
+      'If it was not you, ignore this message: your account is as it was.',
+    ]),
+  };
+}
+
+/** To the old address once a change has applied. */
+export function emailChangedMail(recipient: string, newAddress: string): MailMessage {
+  return {
+    kind: 'email_changed',
+    recipient,
+    subject: 'Your email address was changed',
+    link: null,
+    ...render([
+      `The address of your account is now ${newAddress}, and every other device signed in to it was signed out.`,
+      'Mail about the account goes to the new address from now on.',
+      'If it was not you, reset your password from the sign-in page at once, and tell your administrator.',
     ]),
   };
 }
