@@ -12,7 +12,7 @@ module.exports = {
   // The load and fuzzing tests run under `npm run soak` (longer) and `npm run test:pg`.
   testPathIgnorePatterns: process.env.TEST_DATABASE_URL
     ? ['/node_modules/', '/test/browser/']
-    : ['/node_modules/', '/test/postgres/', '/test/browser/', ...BUILD_TESTS, ...SOAK_TESTS],
+    : ['/node_modules/', '/test/postgres/', '/test/browser/', ...BUILD_TESTS, ...(process.env.SOAK ? [] : SOAK_TESTS)],
   setupFiles: ['reflect-metadata'],
   // dist/ for the tests that start the compiled service: without them, nothing to build.
   globalSetup: process.env.TEST_DATABASE_URL ? '<rootDir>/test/support/build-once.js' : undefined,

@@ -9,6 +9,8 @@ const { parseArgs } = require('node:util');
 const { values } = parseArgs({ options: { long: { type: 'boolean', default: false } } });
 const env = {
   ...process.env,
+  // jest.config.js leaves these files out of `npm test` unless this is set.
+  SOAK: '1',
   LOAD_SECONDS: values.long ? '600' : '60',
   FUZZ_RUNS: values.long ? '10000' : '1000',
 };
