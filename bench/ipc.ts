@@ -4,7 +4,7 @@ import type { ProcessStats } from './process-stats';
 /** Messages between the bench and a server it started in a child process. */
 export type ServerMessage =
   | { type: 'ready'; port: number; startMs: number; heapUsedBytes: number; mirrorSize: number | null }
-  /** `backgroundStatements`: those of `statements` that the reconcile, the key poll and the audit sealer sent. */
+  /** `backgroundStatements`: those of `statements` that the reconcile, the key poll, the audit sealer and the mail poll sent. */
   | ({ type: 'stats'; statements: number; backgroundStatements: number } & ProcessStats)
   | { type: 'heap'; heapUsedBytes: number }
   /** The revocation check's status: which bus the server follows, in which mode, at which version. */

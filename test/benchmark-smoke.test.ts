@@ -56,7 +56,7 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
     expect(markdown).toMatch(
       new RegExp(
         `^\\| Zero database statements per authenticated request on the mirror \\(${kind}\\) \\| ` +
-          `0\\.0000 per request beyond the reconcile, the key poll and the audit sealer \\([\\d.]+ with them\\) \\| met \\|$`,
+          `0\\.0000 per request beyond the reconcile, the key poll, the audit sealer and the mail poll \\([\\d.]+ with them\\) \\| met \\|$`,
         'm',
       ),
     );

@@ -74,7 +74,7 @@ it('the tap sees the statements of a request that needs the database', async () 
   expect(sent.length).toBeGreaterThanOrEqual(5);
 });
 
-it('serves authenticated requests on the mirror without a statement beyond the reconcile, the key poll and the audit sealer', async () => {
+it('serves authenticated requests on the mirror without a statement beyond the reconcile, the key poll, the audit sealer and the mail poll', async () => {
   const admin = await server.loginAdmin();
   const valid = await Promise.all([server.register(), server.register(), server.register()]);
   const [byJti, bySession, byUser] = await Promise.all([server.register(), server.register(), server.register()]);

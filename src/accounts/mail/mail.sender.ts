@@ -76,6 +76,12 @@ export class MailSender {
   private async drain(): Promise<void> {
     let next: Date | null = null;
     try {
+      // Idle, the poll is this one read, not a claiming transaction: it runs every few seconds on every instance.
+      next = await nextMailDue(this.db);
+      if (next === null || next.getTime() > this.clock()) {
+        this.sleepUntil(next);
+        return;
+      }
       for (;;) {
         const claimed = await claimDueMail(this.db, new Date(this.clock()), this.options.leaseMs, BATCH);
         if (claimed.length === 0) break;
