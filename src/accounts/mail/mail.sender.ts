@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
 import type { MailOutboxRow } from '../../db/schema';
@@ -36,6 +37,11 @@ export class MailSender {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  /**
+   * Runs in the context the sender was made in, not the request whose commit woke it: otherwise
+   * every later look at the outbox, timers included, would carry that request's trace.
+   */
+  private readonly detached = AsyncResource.bind((work: () => void) => work());
 
   constructor(
     private readonly db: Database,
@@ -51,6 +57,10 @@ export class MailSender {
 
   /** Looks at the outbox now, or right after the look under way. */
   wake(): void {
+    this.detached(() => this.wakeHere());
+  }
+
+  private wakeHere(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
