@@ -1,6 +1,6 @@
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import { loadConfig } from '../src/config';
-import { forgeJwt } from './support/forge';
+import { decodeJwtPart, forgeJwt } from './support/forge';
 import { freePort } from './support/free-port';
 import { errorCode } from './support/graphql-client';
 import { LOGOUT, ME, REFRESH, REVOKE_SIGNING_KEY, type AuthPayloadData } from './support/operations';
@@ -94,7 +94,9 @@ describe('RFC 7662 introspection, answered from the mirror', () => {
       client_id: 'token-warden',
       iss: issuer.origin,
       aud: 'token-warden',
+      amr: ['pwd'],
     });
+    expect(answer.auth_time).toBe(decodeJwtPart(user.accessToken, 1).auth_time);
     expect(typeof answer.jti).toBe('string');
     expect(answer.exp).toBe(Math.floor(Date.parse(user.accessTokenExpiresAt) / 1000));
     expect(typeof answer.iat).toBe('number');

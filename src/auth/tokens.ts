@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { JwtConfig } from '../config';
+import { isAuthMethod, type Authentication } from './authentication';
 import type { AccessClaims, UnverifiedClaims } from './claims';
 import { isRole, type Role } from './role';
 import type { TokenKeys } from './token-keys';
@@ -87,10 +88,13 @@ function hasAccessTokenHeader(header: jwt.JwtHeader): boolean {
 
 function toAccessClaims(payload: unknown, kid: string): AccessClaims | null {
   if (typeof payload !== 'object' || payload === null) return null;
-  const { sub, role, sid, jti, iat, exp } = payload as Record<string, unknown>;
+  const { sub, role, sid, jti, iat, exp, auth_time: authTime, amr } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || jti.length < 16) return null;
   if (!isRole(role) || typeof iat !== 'number' || typeof exp !== 'number') return null;
-  return { sub, role, sid, jti, iat, exp, kid };
+  // Tokens issued before sessions recorded how their user signed in carry neither claim.
+  if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime))) return null;
+  if (amr !== undefined && !(Array.isArray(amr) && amr.every(isAuthMethod))) return null;
+  return { sub, role, sid, jti, iat, exp, kid, authTime: authTime ?? null, amr: amr ?? [] };
 }
 
 export class TokenService {
@@ -122,7 +126,7 @@ export class TokenService {
    * so that a login right after "revoke all" is valid even within the same millisecond.
    */
   signAccessToken(
-    subject: { userId: string; role: Role; sessionId: string },
+    subject: { userId: string; role: Role; sessionId: string; authentication: Authentication },
     notBefore: Date | null,
     statusEntry: StatusClaimEntry | null = null,
   ): IssuedAccessToken {
@@ -136,6 +140,8 @@ export class TokenService {
       jti,
       iat: issuedAtMs / 1000,
       exp: expSeconds,
+      auth_time: Math.floor(subject.authentication.at.getTime() / 1000),
+      amr: subject.authentication.methods,
       iss: this.config.issuer,
       aud: this.config.audience,
     };

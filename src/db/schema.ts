@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { AuthMethod } from '../auth/authentication';
 import { Role, ROLES } from '../auth/role';
 
 /** Millisecond precision: a revocation cutoff must be comparable with a token issued in the same second. */
@@ -64,6 +65,10 @@ export const sessions = pgTable(
     tokensValidAfter: moment('tokens_valid_after'),
     /** When every token the cutoff refuses has expired; the cutoff is enforced until then. */
     cutoffExpiresAt: moment('cutoff_expires_at'),
+    /** When the user last proved who they are in this session: at sign-in, or a later step-up. */
+    authTime: moment('auth_time').notNull(),
+    /** How they proved it, as RFC 8176 method references (`pwd`, `otp`, `mfa`, …). */
+    amr: text('amr').array().$type<AuthMethod[]>().notNull(),
   },
   (table) => [
     index('sessions_user_id_idx').on(table.userId),

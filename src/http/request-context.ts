@@ -62,6 +62,8 @@ export function createContextBuilder(deps: ContextDeps): ContextBuilder {
         issuedAtMs: Math.round(claims.iat * 1000),
         expiresAtMs: claims.exp * 1000,
         kid: claims.kid,
+        authTimeMs: claims.authTime === null ? null : claims.authTime * 1000,
+        amr: claims.amr,
       },
       services: deps.services,
       record,

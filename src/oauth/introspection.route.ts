@@ -39,6 +39,8 @@ export function introspectionRoute(deps: IntrospectionDeps): Array<RequestHandle
       sid: claims.sid,
       exp: claims.exp,
       iat: Math.floor(claims.iat),
+      ...(claims.authTime === null ? {} : { auth_time: claims.authTime }),
+      amr: claims.amr,
       jti: claims.jti,
       iss: deps.jwt.issuer,
       aud: deps.jwt.audience,

@@ -46,7 +46,7 @@ export class RefreshService {
       const user = await this.users.findById(claimed.userId, tx);
       if (!user) throw new Error(`session ${claimed.id} has no user`);
       if (user.disabled) return { ok: false, error: forbidden('This account is disabled.') };
-      const access = await this.issuer.issueAccessToken(tx, user, claimed.id);
+      const access = await this.issuer.issueAccessToken(tx, user, claimed);
       return { ok: true, tokens: { access, refreshToken: nextToken, refreshExpiresAt: claimed.expiresAt, user } };
     }
 

@@ -1,7 +1,8 @@
+import { byPassword, type Authentication } from '../auth/authentication';
 import type { IssuedAccessToken, StatusClaimEntry, TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
-import type { UserRow } from '../db/schema';
+import type { SessionRow, UserRow } from '../db/schema';
 import { recordIssuedToken } from '../revocation/issued-tokens';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import { insertSession } from './session.store';
@@ -34,6 +35,9 @@ export interface SessionRef {
 
 export const MAX_USER_AGENT_LENGTH = 200;
 
+/** The parts of a session row an access token is issued from. */
+export type IssuingSession = Pick<SessionRow, 'id' | 'authTime' | 'amr'>;
+
 /** Where ES256 tokens get their status list entry; absent with STATUS_LIST=off. */
 export interface StatusEntries {
   allocate(tx: Database): Promise<StatusClaimEntry>;
@@ -56,7 +60,13 @@ export class SessionTokenIssuer {
     return new Date(this.clock());
   }
 
-  async startSession(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<SessionTokens> {
+  async startSession(
+    tx: Database,
+    user: UserRow,
+    now: Date,
+    origin: SignInOrigin,
+    authentication: Authentication = byPassword(now),
+  ): Promise<SessionTokens> {
     const refreshToken = newRefreshToken();
     const session = await insertSession(tx, {
       userId: user.id,
@@ -65,8 +75,10 @@ export class SessionTokenIssuer {
       expiresAt: this.refreshExpiry(now),
       userAgent: origin.userAgent ? origin.userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null,
       ipAddress: origin.clientAddress,
+      authTime: authentication.at,
+      amr: [...authentication.methods],
     });
-    const access = await this.issueAccessToken(tx, user, session.id);
+    const access = await this.issueAccessToken(tx, user, session);
     return { access, refreshToken, refreshExpiresAt: session.expiresAt, user };
   }
 
@@ -74,10 +86,17 @@ export class SessionTokenIssuer {
     return new Date(now.getTime() + this.policy.refreshTokenTtlSeconds * 1000);
   }
 
-  async issueAccessToken(tx: Database, user: UserRow, sessionId: string): Promise<IssuedAccessToken> {
+  /** A new access token for `session`, carrying how its user last authenticated. */
+  async issueAccessToken(tx: Database, user: UserRow, session: IssuingSession): Promise<IssuedAccessToken> {
+    const sessionId = session.id;
     const entry = this.statusEntries && this.tokens.signsWithStatus() ? await this.statusEntries.allocate(tx) : null;
     const access = this.tokens.signAccessToken(
-      { userId: user.id, role: user.role, sessionId },
+      {
+        userId: user.id,
+        role: user.role,
+        sessionId,
+        authentication: { at: session.authTime, methods: session.amr },
+      },
       user.tokensValidAfter,
       entry,
     );

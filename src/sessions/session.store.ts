@@ -1,3 +1,4 @@
+import type { AuthMethod } from '../auth/authentication';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { retiredRefreshTokens, sessions, type SessionRow } from '../db/schema';
@@ -11,6 +12,8 @@ export async function insertSession(
     expiresAt: Date;
     userAgent: string | null;
     ipAddress: string | null;
+    authTime: Date;
+    amr: AuthMethod[];
   },
 ): Promise<SessionRow> {
   const [row] = await db.insert(sessions).values(values).returning();

@@ -149,7 +149,7 @@ export class SignInService {
         reason: `${ended.length} other sessions ended`,
       });
       const current = (await this.users.findById(user.id, tx)) ?? user;
-      const access = await this.issuer.issueAccessToken(tx, current, ref.sessionId);
+      const access = await this.issuer.issueAccessToken(tx, current, rotated);
       return { access, refreshToken: nextToken, refreshExpiresAt: rotated.expiresAt, user: current };
     });
   }

@@ -12,6 +12,10 @@ export interface VerifiedClaims {
   kid: string;
   iss: string;
   aud: string | string[];
+  /** When the user last authenticated, in seconds (absent on tokens from before the service recorded it). */
+  auth_time?: number;
+  /** How they authenticated, as RFC 8176 method references: `pwd`, `otp`, `mfa`, `hwk`, `swk`, `user`. */
+  amr?: string[];
   [claim: string]: unknown;
 }
 
