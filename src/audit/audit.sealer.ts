@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import type { AuditChainRow } from '../db/schema';
 import { GENESIS_LINK, nextLink } from './audit-chain';
 import { isUniqueViolation } from '../db/errors';
+import { SingleRun } from '../single-run';
 import { appendLinks, hasUnsealedEvents, readChainHead, readEventsAfter } from './audit-chain.store';
 
 export interface SealerOptions {
@@ -35,8 +36,7 @@ interface Batch {
  * One run at a time per instance: callers during a run share the next one.
  */
 export class AuditSealer {
-  private running: Promise<number> | null = null;
-  private next: Promise<number> | null = null;
+  private readonly runs = new SingleRun(() => this.runOnce());
   private timer: NodeJS.Timeout | undefined;
   /** When this sealer first saw each gap still open, by the gap's first id. */
   private readonly gapsSeenAtMs = new Map<number, number>();
@@ -54,23 +54,12 @@ export class AuditSealer {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.next;
-    await this.running;
+    await this.runs.settled();
   }
 
   /** Seals every event committed before the call that the chain can take now; resolves with how many; never rejects. */
   seal(): Promise<number> {
-    if (this.running === null) {
-      this.running = this.runOnce().finally(() => {
-        this.running = null;
-      });
-      return this.running;
-    }
-    this.next ??= this.running.then(() => {
-      this.next = null;
-      return this.seal();
-    });
-    return this.next;
+    return this.runs.run();
   }
 
   private async runOnce(): Promise<number> {

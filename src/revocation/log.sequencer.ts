@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import { SingleRun } from '../single-run';
 import { withTimeout } from '../timeout';
 import { sequencePending } from './revocation-log.store';
 import type { RevocationNotice } from './revocation.notice';
@@ -13,8 +14,7 @@ const PUBLISH_WAIT_MS = 200;
  * sequencing transactions, not one each.
  */
 export class LogSequencer {
-  private running: Promise<void> | null = null;
-  private next: Promise<void> | null = null;
+  private readonly runs = new SingleRun(() => this.runOnce());
 
   constructor(
     private readonly db: Database,
@@ -25,17 +25,7 @@ export class LogSequencer {
 
   /** Resolves once every entry committed before the call has a version; never rejects. */
   sequence(): Promise<void> {
-    if (this.running === null) {
-      this.running = this.runOnce().finally(() => {
-        this.running = null;
-      });
-      return this.running;
-    }
-    this.next ??= this.running.then(() => {
-      this.next = null;
-      return this.sequence();
-    });
-    return this.next;
+    return this.runs.run();
   }
 
   private async runOnce(): Promise<void> {
