@@ -17,6 +17,7 @@ export { MIN_PASSWORD_LENGTH } from './admin.config';
 export { ConfigError } from './env';
 export type { GraphQLLimits } from './graphql.config';
 export {
+  issuerBaseUrl,
   JWT_ALGORITHMS,
   MIN_SECRET_BYTES,
   missingProductionSecret,
@@ -33,7 +34,7 @@ export {
   type RevocationStrategy,
 } from './revocation.config';
 export type { LoginThrottleConfig, ThrottleLimits } from './sessions.config';
-export { issuerBaseUrl, MIN_STATUS_LIST_SIZE, type StatusListConfig } from './status-list.config';
+export { MIN_STATUS_LIST_SIZE, type StatusListConfig } from './status-list.config';
 export { DEFAULT_WS_KEEPALIVE_SECONDS, type WebSocketLimits } from './websocket.config';
 
 /** Every setting the service runs with, one interface per concern. */

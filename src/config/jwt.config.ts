@@ -31,6 +31,16 @@ export interface JwtSettings<Secret extends Buffer | undefined = Buffer> {
 }
 
 /** A production instance must never sign with a key nobody chose on purpose. */
+/** An issuer that is an http(s) URL, without a trailing slash; null when it is a plain name. */
+export function issuerBaseUrl(issuer: string): string | null {
+  try {
+    const url = new URL(issuer);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? issuer.replace(/\/+$/, '') : null;
+  } catch {
+    return null;
+  }
+}
+
 export const missingProductionSecret = () =>
   new ConfigError('JWT_SECRET', `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes)`);
 

@@ -1,4 +1,5 @@
 import { ConfigError, integer, oneOf, type Env } from './env';
+import { issuerBaseUrl } from './jwt.config';
 
 /** Entries a list must hold at least, for herd privacy (draft-ietf-oauth-status-list §13.4). */
 export const MIN_STATUS_LIST_SIZE = 16_384;
@@ -16,16 +17,6 @@ export interface StatusListConfig {
 
 export interface StatusListSettings {
   statusList: StatusListConfig;
-}
-
-/** An issuer that is an http(s) URL, without a trailing slash; null when it is a plain name. */
-export function issuerBaseUrl(issuer: string): string | null {
-  try {
-    const url = new URL(issuer);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? issuer.replace(/\/+$/, '') : null;
-  } catch {
-    return null;
-  }
 }
 
 export function statusListSettings(env: Env, jwt: { algorithm: string; issuer: string }): StatusListSettings {
