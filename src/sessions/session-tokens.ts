@@ -34,6 +34,10 @@ export interface SessionRef {
 
 export const MAX_USER_AGENT_LENGTH = 200;
 
+/** The User-Agent as a sign-in keeps it: cut, so that a client cannot fill rows with it. */
+export const signInUserAgent = (origin: SignInOrigin): string | null =>
+  origin.userAgent ? origin.userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null;
+
 /** Where ES256 tokens get their status list entry; absent with STATUS_LIST=off. */
 export interface StatusEntries {
   allocate(tx: Database): Promise<StatusClaimEntry>;
@@ -63,7 +67,7 @@ export class SessionTokenIssuer {
       refreshTokenHash: hashRefreshToken(refreshToken),
       createdAt: now,
       expiresAt: this.refreshExpiry(now),
-      userAgent: origin.userAgent ? origin.userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null,
+      userAgent: signInUserAgent(origin),
       ipAddress: origin.clientAddress,
     });
     const access = await this.issueAccessToken(tx, user, session.id);
