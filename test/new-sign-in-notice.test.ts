@@ -4,7 +4,7 @@ import { knownDevices } from '../src/db/schema';
 import { queuedSubjects } from './support/mail-outbox';
 import { CHANGE_PASSWORD, LOGIN, REFRESH, REGISTER, type AuthPayloadData } from './support/operations';
 import { useTestServer } from './support/shared-server';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { useSmtpSink } from './support/smtp-sink';
 import { uniqueEmail, USER_PASSWORD, type TestServer } from './support/test-server';
 
 const APP_URL = 'https://app.example.test';
@@ -13,15 +13,7 @@ const LAPTOP = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
 const DAY_MS = 86_400_000;
 
-let sink: SmtpSink | undefined;
-const smtp = (): SmtpSink => {
-  if (!sink) throw new Error('the SMTP server is only there while the tests run');
-  return sink;
-};
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(() => sink?.close());
+const smtp = useSmtpSink();
 
 /** A server mailing the shared SMTP server, with the client address taken from the proxy header. */
 const serverWith = (env: Record<string, string> = {}): TestServer =>
@@ -36,26 +28,26 @@ const sentFrom = (device: Device) => ({
   headers: { 'user-agent': device.userAgent, 'x-forwarded-for': device.address },
 });
 
-async function registerFrom(server: TestServer, device: Device): Promise<AuthPayloadData> {
-  const email = uniqueEmail('signin');
-  const response = await server.gql<{ register: AuthPayloadData }>(
-    REGISTER,
+async function signInFrom(
+  server: TestServer,
+  mutation: 'register' | 'login',
+  email: string,
+  device: Device,
+): Promise<AuthPayloadData> {
+  const operation = mutation === 'register' ? REGISTER : LOGIN;
+  const response = await server.gql<Record<string, AuthPayloadData>>(
+    operation,
     { email, password: USER_PASSWORD },
     sentFrom(device),
   );
-  if (!response.data) throw new Error(`register failed: ${response.text}`);
-  return response.data.register;
+  const payload = response.data?.[mutation];
+  if (!payload) throw new Error(`${mutation} failed: ${response.text}`);
+  return payload;
 }
 
-async function loginFrom(server: TestServer, email: string, device: Device): Promise<AuthPayloadData> {
-  const response = await server.gql<{ login: AuthPayloadData }>(
-    LOGIN,
-    { email, password: USER_PASSWORD },
-    sentFrom(device),
-  );
-  if (!response.data) throw new Error(`login failed: ${response.text}`);
-  return response.data.login;
-}
+const registerFrom = (server: TestServer, device: Device) =>
+  signInFrom(server, 'register', uniqueEmail('signin'), device);
+const loginFrom = (server: TestServer, email: string, device: Device) => signInFrom(server, 'login', email, device);
 
 const notices = (server: TestServer, email: string) => queuedSubjects(server, email, 'new_sign_in');
 
