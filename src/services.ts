@@ -2,6 +2,7 @@ import { AuditChainService } from './audit/audit-chain.service';
 import { MailService } from './accounts/mail/mail.service';
 import { EmailChangeService } from './accounts/email-change.service';
 import { EmailVerificationService } from './accounts/email-verification.service';
+import { NewSignInService } from './accounts/new-sign-in.service';
 import { RecoveryService } from './accounts/recovery.service';
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
@@ -65,6 +66,8 @@ export interface DomainServices {
   emailChange: EmailChangeService;
   /** Requests for account mail, counted per email and per client address. */
   mailRequestThrottle: LoginThrottle;
+  /** The devices each account signed in from, and the notice of a new one. */
+  newSignIn: NewSignInService;
 }
 
 /** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
@@ -237,6 +240,10 @@ export function createDomainServices(
     emailChange,
     emailLinks,
   );
+  const newSignIn = new NewSignInService(db, clock, mail, {
+    enabled: config.notifyNewSignIn,
+    appUrl: config.mail.appUrl,
+  });
   const statusLists = createStatusLists(config, db, clock, telemetry);
   const issuer = new SessionTokenIssuer(
     tokens,
@@ -269,7 +276,10 @@ export function createDomainServices(
     statusLists,
     signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords, {
       spendResetLinks: (tx, userId, now) => recovery.spendResetLinks(tx, userId, now),
+      sendPasswordChangedNotice: (tx, user) => recovery.sendPasswordChangedNotice(tx, user.email),
       sendVerificationLink: (tx, user, now) => emailVerification.sendFirstLink(tx, user, now),
+      registeredFrom: (tx, user, now, origin) => newSignIn.registered(tx, user, now, origin),
+      signedIn: (tx, user, now, origin) => newSignIn.signedIn(tx, user, now, origin),
       committed: () => emailVerification.committed(),
       requireVerifiedEmail: config.requireVerifiedEmail,
     }),
@@ -278,6 +288,7 @@ export function createDomainServices(
     emailVerification,
     emailChange,
     mailRequestThrottle,
+    newSignIn,
     refreshTokens: new RefreshService(users, writer, issuer),
     sessionManagement: new SessionManagementService(db, users, writer, clock),
     loginThrottle,
@@ -361,6 +372,7 @@ export function createServices(
             services.mailRequestThrottle.purgeStale(),
             services.recovery.purgeDeadLinks(),
             services.mail.purgeFinished(),
+            services.newSignIn.purgeStale(),
           ]),
         (error) => onError('scheduled cleanup failed', error),
       );

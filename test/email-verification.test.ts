@@ -19,20 +19,12 @@ import {
 } from './support/operations';
 import { requestReset, resetAddress } from './support/password-reset';
 import { useServerWithAdmin, type ServerWithAdmin } from './support/shared-server';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { useSmtpSink } from './support/smtp-sink';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, uniqueEmail, USER_PASSWORD, type TestServer } from './support/test-server';
 
 const APP_URL = 'https://app.example.test';
 
-let sink: SmtpSink | undefined;
-const smtp = (): SmtpSink => {
-  if (!sink) throw new Error('the SMTP server is only there while the tests run');
-  return sink;
-};
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(() => sink?.close());
+const smtp = useSmtpSink();
 
 /** A server mailing the shared SMTP server, with the client address taken from the proxy header. */
 const serverWith = (env: Record<string, string> = {}): ServerWithAdmin =>

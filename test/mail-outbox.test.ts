@@ -182,6 +182,7 @@ describe('mail settings', () => {
     ['EMAIL_VERIFICATION_TTL_SECONDS', { EMAIL_VERIFICATION_TTL_SECONDS: '700000' }],
     ['REQUIRE_VERIFIED_EMAIL', { REQUIRE_VERIFIED_EMAIL: 'yes' }],
     ['REQUIRE_VERIFIED_EMAIL', { NODE_ENV: 'production', REQUIRE_VERIFIED_EMAIL: 'true' }],
+    ['NOTIFY_NEW_SIGN_IN', { NOTIFY_NEW_SIGN_IN: 'yes' }],
     ['APP_URL', { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'a@example.com' }],
     ['MAIL_FROM', { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com', APP_URL: 'https://app.example.com' }],
   ])('refuses a bad %s, naming it', (variable, env) => {

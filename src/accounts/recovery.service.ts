@@ -100,7 +100,7 @@ export class RecoveryService {
       await this.users.replacePasswordHash(tx, user.id, user.passwordHash, passwordHash);
       const cause = { now, actorId: user.id, reason: PASSWORD_RESET_REASON };
       await revokeAllOfUser(revoking, user.id, cause, AuditAction.PASSWORD_RESET);
-      await this.mail.enqueue(tx, passwordChangedMail(user.email));
+      await this.mail.enqueue(tx, passwordChangedMail(user.email, 'reset'));
     });
     this.mail.committed();
     return true;
@@ -115,5 +115,13 @@ export class RecoveryService {
   /** For a password change made another way: a reset link mailed before it must not undo it. */
   async spendResetLinks(tx: Database, userId: string, now: Date): Promise<void> {
     await spendOutstandingAccountTokens(tx, userId, 'password_reset', now);
+  }
+
+  /** For a password change made while signed in: the notice a reset sends too. Whether it was queued. */
+  async sendPasswordChangedNotice(tx: Database, email: string): Promise<boolean> {
+    // Production without SMTP: nothing could send it, and the change itself needs no mail.
+    if (!this.mail.available) return false;
+    await this.mail.enqueue(tx, passwordChangedMail(email, 'changed'));
+    return true;
   }
 }

@@ -11,6 +11,8 @@ export interface MailConfig {
   passwordResetUrl: string;
   /** The page a verification link opens; the token goes in its fragment. */
   emailVerificationUrl: string;
+  /** The frontend, where a new sign-in notice sends the reader to see and end sessions; unset in production without APP_URL. */
+  appUrl: string | undefined;
 }
 
 /** Mail, and the account flows that send it. */
@@ -20,6 +22,8 @@ export interface AccountsConfig {
   emailVerificationTtlSeconds: number;
   /** Whether an account must have opened its verification link before it gets tokens. */
   requireVerifiedEmail: boolean;
+  /** Whether a sign-in from a device not seen in the last 90 days mails the account a notice. */
+  notifyNewSignIn: boolean;
   /** How often one email, and one client address, may ask for a mail (reset, and later verification). */
   mailRequestThrottle: LoginThrottleConfig;
 }
@@ -86,11 +90,13 @@ export function accountsConfig(env: Env, production: boolean): AccountsConfig {
       from: from(env, strict),
       passwordResetUrl: linkUrl(env, 'PASSWORD_RESET_URL', appUrl, '/reset-password'),
       emailVerificationUrl: linkUrl(env, 'EMAIL_VERIFICATION_URL', appUrl, '/verify-email'),
+      appUrl,
     },
     passwordResetTtlSeconds: integer(env, 'PASSWORD_RESET_TTL_SECONDS', 1800, 300, DAY),
     // Longer than a reset link: proving an address is less urgent, and mail can wait in a queue for days.
     emailVerificationTtlSeconds: integer(env, 'EMAIL_VERIFICATION_TTL_SECONDS', DAY, 300, 7 * DAY),
     requireVerifiedEmail: requireVerifiedEmail(env, production, smtpUrl),
+    notifyNewSignIn: flag(env, 'NOTIFY_NEW_SIGN_IN', false),
     mailRequestThrottle: MAIL_REQUEST_THROTTLE,
   };
 }

@@ -342,3 +342,23 @@ export const mailOutbox = pgTable(
 );
 
 export type MailOutboxRow = InferSelectModel<typeof mailOutbox>;
+
+/**
+ * The devices each user signed in from, so that a sign-in from a new one can be announced. A
+ * device is a SHA-256 of the user id, the user agent and the client's network, never the
+ * values themselves; a row not seen for 90 days is purged, and the device is new again.
+ */
+export const knownDevices = pgTable(
+  'known_devices',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    fingerprint: text('fingerprint').notNull(),
+    lastSeenAt: moment('last_seen_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.fingerprint] }),
+    index('known_devices_last_seen_at_idx').on(table.lastSeenAt),
+  ],
+);

@@ -38,6 +38,10 @@ export const MAX_USER_AGENT_LENGTH = 200;
 /** The parts of a session row an access token is issued from. */
 export type IssuingSession = Pick<SessionRow, 'id' | 'authTime' | 'amr'>;
 
+/** The User-Agent as a sign-in keeps it: cut, so that a client cannot fill rows with it. */
+export const signInUserAgent = (origin: SignInOrigin): string | null =>
+  origin.userAgent ? origin.userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null;
+
 /** Where ES256 tokens get their status list entry; absent with STATUS_LIST=off. */
 export interface StatusEntries {
   allocate(tx: Database): Promise<StatusClaimEntry>;
@@ -73,7 +77,7 @@ export class SessionTokenIssuer {
       refreshTokenHash: hashRefreshToken(refreshToken),
       createdAt: now,
       expiresAt: this.refreshExpiry(now),
-      userAgent: origin.userAgent ? origin.userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null,
+      userAgent: signInUserAgent(origin),
       ipAddress: origin.clientAddress,
       authTime: authentication.at,
       amr: [...authentication.methods],

@@ -22,12 +22,27 @@ const WRONG_CURRENT_PASSWORD = 'The current password is not correct.';
 export interface AccountMailHooks {
   /** In a password change's transaction: reset links mailed before it must not undo it. */
   spendResetLinks(tx: Database, userId: string, now: Date): Promise<void>;
+  /** In a password change's transaction: the "your password was changed" notice; whether it was queued. */
+  sendPasswordChangedNotice(tx: Database, user: UserRow): Promise<boolean>;
   /** In register's transaction: the new address's verification link. */
   sendVerificationLink(tx: Database, user: UserRow, now: Date): Promise<void>;
+  /** In register's transaction: the device that registered is known from then on. */
+  registeredFrom(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<void>;
+  /**
+   * In the transaction that starts a sign-in's session: the device is recorded, and a new one is
+   * announced to the account. Whether mail was queued.
+   */
+  signedIn(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<boolean>;
   /** After a commit that queued mail. */
   committed(): void;
   /** REQUIRE_VERIFIED_EMAIL: no tokens for an account whose address is not verified. */
   requireVerifiedEmail: boolean;
+}
+
+/** A session started or renewed, and whether account mail was queued with it (the sender is woken after the commit). */
+interface SignedIn {
+  session: SessionTokens;
+  mailed: boolean;
 }
 
 /** Proving who one is with a password: registering, signing in, and changing the password. */
@@ -51,6 +66,7 @@ export class SignInService {
     const session = await this.users.insertAccount(account, async (tx, user, now) => {
       await recordAudit(tx, { at: now, action: AuditAction.REGISTERED, actorId: user.id, targetUserId: user.id });
       await this.accountMail.sendVerificationLink(tx, user, now);
+      await this.accountMail.registeredFrom(tx, user, now, origin);
       return this.accountMail.requireVerifiedEmail ? null : this.issuer.startSession(tx, user, now, origin);
     });
     this.accountMail.committed();
@@ -67,7 +83,7 @@ export class SignInService {
     const user = await this.checkPassword(normalized, password, origin.clientAddress, WRONG_CREDENTIALS, () =>
       this.users.findByEmail(normalized),
     );
-    return this.db.transaction(async (tx) => {
+    const signedIn = await this.db.transaction(async (tx) => {
       // Read again under lock: a revocation or a disabling may have landed since the password check.
       const current = await this.users.lockForSession(tx, user.id);
       if (!current || current.disabled) throw forbidden('This account is disabled.');
@@ -77,8 +93,17 @@ export class SignInService {
       if (this.accountMail.requireVerifiedEmail && !current.emailVerified) throw emailNotVerified();
       const now = this.issuer.now();
       await recordAudit(tx, { at: now, action: AuditAction.LOGGED_IN, actorId: user.id, targetUserId: user.id });
-      return this.issuer.startSession(tx, current, now, origin);
+      return this.startSignIn(tx, current, now, origin);
     });
+    if (signedIn.mailed) this.accountMail.committed();
+    return signedIn.session;
+  }
+
+  /** The session of a sign-in, and what a sign-in tells the account's owner. Not register's: that is no sign-in. */
+  private async startSignIn(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<SignedIn> {
+    const session = await this.issuer.startSession(tx, user, now, origin);
+    const mailed = await this.accountMail.signedIn(tx, user, now, origin);
+    return { session, mailed };
   }
 
   /**
@@ -122,7 +147,7 @@ export class SignInService {
     );
     const passwordHash = await this.passwords.hash(passwords.next);
     // Thrown errors roll the whole change back: no new password without the sessions it ends.
-    return this.writer.run(async (revoking): Promise<SessionTokens> => {
+    const changed = await this.writer.run(async (revoking): Promise<SignedIn> => {
       const tx = revoking.db;
       const now = this.issuer.now();
       // Compared with the hash just checked: of two changes racing, the second is refused.
@@ -130,6 +155,7 @@ export class SignInService {
         throw unauthenticated(WRONG_CURRENT_PASSWORD);
       }
       await this.accountMail.spendResetLinks(tx, user.id, now);
+      const mailed = await this.accountMail.sendPasswordChangedNotice(tx, user);
       const cause = { now, actorId: user.id, reason: 'password changed' };
       const ended = await revokeSessions(revoking, { userId: user.id, exceptSessionId: ref.sessionId }, cause);
       const nextToken = newRefreshToken();
@@ -150,7 +176,10 @@ export class SignInService {
       });
       const current = (await this.users.findById(user.id, tx)) ?? user;
       const access = await this.issuer.issueAccessToken(tx, current, rotated);
-      return { access, refreshToken: nextToken, refreshExpiresAt: rotated.expiresAt, user: current };
+      const session = { access, refreshToken: nextToken, refreshExpiresAt: rotated.expiresAt, user: current };
+      return { session, mailed };
     });
+    if (changed.mailed) this.accountMail.committed();
+    return changed.session;
   }
 }

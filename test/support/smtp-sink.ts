@@ -102,3 +102,16 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   };
   return sink;
 }
+
+/** For a test file whose servers all mail one SMTP server: started before its tests, closed after. */
+export function useSmtpSink(): () => SmtpSink {
+  let sink: SmtpSink | undefined;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+  });
+  afterAll(() => sink?.close());
+  return () => {
+    if (!sink) throw new Error('the SMTP server is only there while the tests run');
+    return sink;
+  };
+}

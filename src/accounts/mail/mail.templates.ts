@@ -16,6 +16,7 @@ export const MAIL_KINDS = [
   'email_change_requested',
   'email_in_use',
   'email_changed',
+  'new_sign_in',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -50,18 +51,20 @@ export function passwordResetMail(recipient: string, link: string, validMinutes:
   };
 }
 
-export function passwordChangedMail(recipient: string): MailMessage {
-  return {
-    kind: 'password_changed',
-    recipient,
-    subject: 'Your password was changed',
-    link: null,
-    ...render([
-      'The password of the account with this address was just reset, and every device signed in to it was signed out.',
-      'Sign in again with the new password.',
-      'If it was not you, reset the password again at once from the sign-in page, and tell your administrator.',
-    ]),
-  };
+/** After a reset from a mailed link, or a change made by a signed-in device, which stays signed in. */
+export function passwordChangedMail(recipient: string, how: 'reset' | 'changed'): MailMessage {
+  const what =
+    how === 'reset'
+      ? [
+          'The password of the account with this address was just reset, and every device signed in to it was signed out.',
+          'Sign in again with the new password.',
+          'If it was not you, reset the password again at once from the sign-in page, and tell your administrator.',
+        ]
+      : [
+          'The password of the account with this address was just changed from a signed-in device, and every other device signed in to it was signed out.',
+          'If it was not you, reset the password at once from the sign-in page, and tell your administrator.',
+        ];
+  return { kind: 'password_changed', recipient, subject: 'Your password was changed', link: null, ...render(what) };
 }
 
 export function emailVerificationMail(recipient: string, link: string, validHours: number): MailMessage {
@@ -136,6 +139,36 @@ export function emailChangedMail(recipient: string, newAddress: string): MailMes
       `The address of your account is now ${newAddress}, and every other device signed in to it was signed out.`,
       'Mail about the account goes to the new address from now on.',
       'If it was not you, reset your password from the sign-in page at once, and tell your administrator.',
+    ]),
+  };
+}
+
+export interface SignInDescription {
+  /** The User-Agent the sign-in sent, if any. */
+  userAgent: string | null;
+  clientAddress: string;
+  at: Date;
+  /** The frontend, where the sessions can be seen and ended; undefined when it is not configured. */
+  appUrl: string | undefined;
+}
+
+/** To the account's address, after a sign-in from a device it was not used from lately. */
+export function newSignInMail(recipient: string, signIn: SignInDescription, knownDays: number): MailMessage {
+  const at = signIn.at.toISOString();
+  const where = 'see the devices signed in to your account and sign out the ones that are not yours';
+  return {
+    kind: 'new_sign_in',
+    recipient,
+    subject: 'New sign-in to your account',
+    link: signIn.appUrl ?? null,
+    ...render([
+      `Your account was just signed in to from a device or network it was not used from in the last ${knownDays} days.`,
+      `Device: ${signIn.userAgent ?? 'unknown (no user agent sent)'}`,
+      `Address: ${signIn.clientAddress}`,
+      `Time: ${at.slice(0, 10)} ${at.slice(11, 19)} UTC`,
+      'If it was you, there is nothing to do.',
+      `If it was not you, sign in${signIn.appUrl === undefined ? '' : ' at the link below'} to ${where}, then change your password at once and tell your administrator.`,
+      ...(signIn.appUrl === undefined ? [] : [{ url: signIn.appUrl, label: 'See your sessions' }]),
     ]),
   };
 }
