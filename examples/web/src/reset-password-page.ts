@@ -22,7 +22,7 @@ export function startResetPasswordPage(token: string | undefined): void {
       if (outcome.ok) {
         showStep(
           'Password changed',
-          'Your password was changed, and every session ended. Sign in with it.',
+          'Your password was changed, and every session ended. Sign in with the new password.',
           'goToSignIn',
         );
       } else if (outcome.error.code === 'INVALID_OR_EXPIRED_LINK') {
