@@ -1,19 +1,17 @@
 import type { Browser, BrowserContext, Cookie, Page, Request, Response, Route, WebSocket } from 'playwright-core';
 import { REVOKE_USER_TOKENS } from '../support/operations';
 import { waitFor } from '../support/wait';
-import { startTestServer, uniqueEmail, USER_PASSWORD, type TestServer } from '../support/test-server';
-import { launchChromium } from './support/chromium';
+import { uniqueEmail, USER_PASSWORD, type TestServer } from '../support/test-server';
+import { startBrowserStack } from './support/browser-stack';
 import { fetchFromPage, postFormFromPage } from './support/cross-origin-requests';
-import { freePort } from '../support/free-port';
+import { UI_TIMEOUT_MS, waitForText as waitForTextOn } from './support/page-text';
 import { StepTimings } from './support/step-timings';
 import { serveUnlistedPage, type UnlistedPage } from './support/unlisted-page';
-import { buildAndServeWebApp, type WebApp } from './support/web-app';
+import type { WebApp } from './support/web-app';
 
 const COOKIE_NAME = '__Host-token-warden-refresh';
 const ACCESS_TOKEN_TTL_SECONDS = 60;
 const REFRESH_FROM_COOKIE = 'mutation { refreshToken { accessToken } }';
-/** How long the page may take to show what a step expects. */
-const UI_TIMEOUT_MS = 10_000;
 /** How long a click is given to send its call; the page is expected to hold it back instead. */
 const CALL_MADE_MEANWHILE_MS = 300;
 
@@ -34,28 +32,15 @@ describe('the example web app in a real browser', () => {
   const closers: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
-    const appPort = await freePort();
-    server = await timings.measure('start the API (PGlite, migrations)', () =>
-      startTestServer({
-        env: {
-          CORS_ORIGINS: `http://127.0.0.1:${appPort}`,
-          ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_SECONDS),
-          // Two tabs refreshing at once present one cookie; the slower one is told `superseded`.
-          REFRESH_REUSE_GRACE_SECONDS: '10',
-          LOG_LEVEL: 'warn',
-        },
-      }),
-    );
-    closers.push(() => server.stop());
-    app = await timings.measure('build examples/web and serve it (vite build + preview)', () =>
-      buildAndServeWebApp(server.url, appPort),
-    );
-    closers.push(() => app.close());
-    console.log(`vite build ${app.buildMs.toFixed(0)} ms, vite preview ${app.previewMs.toFixed(0)} ms`);
+    const stack = await startBrowserStack(timings, () => ({
+      ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_SECONDS),
+      // Two tabs refreshing at once present one cookie; the slower one is told `superseded`.
+      REFRESH_REUSE_GRACE_SECONDS: '10',
+    }));
+    closers.push(() => stack.close());
+    ({ server, app, browser } = stack);
     unlisted = await serveUnlistedPage();
     closers.push(() => unlisted.close());
-    browser = await timings.measure('launch Chromium', launchChromium);
-    closers.push(() => browser.close());
     context = await browser.newContext();
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -86,8 +71,7 @@ describe('the example web app in a real browser', () => {
 
   const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 
-  const waitForText = (testId: string, expected: string) =>
-    page.getByTestId(testId).filter({ hasText: expected }).waitFor({ timeout: UI_TIMEOUT_MS });
+  const waitForText = (testId: string, expected: string) => waitForTextOn(page, testId, expected);
 
   /** Page scripts see no trace of the refresh token, whatever step the session is in. */
   const expectRefreshTokenHidden = async () => {

@@ -10,6 +10,8 @@ export interface ReceivedMail {
   html: string;
   /** The token of the first `#token=` link in the text part, if any. */
   token: string | undefined;
+  /** That link whole, as a user would open it. */
+  link: string | undefined;
   parsed: ParsedMail;
 }
 
@@ -25,10 +27,12 @@ export interface SmtpSink {
   mailTo(address: string, count?: number, timeoutMs?: number, subject?: string): Promise<ReceivedMail[]>;
   /** The link token of the `count`th mail with this subject to this address, once it is there. */
   linkTokenTo(address: string, subject: string, count?: number): Promise<string>;
+  /** The `#token=` link of the `count`th mail with this subject to this address, once it is there. */
+  linkTo(address: string, subject: string, count?: number): Promise<string>;
   close(): Promise<void>;
 }
 
-const tokenOf = (text: string) => /#token=([A-Za-z0-9_-]+)/.exec(text)?.[1];
+const linkOf = (text: string) => /(\S*)#token=([A-Za-z0-9_-]+)/.exec(text);
 
 /** A real SMTP server (the `smtp-server` package) on loopback; `mailparser` reads what it receives. */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
@@ -62,7 +66,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
             subject: parsed.subject ?? '',
             text,
             html: typeof parsed.html === 'string' ? parsed.html : '',
-            token: tokenOf(text),
+            token: linkOf(text)?.[2],
+            link: linkOf(text)?.[0],
             parsed,
           });
           callback();
@@ -78,6 +83,12 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const bound = (server.server.address() as AddressInfo).port;
+  const linkOfMail = async (address: string, subject: string, count: number) => {
+    const mails = await sink.mailTo(address, count, undefined, subject);
+    const { token, link } = mails[count - 1] ?? {};
+    if (!token || !link) throw new Error(`no link in the mail "${subject}" to ${address}`);
+    return { token, link };
+  };
   const sink: SmtpSink = {
     port: bound,
     url: `smtp://127.0.0.1:${bound}`,
@@ -92,12 +103,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       await waitFor(() => to().length >= count, timeoutMs, `${count} mail(s) to ${address} ${subject ?? ''}`, 20);
       return to();
     },
-    linkTokenTo: async (address, subject, count = 1) => {
-      const mails = await sink.mailTo(address, count, undefined, subject);
-      const token = mails[count - 1]?.token;
-      if (!token) throw new Error(`no token in the mail "${subject}" to ${address}`);
-      return token;
-    },
+    linkTokenTo: async (address, subject, count = 1) => (await linkOfMail(address, subject, count)).token,
+    linkTo: async (address, subject, count = 1) => (await linkOfMail(address, subject, count)).link,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   return sink;

@@ -1,57 +1,15 @@
-import type { ApiError, Outcome } from './outcome';
-import { forgetAccessToken } from './access-token';
-import { stopWatchingSession, watchSession } from './live';
-import { createAccount, loadProfile, resumeSession, signIn, signOut, type Credentials } from './session';
-import { elements, showNotice, showProfile, showSignIn } from './view';
+import { takeLinkToken } from './link-token';
+import { startResetPasswordPage } from './reset-password-page';
+import { startSessionPage } from './session-page';
+import { startVerifyEmailPage } from './verify-email-page';
 
-/** Where any refused call leaves the page: a revocation is shown with its reason. */
-function showSignedOut(error: ApiError): void {
-  if (error.code === 'TOKEN_REVOKED') showSignIn(`You were signed out: ${error.reason ?? error.message}`);
-  else if (error.code === 'UNAUTHENTICATED') showSignIn();
-  else showSignIn(error.message);
-}
+// First of all, before any call can fail and leave the page as it is.
+const linkToken = takeLinkToken();
 
-/** The service ended this session: say why at once, without waiting for the next call. */
-function onRevoked(reason: string | null): void {
-  forgetAccessToken();
-  showSignIn(`You were signed out: ${reason ?? 'your session was ended'}`);
-}
+// A link opened in a tab already on its page changes the fragment only, which loads nothing: start over.
+window.addEventListener('hashchange', () => location.reload());
 
-async function refreshProfile(): Promise<void> {
-  const profile = await loadProfile();
-  if (profile.ok) {
-    showProfile(profile.data);
-    watchSession(onRevoked, () => void refreshProfile());
-  } else {
-    stopWatchingSession();
-    showSignedOut(profile.error);
-  }
-}
-
-async function afterSignIn(started: Outcome<true>): Promise<void> {
-  if (started.ok) await refreshProfile();
-  else showNotice(started.error.message);
-}
-
-elements.signInForm.addEventListener('submit', (event: SubmitEvent) => {
-  event.preventDefault();
-  const credentials: Credentials = { email: elements.email.value, password: elements.password.value };
-  const creating = event.submitter instanceof HTMLButtonElement && event.submitter.value === 'create-account';
-  void (creating ? createAccount(credentials) : signIn(credentials)).then(afterSignIn);
-});
-
-elements.refreshProfile.addEventListener('click', () => void refreshProfile());
-
-elements.signOut.addEventListener('click', () => {
-  stopWatchingSession();
-  void signOut().then((outcome) => {
-    showSignIn(outcome.ok ? undefined : outcome.error.message);
-  });
-});
-
-// A reload keeps the session: the refresh cookie, sent with credentials, brings a new access token.
-void resumeSession().then((resumed) => {
-  if (resumed.ok) return refreshProfile();
-  showSignedOut(resumed.error);
-  return undefined;
-});
+// The server answers index.html for these paths too (SPA fallback): the mails link to them.
+if (location.pathname === '/reset-password') startResetPasswordPage(linkToken);
+else if (location.pathname === '/verify-email') startVerifyEmailPage(linkToken);
+else startSessionPage();

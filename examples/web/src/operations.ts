@@ -29,6 +29,7 @@ export const PROFILE = graphql(`
     me {
       id
       email
+      emailVerified
       role
     }
   }
@@ -39,5 +40,29 @@ export const SIGN_OUT = graphql(`
     logout {
       jti
     }
+  }
+`);
+
+export const REQUEST_PASSWORD_RESET = graphql(`
+  mutation RequestPasswordReset($email: EmailAddress!) {
+    requestPasswordReset(email: $email)
+  }
+`);
+
+export const RESET_PASSWORD = graphql(`
+  mutation ResetPassword($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword)
+  }
+`);
+
+export const REQUEST_EMAIL_VERIFICATION = graphql(`
+  mutation RequestEmailVerification($email: EmailAddress!) {
+    requestEmailVerification(email: $email)
+  }
+`);
+
+export const VERIFY_EMAIL = graphql(`
+  mutation VerifyEmail($token: String!) {
+    verifyEmail(token: $token)
   }
 `);

@@ -1,10 +1,5 @@
+import { byTestId } from './by-test-id';
 import type { Profile } from './session';
-
-function byTestId<TElement extends HTMLElement>(testId: string, kind: new () => TElement): TElement {
-  const element = document.querySelector(`[data-testid="${testId}"]`);
-  if (!(element instanceof kind)) throw new Error(`index.html has no ${kind.name} [data-testid="${testId}"]`);
-  return element;
-}
 
 export const elements = {
   status: byTestId('status', HTMLElement),
@@ -12,12 +7,33 @@ export const elements = {
   signInForm: byTestId('sign-in-form', HTMLFormElement),
   email: byTestId('email', HTMLInputElement),
   password: byTestId('password', HTMLInputElement),
+  forgotPassword: byTestId('forgot-password', HTMLButtonElement),
+  forgotPasswordForm: byTestId('forgot-password-form', HTMLFormElement),
+  forgotEmail: byTestId('forgot-email', HTMLInputElement),
+  resetPasswordForm: byTestId('reset-password-form', HTMLFormElement),
+  newPassword: byTestId('new-password', HTMLInputElement),
+  newPasswordAgain: byTestId('new-password-again', HTMLInputElement),
+  goToSignIn: byTestId('go-to-sign-in', HTMLAnchorElement),
   user: byTestId('user', HTMLElement),
   userEmail: byTestId('user-email', HTMLElement),
   userRole: byTestId('user-role', HTMLElement),
+  verifyEmailNotice: byTestId('verify-email-notice', HTMLElement),
+  resendVerification: byTestId('resend-verification', HTMLButtonElement),
+  verificationAnswer: byTestId('verification-answer', HTMLElement),
   refreshProfile: byTestId('refresh-profile', HTMLButtonElement),
   signOut: byTestId('sign-out', HTMLButtonElement),
 };
+
+/** The parts of the page that take turns: one form or the profile, and the way back to sign in. */
+type Section = 'signInForm' | 'forgotPasswordForm' | 'resetPasswordForm' | 'goToSignIn' | 'user';
+const SECTIONS: readonly Section[] = ['signInForm', 'forgotPasswordForm', 'resetPasswordForm', 'goToSignIn', 'user'];
+
+/** Shows `status`, `notice` (undefined hides it) and the given sections, and hides the others. */
+export function showStep(status: string, notice: string | undefined, ...visible: Section[]): void {
+  elements.status.textContent = status;
+  showNotice(notice);
+  for (const section of SECTIONS) elements[section].hidden = !visible.includes(section);
+}
 
 /** A message above the form or the profile; undefined hides it. */
 export function showNotice(text: string | undefined): void {
@@ -25,21 +41,23 @@ export function showNotice(text: string | undefined): void {
   elements.notice.hidden = text === undefined;
 }
 
+/** The answer to a request for a new verification link, inside the notice that offers it. */
+export function showVerificationAnswer(text: string | undefined): void {
+  elements.verificationAnswer.textContent = text ?? '';
+  elements.verificationAnswer.hidden = text === undefined;
+}
+
 export function showProfile(profile: Profile): void {
-  elements.status.textContent = 'Signed in';
   elements.userEmail.textContent = profile.email;
   elements.userRole.textContent = profile.role;
-  elements.user.hidden = false;
-  elements.signInForm.hidden = true;
-  showNotice(undefined);
+  elements.verifyEmailNotice.hidden = profile.emailVerified;
+  showVerificationAnswer(undefined);
+  showStep('Signed in', undefined, 'user');
 }
 
 export function showSignIn(notice?: string): void {
-  elements.status.textContent = 'Signed out';
   elements.userEmail.textContent = '';
   elements.userRole.textContent = '';
-  elements.user.hidden = true;
-  elements.signInForm.hidden = false;
   elements.password.value = '';
-  showNotice(notice);
+  showStep('Signed out', notice, 'signInForm');
 }

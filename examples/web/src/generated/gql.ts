@@ -17,15 +17,23 @@ type Documents = {
     "\n  mutation SignIn($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation CreateAccount($email: EmailAddress!, $password: String!) {\n    register(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": typeof types.CreateAccountDocument,
     "\n  mutation RefreshSession {\n    refreshToken {\n      accessToken\n    }\n  }\n": typeof types.RefreshSessionDocument,
-    "\n  query Profile {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.ProfileDocument,
+    "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n": typeof types.ProfileDocument,
     "\n  mutation SignOut {\n    logout {\n      jti\n    }\n  }\n": typeof types.SignOutDocument,
+    "\n  mutation RequestPasswordReset($email: EmailAddress!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation RequestEmailVerification($email: EmailAddress!) {\n    requestEmailVerification(email: $email)\n  }\n": typeof types.RequestEmailVerificationDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": typeof types.VerifyEmailDocument,
 };
 const documents: Documents = {
     "\n  mutation SignIn($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": types.SignInDocument,
     "\n  mutation CreateAccount($email: EmailAddress!, $password: String!) {\n    register(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": types.CreateAccountDocument,
     "\n  mutation RefreshSession {\n    refreshToken {\n      accessToken\n    }\n  }\n": types.RefreshSessionDocument,
-    "\n  query Profile {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.ProfileDocument,
+    "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n": types.ProfileDocument,
     "\n  mutation SignOut {\n    logout {\n      jti\n    }\n  }\n": types.SignOutDocument,
+    "\n  mutation RequestPasswordReset($email: EmailAddress!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation RequestEmailVerification($email: EmailAddress!) {\n    requestEmailVerification(email: $email)\n  }\n": types.RequestEmailVerificationDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": types.VerifyEmailDocument,
 };
 
 /**
@@ -57,11 +65,27 @@ export function graphql(source: "\n  mutation RefreshSession {\n    refreshToken
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Profile {\n    me {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  query Profile {\n    me {\n      id\n      email\n      role\n    }\n  }\n"];
+export function graphql(source: "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n"): (typeof documents)["\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignOut {\n    logout {\n      jti\n    }\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    logout {\n      jti\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: EmailAddress!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($email: EmailAddress!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestEmailVerification($email: EmailAddress!) {\n    requestEmailVerification(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestEmailVerification($email: EmailAddress!) {\n    requestEmailVerification(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
