@@ -1,43 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/client';
-import { runAdminCli } from './support/admin-cli';
+import { useCliData } from './support/admin-cli';
 import { decodeJwtPart } from './support/forge';
 import { errorCode } from './support/graphql-client';
 import { ME } from './support/operations';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
-import { startTestServer, TEST_JWT_SECRET, type TestServer } from './support/test-server';
+import { TEST_JWT_SECRET, type TestServer } from './support/test-server';
 
 // Each test starts the CLI as a process several times, each start opening and migrating a database.
 jest.setTimeout(120_000);
 
-let dataDir: string;
-let testDatabase: TestDatabase;
-let cliEnv: Record<string, string>;
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'token-warden-cli-audit-'));
-  testDatabase = await createTestDatabase({ pgliteDir: join(dataDir, 'pglite') });
-  cliEnv = {
-    PATH: process.env.PATH ?? '',
-    DATA_DIR: dataDir,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ...(testDatabase.target.kind === 'postgres' ? { DATABASE_URL: testDatabase.target.url } : {}),
-  };
-});
-afterAll(async () => {
-  await testDatabase.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const admin = (args: string[], env = cliEnv) => runAdminCli(args, env);
-const embedded = () => testDatabase.target.kind === 'pglite';
-const startServer = () => startTestServer({ testDatabase, dataDir });
+const cli = useCliData('cli-audit');
+const admin = (args: string[], env?: Record<string, string>) => cli.run(args, { env });
+const embedded = () => cli.embedded();
+const startServer = () => cli.startServer();
 
 /** Runs `work` on the service's database while no service holds it (the embedded one has a single owner). */
 async function onDatabase(work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<void>): Promise<void> {
-  const database = await openDatabase(testDatabase.target);
+  const database = await openDatabase(cli.testDatabase.target);
   try {
     await work(database.db);
   } finally {
@@ -76,7 +57,7 @@ describe('usage', () => {
 
   it('a database that cannot be reached: one clear line and exit 1', async () => {
     const result = await admin(['verify-audit'], {
-      PATH: cliEnv.PATH ?? '',
+      PATH: cli.env.PATH ?? '',
       JWT_SECRET: TEST_JWT_SECRET,
       DATABASE_URL: 'postgres://postgres:do-not-show@127.0.0.1:1/none',
     });
@@ -157,7 +138,7 @@ describe('the audit trail from the command line', () => {
     expect(lines.map((line) => line.id)).toEqual([...lines.map((line) => line.id)].sort((a, b) => a - b));
     expect(lines.every((line) => line.seal !== null)).toBe(true);
 
-    const file = join(dataDir, 'audit.jsonl');
+    const file = join(cli.dataDir, 'audit.jsonl');
     const written = await admin(['export-audit', '--since', '2000-01-01', '--out', file]);
     expect(written.stdout).toBe(`wrote ${lines.length} audit events to ${file}\n`);
     expect(readFileSync(file, 'utf8')).toBe(exported.stdout);

@@ -1,38 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAdminCli } from './support/admin-cli';
+import { useCliData } from './support/admin-cli';
 import { decodeJwtPart } from './support/forge';
 import { errorCode } from './support/graphql-client';
 import { ME } from './support/operations';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestServer, TEST_JWT_SECRET, uniqueEmail, type TestServer } from './support/test-server';
 
 // Each test starts the CLI as a process several times, each start opening and migrating a database.
 jest.setTimeout(120_000);
 
-let dataDir: string;
-let testDatabase: TestDatabase;
-let cliEnv: Record<string, string>;
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'token-warden-cli-'));
-  testDatabase = await createTestDatabase({ pgliteDir: join(dataDir, 'pglite') });
-  cliEnv = {
-    PATH: process.env.PATH ?? '',
-    DATA_DIR: dataDir,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ...(testDatabase.target.kind === 'postgres' ? { DATABASE_URL: testDatabase.target.url } : {}),
-  };
-});
-afterAll(async () => {
-  await testDatabase.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const admin = (args: string[], stdin = '', env = cliEnv) => runAdminCli(args, env, stdin);
-
-const embedded = () => testDatabase.target.kind === 'pglite';
-const startServer = () => startTestServer({ testDatabase, dataDir });
+const cli = useCliData('cli');
+const admin = (args: string[], stdin = '', env?: Record<string, string>) => cli.run(args, { stdin, env });
+const embedded = () => cli.embedded();
+const startServer = () => cli.startServer();
 
 describe('usage', () => {
   it.each([
