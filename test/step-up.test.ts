@@ -17,10 +17,12 @@ import {
   USERS,
   type AuthPayloadData,
 } from './support/operations';
+import { StepUpAppResolver } from './support/sample-app';
 import { useTestServer } from './support/shared-server';
 import { newestHmacKey } from './support/signing-keys';
 import { parseChallenge, PAST_STEP_UP_MS, reauthenticate } from './support/step-up';
 import { ADMIN_PASSWORD, uniqueEmail, type TestServer } from './support/test-server';
+import { connectLive } from './support/ws-client';
 
 const NEW_PASSWORD = 'a brand new password for tests';
 
@@ -181,6 +183,31 @@ describe('fields behind step-up', () => {
       { token: stepped.accessToken },
     );
     expect(updated.data?.updateUser.disabled).toBe(true);
+  });
+});
+
+describe('a subscription behind step-up', () => {
+  const server = useTestServer({ resolvers: [StepUpAppResolver] });
+
+  it('starts for a fresh sign-in and is refused where it starts for a stale one', async () => {
+    const user = await server.register();
+    const subscribe = async (token: string) => {
+      const client = connectLive(server.url, { token });
+      await client.connected;
+      const ticks = client.subscribe<{ sensitiveTick: number }>('subscription { sensitiveTick }');
+      await ticks.done;
+      await client.dispose();
+      return ticks.results;
+    };
+    expect((await subscribe(user.accessToken)).map((result) => result.data)).toEqual([
+      { sensitiveTick: 1 },
+      { sensitiveTick: 2 },
+    ]);
+    server.clock.advance(PAST_STEP_UP_MS);
+    const [refused, ...rest] = await subscribe(user.accessToken);
+    expect(refused?.errors?.[0]?.extensions?.code).toBe('STEP_UP_REQUIRED');
+    expect(refused?.data ?? null).toBeNull();
+    expect(rest).toEqual([]);
   });
 });
 
