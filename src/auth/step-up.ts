@@ -30,10 +30,10 @@ export async function requireStepUp(viewer: Viewer, policy: StepUpPolicy, nowMs:
   const { maxAgeSeconds } = policy;
   const fresh = viewer.authTimeMs !== null && nowMs - viewer.authTimeMs <= maxAgeSeconds * 1000;
   if (!fresh) {
-    throw stepUpRequired(`A more recent authentication is required: call reauthenticate, then retry.`, maxAgeSeconds);
+    throw stepUpRequired('A more recent authentication is required: call reauthenticate, then retry.', maxAgeSeconds);
   }
   if (!showsSecondFactor(viewer.amr) && (await policy.hasSecondFactor(viewer.userId))) {
-    throw stepUpRequired(`This needs your second factor: call reauthenticate with a code, then retry.`, maxAgeSeconds);
+    throw stepUpRequired('This needs your second factor: call reauthenticate with a code, then retry.', maxAgeSeconds);
   }
 }
 
