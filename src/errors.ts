@@ -16,6 +16,8 @@ export const ErrorCode = {
   INVALID_OR_EXPIRED_LINK: 'INVALID_OR_EXPIRED_LINK',
   EMAIL_NOT_CONFIGURED: 'EMAIL_NOT_CONFIGURED',
   EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
+  STEP_UP_REQUIRED: 'STEP_UP_REQUIRED',
+  MFA_ENROLLMENT_REQUIRED: 'MFA_ENROLLMENT_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -35,6 +37,10 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   EMAIL_NOT_CONFIGURED: 503,
   // Not 401 either: the password was right, and no refresh can help until the link is opened.
   EMAIL_NOT_VERIFIED: 403,
+  // RFC 9470 §3: the token is fine but its authentication is too old or too weak; 401 with a challenge.
+  STEP_UP_REQUIRED: 401,
+  // Not 401: no fresher sign-in helps until a second factor is enrolled.
+  MFA_ENROLLMENT_REQUIRED: 403,
 };
 
 /** An error meant for the client: its message and code are shown as they are. */
@@ -79,10 +85,15 @@ export function tooManyRequests(message: string, retryAfterSeconds: number): App
 
 type BearerErrorCode = typeof ErrorCode.TOKEN_REVOKED | typeof ErrorCode.TOKEN_EXPIRED | typeof ErrorCode.INVALID_TOKEN;
 
+/** A `Bearer` WWW-Authenticate challenge (RFC 6750 §3); quotes and backslashes are dropped from the description. */
+function bearerChallenge(error: string, description: string, params = ''): HeaderMap {
+  const challenge = `Bearer error="${error}", error_description="${description.replace(/["\\]/g, '')}"${params}`;
+  return new HeaderMap([['www-authenticate', challenge]]);
+}
+
 /** A refused bearer token (RFC 6750 §3): 401 with a WWW-Authenticate challenge. */
 function bearerError(code: BearerErrorCode, message: string, extensions: Record<string, unknown> = {}): AppError {
-  const challenge = `Bearer error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
-  return new AppError(code, message, extensions, new HeaderMap([['www-authenticate', challenge]]));
+  return new AppError(code, message, extensions, bearerChallenge('invalid_token', message));
 }
 
 export const invalidToken = (message = 'The access token is not valid.'): AppError =>
@@ -90,3 +101,22 @@ export const invalidToken = (message = 'The access token is not valid.'): AppErr
 export const tokenExpired = (): AppError => bearerError(ErrorCode.TOKEN_EXPIRED, 'The access token has expired.');
 export const tokenRevoked = (reason: string | null): AppError =>
   bearerError(ErrorCode.TOKEN_REVOKED, 'The access token has been revoked.', { reason });
+
+/**
+ * RFC 9470 §3: the access token is valid, but the person behind it must authenticate again (more
+ * recently than `maxAgeSeconds` ago, or with a second factor) before this field answers.
+ */
+export function stepUpRequired(message: string, maxAgeSeconds: number): AppError {
+  return new AppError(
+    ErrorCode.STEP_UP_REQUIRED,
+    message,
+    { maxAge: maxAgeSeconds },
+    bearerChallenge('insufficient_user_authentication', message, `, max_age=${maxAgeSeconds}`),
+  );
+}
+
+export const mfaEnrollmentRequired = (): AppError =>
+  new AppError(
+    ErrorCode.MFA_ENROLLMENT_REQUIRED,
+    'Administrators must enrol a second factor before using administrative fields.',
+  );

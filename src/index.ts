@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 
 export { createTokenWarden, type AppMigrations, type TokenWarden, type TokenWardenOptions } from './token-warden';
-export { Auth, requireViewer } from './auth/auth.directive';
+export { Auth, requireViewer, type AuthOptions } from './auth/auth.directive';
 export { Public } from './auth/public';
 export { Role } from './auth/role';
 export type { RequestContext, Viewer } from './auth/context';

@@ -69,6 +69,9 @@ it.each([
   ['JWT_SECRET', 'short'],
   ['ADMIN_EMAIL', 'admin'],
   ['ADMIN_SANDBOX', 'yes'],
+  ['ADMIN_REQUIRE_MFA', 'yes'],
+  ['STEP_UP_MAX_AGE_SECONDS', '29'],
+  ['STEP_UP_MAX_AGE_SECONDS', '86401'],
   ['REVOCATION_EVENTS_MAX_STREAMS_PER_CLIENT', '0'],
   ['REVOCATION_EVENTS_MAX_STREAMS_PER_CLIENT', 'many'],
 ])('names %s when its value is bad', (variable, value) => {

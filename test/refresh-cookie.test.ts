@@ -264,6 +264,21 @@ describe('the refresh token in an HttpOnly cookie', () => {
     expect((await refreshFromCookie(next ?? '')).status).toBe(200);
   });
 
+  it('reauthenticate from a page that keeps its refresh token in the cookie rotates it back into the cookie', async () => {
+    const { cookie, payload } = await signInWithCookie();
+    const stepped = await server.gql<{ reauthenticate: Payload }>(
+      `mutation ($password: String!) { reauthenticate(password: $password) { ${PAYLOAD} } }`,
+      { password: USER_PASSWORD },
+      { token: payload.accessToken, headers: { origin: APP_ORIGIN, cookie: `${COOKIE_NAME}=${cookie}` } },
+    );
+    expect(stepped.errors).toBeUndefined();
+    expect(stepped.data?.reauthenticate.refreshToken).toBeNull();
+    const next = refreshCookieSet(stepped)?.value;
+    expect(next).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(next).not.toBe(cookie);
+    expect((await refreshFromCookie(next ?? '')).status).toBe(200);
+  });
+
   it('clears a cookie holding no known token', async () => {
     const unknown = await refreshFromCookie('A'.repeat(43));
     expect(errorCode(unknown)).toBe('INVALID_TOKEN');

@@ -22,6 +22,7 @@ describe('the document Sandbox opens with', () => {
     expect(operations().map((operation) => operation.name?.value)).toEqual([
       'SignIn',
       'WhoAmI',
+      'Reauthenticate',
       'FindUsers',
       'UserSessionsAndAudit',
       'RevokeSession',
@@ -47,7 +48,7 @@ describe('the document Sandbox opens with', () => {
 describe('its operations, run one by one as Sandbox runs them in production', () => {
   const server = useTestServer({ env: { NODE_ENV: 'production', ADMIN_SANDBOX: 'true' } });
 
-  it('sign in, find a user, look at their sessions and audit, revoke, disable, and manage keys', async () => {
+  it('sign in, authenticate again, find a user, look at their sessions and audit, revoke, disable, and manage keys', async () => {
     const run = async <T>(operationName: string, variables: Record<string, unknown> = {}, token?: string) => {
       expect(getOperationAST(parse(SANDBOX_DOCUMENT), operationName)).not.toBeNull();
       const response = await fetch(server.url, {
@@ -68,8 +69,15 @@ describe('its operations, run one by one as Sandbox runs them in production', ()
       email: ADMIN_EMAIL,
       password: ADMIN_PASSWORD,
     });
-    const token = signedIn.login.accessToken;
-    expect(await run('WhoAmI', {}, token)).toEqual({ me: expect.objectContaining({ role: 'ADMIN' }) as unknown });
+    expect(await run('WhoAmI', {}, signedIn.login.accessToken)).toEqual({
+      me: expect.objectContaining({ role: 'ADMIN' }) as unknown,
+    });
+    const stepped = await run<{ reauthenticate: { accessToken: string } }>(
+      'Reauthenticate',
+      { password: ADMIN_PASSWORD },
+      signedIn.login.accessToken,
+    );
+    const token = stepped.reauthenticate.accessToken;
 
     const user = await server.register();
     const found = await run<{ users: { edges: Array<{ node: { id: string } }> } }>(

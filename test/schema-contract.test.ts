@@ -32,7 +32,7 @@ it('marks exactly register, login, refreshToken, the password reset and email ve
 
 it('declares the directive and shows every use in the SDL', () => {
   const sdl = printAppSchema(schema);
-  expect(sdl).toContain('directive @auth(requires: Role = USER) on FIELD_DEFINITION | OBJECT');
+  expect(sdl).toContain('directive @auth(requires: Role = USER, stepUp: Boolean = false) on FIELD_DEFINITION | OBJECT');
   expect(sdl).toMatch(/blacklistedTokens\([\s\S]*?\): BlacklistedTokenConnection! @auth\(requires: ADMIN\)/);
   expect(sdl).toMatch(/me: User! @auth\(requires: USER\)/);
 });

@@ -1,6 +1,7 @@
 import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Auth, requireViewer } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
+import { Role } from '../auth/role';
 import { Public } from '../auth/public';
 import { ChangeEmailArgs, RequestEmailVerificationArgs, VerifyEmailArgs } from './email-verification.args';
 
@@ -30,7 +31,7 @@ export class EmailVerificationResolver {
     return context.services.emailVerification.verifyEmail(token);
   }
 
-  @Auth()
+  @Auth(Role.USER, { stepUp: true })
   @Mutation(() => Boolean, {
     description:
       'Mails a link to `newEmail` that moves my account there, and a notice to my current address. Applied when the link is opened (`verifyEmail`): then my other sessions end and the old address is told. An address in use answers the same `true`, and its owner gets a notice instead.',

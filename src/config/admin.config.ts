@@ -11,6 +11,11 @@ export interface AdminConfig {
    * @default false
    */
   adminSandbox: boolean;
+  /**
+   * Administrators without a second factor are refused on every ADMIN field (MFA_ENROLLMENT_REQUIRED).
+   * @default false
+   */
+  adminRequireMfa: boolean;
 }
 
 function admin(env: Env): AdminConfig['admin'] {
@@ -28,5 +33,9 @@ function admin(env: Env): AdminConfig['admin'] {
 }
 
 export function adminConfig(env: Env): AdminConfig {
-  return { admin: admin(env), adminSandbox: flag(env, 'ADMIN_SANDBOX', false) };
+  return {
+    admin: admin(env),
+    adminSandbox: flag(env, 'ADMIN_SANDBOX', false),
+    adminRequireMfa: flag(env, 'ADMIN_REQUIRE_MFA', false),
+  };
 }

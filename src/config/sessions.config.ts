@@ -20,6 +20,11 @@ export interface SessionsConfig {
   refreshTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
   loginThrottle: LoginThrottleConfig;
+  /**
+   * How long after authenticating a caller may use a `stepUp` field (RFC 9470 `max_age`).
+   * @default 600
+   */
+  stepUpMaxAgeSeconds: number;
 }
 
 function throttleLimits(env: Env, scope: 'EMAIL' | 'ADDRESS', free: number, max: number): ThrottleLimits {
@@ -47,5 +52,6 @@ export function sessionsConfig(env: Env): SessionsConfig {
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL', 30 * DAY, 60, 365 * DAY),
     refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),
     loginThrottle: loginThrottle(env),
+    stepUpMaxAgeSeconds: integer(env, 'STEP_UP_MAX_AGE_SECONDS', 600, 30, DAY),
   };
 }

@@ -20,6 +20,12 @@ query WhoAmI {
   me { id email role }
 }
 
+# Operations that change accounts or keys answer STEP_UP_REQUIRED once your sign-in is older than
+# STEP_UP_MAX_AGE_SECONDS: run this, put the new accessToken in the Authorization header, retry.
+mutation Reauthenticate($password: String!) {
+  reauthenticate(password: $password) { accessToken accessTokenExpiresAt }
+}
+
 # Accounts whose email contains $search, in any case. Copy an id into $userId.
 query FindUsers($search: String!) {
   users(first: 20, search: $search) {

@@ -15,7 +15,7 @@ export class SigningKeyResolver {
     return rows.map((row) => toSigningKey(row, now));
   }
 
-  @Auth(Role.ADMIN)
+  @Auth(Role.ADMIN, { stepUp: true })
   @Mutation(() => SigningKey, {
     description:
       'Publishes a new key as NEXT on every instance; it starts signing after SIGNING_KEY_PUBLISH_SECONDS, and the current key is RETIRED then.',
@@ -25,7 +25,7 @@ export class SigningKeyResolver {
     return toSigningKey(row, context.services.clock());
   }
 
-  @Auth(Role.ADMIN)
+  @Auth(Role.ADMIN, { stepUp: true })
   @Mutation(() => SigningKey, {
     description:
       'Refuses every token the key signed, on every instance, and drops it from the JWKS. Revoking the key that signs rotates first. Revoking twice is harmless.',

@@ -51,7 +51,7 @@ export class RevocationResolver {
     return context.services.revocations.revokeToken(input, requireViewer(context).userId);
   }
 
-  @Auth(Role.ADMIN)
+  @Auth(Role.ADMIN, { stepUp: true })
   @Mutation(() => DateTimeResolver, {
     description: 'Revokes every token the user holds now and ends their sessions; returns the cutoff.',
   })

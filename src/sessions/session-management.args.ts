@@ -21,3 +21,12 @@ export class ChangePasswordArgs {
   @Field(() => String, { description: 'At least 12 characters.' })
   newPassword!: string;
 }
+
+@ArgsType()
+export class ReauthenticateArgs {
+  @Field(() => String, { nullable: true, description: 'My password, on an account without a second factor.' })
+  password?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A one-time code of my second factor.' })
+  code?: string | null;
+}

@@ -3,11 +3,19 @@ import { Auth, requireViewer } from '../auth/auth.directive';
 import type { RequestContext } from '../auth/context';
 import { Role } from '../auth/role';
 import { AuthPayload } from './auth-payload.type';
-import { ChangePasswordArgs, RevokeSessionArgs } from './session-management.args';
+import { ChangePasswordArgs, ReauthenticateArgs, RevokeSessionArgs } from './session-management.args';
 import { toPayload } from './session.resolver';
+import type { SessionTokens } from './session-tokens';
 import { Session, toSession } from './session.type';
 
-/** "Where am I signed in", signing out one device, and changing the password. */
+/** A browser that keeps its refresh token in the cookie gets the successor there too. */
+function toRenewedPayload(tokens: SessionTokens, context: RequestContext): AuthPayload {
+  const cookie = context.refreshCookie;
+  const inCookie = cookie !== null && cookie.read() !== undefined && cookie.originAllowed();
+  return toPayload(tokens, context, inCookie ? cookie : null);
+}
+
+/** "Where am I signed in", signing out one device, changing the password, and authenticating again. */
 @Resolver(() => Session)
 export class SessionManagementResolver {
   @Auth()
@@ -39,7 +47,7 @@ export class SessionManagementResolver {
     return toSession(row, viewer.sessionId);
   }
 
-  @Auth()
+  @Auth(Role.USER, { stepUp: true })
   @Mutation(() => AuthPayload, {
     description: 'Changes my password, ends every other session of mine, and gives this one a fresh pair.',
   })
@@ -53,9 +61,20 @@ export class SessionManagementResolver {
       { current: currentPassword, next: newPassword },
       context.record,
     );
-    // A browser that keeps its refresh token in the cookie gets the successor there too.
-    const cookie = context.refreshCookie;
-    const inCookie = cookie !== null && cookie.read() !== undefined && cookie.originAllowed();
-    return toPayload(tokens, context, inCookie ? cookie : null);
+    return toRenewedPayload(tokens, context);
+  }
+
+  @Auth()
+  @Mutation(() => AuthPayload, {
+    description:
+      'Proves again who I am, with my password or, on an account with a second factor, a one-time code: this session gets a fresh pair whose `auth_time` is now, for the fields that answer STEP_UP_REQUIRED. The access token used for the call is refused from then on.',
+  })
+  async reauthenticate(
+    @Args(() => ReauthenticateArgs) { password, code }: ReauthenticateArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<AuthPayload> {
+    const viewer = requireViewer(context);
+    const tokens = await context.services.reauthentication.reauthenticate(viewer, { password, code }, context.record);
+    return toRenewedPayload(tokens, context);
   }
 }

@@ -1,4 +1,4 @@
-import type { AuthMethod } from '../auth/authentication';
+import type { AuthMethod, Authentication } from '../auth/authentication';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { retiredRefreshTokens, sessions, type SessionRow } from '../db/schema';
@@ -21,6 +21,14 @@ export async function insertSession(
   return row;
 }
 
+/** A rotation's new refresh token; with `authentication`, the person proved who they are again (step-up). */
+export interface Rotation {
+  refreshTokenHash: string;
+  now: Date;
+  expiresAt: Date;
+  authentication?: Authentication;
+}
+
 /**
  * Swaps the session's current refresh token for a new one in a single conditional UPDATE:
  * of two concurrent refreshes with the same token, exactly one finds it still current.
@@ -28,8 +36,9 @@ export async function insertSession(
 export async function claimRefreshToken(
   db: Database,
   presentedHash: string,
-  next: { refreshTokenHash: string; now: Date; expiresAt: Date },
+  next: Rotation,
 ): Promise<SessionRow | undefined> {
+  const { authentication } = next;
   const [row] = await db
     .update(sessions)
     .set({
@@ -37,6 +46,7 @@ export async function claimRefreshToken(
       generation: sql`${sessions.generation} + 1`,
       rotatedAt: next.now,
       expiresAt: next.expiresAt,
+      ...(authentication ? { authTime: authentication.at, amr: [...authentication.methods] } : {}),
     })
     .where(
       and(eq(sessions.refreshTokenHash, presentedHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, next.now)),
@@ -52,7 +62,7 @@ export async function claimRefreshToken(
 export async function rotateSessionById(
   db: Database,
   sessionId: string,
-  next: { refreshTokenHash: string; now: Date; expiresAt: Date },
+  next: Rotation,
 ): Promise<SessionRow | undefined> {
   const [current] = await db
     .select({ refreshTokenHash: sessions.refreshTokenHash })

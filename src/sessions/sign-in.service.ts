@@ -15,7 +15,7 @@ import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import type { SessionRef, SessionTokenIssuer, SessionTokens, SignInOrigin } from './session-tokens';
 import { rotateSessionById } from './session.store';
 
-const WRONG_CREDENTIALS = 'Invalid email or password.';
+export const WRONG_CREDENTIALS = 'Invalid email or password.';
 const WRONG_CURRENT_PASSWORD = 'The current password is not correct.';
 
 /** What signing in asks of the account mail flows, which live in accounts/ and import this domain. */
@@ -126,6 +126,12 @@ export class SignInService {
     return user;
   }
 
+  /** A signed-in user's password, checked and throttled as a login's is; a wrong one answers `wrong`. */
+  async checkOwnPassword(userId: string, password: string, origin: SignInOrigin, wrong: string): Promise<UserRow> {
+    const known = await this.users.findById(userId);
+    return this.checkPassword(known?.email ?? '', password, origin.clientAddress, wrong, () => Promise.resolve(known));
+  }
+
   /**
    * Checks the current password as a login does, stores the new one, ends every other session of
    * the user and gives the calling session a fresh pair; its old access token is blacklisted.
@@ -137,14 +143,7 @@ export class SignInService {
   ): Promise<SessionTokens> {
     checkPasswordShape(passwords.next);
     if (passwords.next === passwords.current) throw badUserInput('The new password must differ from the current one.');
-    const known = await this.users.findById(ref.userId);
-    const user = await this.checkPassword(
-      known?.email ?? '',
-      passwords.current,
-      origin.clientAddress,
-      WRONG_CURRENT_PASSWORD,
-      () => Promise.resolve(known),
-    );
+    const user = await this.checkOwnPassword(ref.userId, passwords.current, origin, WRONG_CURRENT_PASSWORD);
     const passwordHash = await this.passwords.hash(passwords.next);
     // Thrown errors roll the whole change back: no new password without the sessions it ends.
     const changed = await this.writer.run(async (revoking): Promise<SignedIn> => {

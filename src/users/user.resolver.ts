@@ -14,7 +14,7 @@ export class UserResolver {
     return context.services.users.getUser(requireViewer(context).userId);
   }
 
-  @Auth(Role.ADMIN)
+  @Auth(Role.ADMIN, { stepUp: true })
   @Mutation(() => User, { description: "Changes a user's role or disabled flag; any change revokes all their tokens." })
   updateUser(
     @Args(() => UpdateUserArgs) { id, role, disabled }: UpdateUserArgs,

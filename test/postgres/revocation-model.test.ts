@@ -6,6 +6,7 @@ import type postgres from 'postgres';
 import type { UnverifiedClaims } from '../../src/auth/claims';
 import type { DatabaseHandle } from '../../src/db/client';
 import { DatabaseRevocationCheck, type Revoked } from '../../src/revocation/revocation.check';
+import { decodeJwtPart } from '../support/forge';
 import { errorCode } from '../support/graphql-client';
 import { claimsOf } from '../support/instances';
 import {
@@ -20,9 +21,10 @@ import {
 } from '../support/operations';
 import { requestReset, resetPassword } from '../support/password-reset';
 import { openSideConnection } from '../support/side-connection';
+import { reauthenticate, STEP_UP_MAX_AGE_MS } from '../support/step-up';
 import { TestClock } from '../support/test-clock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/test-server';
 import { waitFor } from '../support/wait';
 
 // Random sequences of revocations (token, session, user, signing key, password reset), key rotations, sign-ins,
@@ -202,13 +204,20 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** An administrator's token that has not expired, refreshed as time passes in the model. */
+/**
+ * An administrator's token that has not expired, refreshed as time passes in the model, and
+ * authenticated again before its sign-in is too old for the mutations behind step-up.
+ */
 async function adminToken(): Promise<string> {
   if (adminExpiresAtMs === 0) admin = await server.loginAdmin();
   else if (clock.now() >= adminExpiresAtMs - 30_000 || revokedKeys.has(claimsOf(admin.accessToken).kid ?? '')) {
     const response = await server.gql<{ refreshToken: AuthPayloadData }>(REFRESH, { refreshToken: admin.refreshToken });
     if (!response.data) throw new Error(`admin refresh failed: ${JSON.stringify(response.errors)}`);
     admin = response.data.refreshToken;
+  }
+  const authTimeMs = Number(decodeJwtPart(admin.accessToken, 1).auth_time) * 1000;
+  if (clock.now() - authTimeMs >= STEP_UP_MAX_AGE_MS - 30_000) {
+    admin = await reauthenticate(server, admin.accessToken, ADMIN_PASSWORD);
   }
   adminExpiresAtMs = Date.parse(admin.accessTokenExpiresAt);
   return admin.accessToken;

@@ -97,6 +97,12 @@ export const CHANGE_PASSWORD = `mutation ChangePassword($currentPassword: String
   }
 }`;
 
+export const REAUTHENTICATE = `mutation Reauthenticate($password: String, $code: String) {
+  reauthenticate(password: $password, code: $code) {
+    accessToken refreshToken accessTokenExpiresAt user { ${USER_FIELDS} }
+  }
+}`;
+
 export const USERS = `query Users($first: Int, $after: String, $search: String) {
   users(first: $first, after: $after, search: $search) {
     totalCount

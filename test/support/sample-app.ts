@@ -57,6 +57,16 @@ export class SampleAppResolver {
   }
 }
 
+/** An app subscription behind step-up: refused where it starts to a sign-in too old for it. */
+@Resolver()
+export class StepUpAppResolver {
+  @Auth(Role.USER, { stepUp: true })
+  @Subscription(() => Int, { subscribe: () => ticks(2) })
+  sensitiveTick(@Root() tick: number): number {
+    return tick;
+  }
+}
+
 @Resolver()
 export class UnguardedResolver {
   @Query(() => String)

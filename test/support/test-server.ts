@@ -8,7 +8,7 @@ import { resolveDevSecret } from '../../src/auth/dev-secret';
 import type { ScryptCost } from '../../src/auth/passwords';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
-import { buildAppSchema } from '../../src/graphql/schema';
+import { buildAppSchema, type ResolverClass } from '../../src/graphql/schema';
 import { createLogger } from '../../src/observability/logger';
 import { createServer, type TokenWardenServer } from '../../src/server';
 import { LogCapture } from './log-capture';
@@ -34,6 +34,8 @@ export interface StartOptions {
   wrapDatabase?: (database: DatabaseHandle) => DatabaseHandle;
   /** Turns tracing on, with spans going wherever this tracer's provider sends them. */
   tracer?: Tracer;
+  /** An app's resolvers beside the built-in ones, as `createTokenWarden` takes them. */
+  resolvers?: readonly ResolverClass[];
   /** scrypt's cost for new password hashes; `'server default'` leaves the production one. @default TEST_SCRYPT_COST */
   scryptCost?: ScryptCost | 'server default';
 }
@@ -103,7 +105,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     logger,
     tracer: options.tracer,
     scryptCost: scryptCost === 'server default' ? undefined : scryptCost,
-    schema: (builtInSchema ??= buildAppSchema()),
+    schema: options.resolvers ? buildAppSchema(options.resolvers) : (builtInSchema ??= buildAppSchema()),
   });
   if (config.admin) await server.services.users.bootstrapAdmin(config.admin.email, config.admin.password);
   const address = await server.start(options.port ?? 0, '127.0.0.1');
