@@ -3,6 +3,9 @@ import { MailService } from './accounts/mail/mail.service';
 import { EmailChangeService } from './accounts/email-change.service';
 import { EmailVerificationService } from './accounts/email-verification.service';
 import { RecoveryService } from './accounts/recovery.service';
+import { MfaSignInService } from './accounts/factors/mfa-sign-in.service';
+import { MfaService } from './accounts/factors/mfa.service';
+import { TotpService } from './accounts/factors/totp.service';
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
 import type { Clock } from './clock';
@@ -65,6 +68,14 @@ export interface DomainServices {
   emailChange: EmailChangeService;
   /** Requests for account mail, counted per email and per client address. */
   mailRequestThrottle: LoginThrottle;
+  /** Setting up and turning off an authenticator app, and its recovery codes. */
+  totp: TotpService;
+  /** The second half of a sign-in on an account with a second factor. */
+  mfaSignIn: MfaSignInService;
+  /** The account's second factors as a whole: status, and an administrator's reset. */
+  mfa: MfaService;
+  /** Wrong second-factor codes, counted per user and per client address like failed sign-ins. */
+  mfaThrottle: LoginThrottle;
 }
 
 /** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
@@ -247,10 +258,22 @@ export function createDomainServices(
     },
     statusLists,
   );
+  const mfaThrottle = new LoginThrottle(
+    db,
+    clock,
+    config.loginThrottle,
+    (scope) => metrics.loginThrottled.inc({ scope }),
+    { scopes: { email: 'mfa-user', address: 'mfa-address' }, refusal: 'Too many wrong codes' },
+  );
+  const mfaSignIn = new MfaSignInService(db, clock, users, issuer, mfaThrottle, kek);
   return {
     telemetry,
     db,
     clock,
+    mfaThrottle,
+    mfaSignIn,
+    totp: new TotpService(db, clock, users, writer, mail, mfaThrottle, { kek, issuer: config.mfaIssuer }),
+    mfa: new MfaService(db, clock, users, writer, mail),
     auditChain: new AuditChainService(db, clock, {
       intervalMs: AUDIT_SEAL_INTERVAL_MS,
       gapGraceMs: AUDIT_GAP_GRACE_MS,
@@ -267,12 +290,21 @@ export function createDomainServices(
     revocationCheck,
     revocationBus: flow.bus,
     statusLists,
-    signIn: new SignInService(db, users, writer, issuer, loginThrottle, passwords, {
-      spendResetLinks: (tx, userId, now) => recovery.spendResetLinks(tx, userId, now),
-      sendVerificationLink: (tx, user, now) => emailVerification.sendFirstLink(tx, user, now),
-      committed: () => emailVerification.committed(),
-      requireVerifiedEmail: config.requireVerifiedEmail,
-    }),
+    signIn: new SignInService(
+      db,
+      users,
+      writer,
+      issuer,
+      loginThrottle,
+      passwords,
+      {
+        spendResetLinks: (tx, userId, now) => recovery.spendResetLinks(tx, userId, now),
+        sendVerificationLink: (tx, user, now) => emailVerification.sendFirstLink(tx, user, now),
+        committed: () => emailVerification.committed(),
+        requireVerifiedEmail: config.requireVerifiedEmail,
+      },
+      mfaSignIn,
+    ),
     mail,
     recovery,
     emailVerification,
@@ -359,6 +391,7 @@ export function createServices(
             services.revocations.purgeExpiredTokens(null),
             services.loginThrottle.purgeStale(),
             services.mailRequestThrottle.purgeStale(),
+            services.mfaThrottle.purgeStale(),
             services.recovery.purgeDeadLinks(),
             services.mail.purgeFinished(),
           ]),

@@ -4,7 +4,7 @@ import type { PasswordHasher } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Database } from '../db/database';
 import type { UserRow } from '../db/schema';
-import { badUserInput, emailNotVerified, ErrorCode, forbidden, unauthenticated } from '../errors';
+import { badUserInput, emailNotVerified, ErrorCode, forbidden, mfaRequired, unauthenticated } from '../errors';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { blacklistIssuedToken, revokeSessions } from '../revocation/revocation.writes';
 import { checkPasswordShape, MAX_PASSWORD_LENGTH, normalizeEmail } from '../users/credentials';
@@ -30,6 +30,19 @@ export interface AccountMailHooks {
   requireVerifiedEmail: boolean;
 }
 
+/** A sign-in whose password was right but whose account asks for a second factor. */
+export interface SecondFactorChallenge {
+  /** Opaque and single use: completeLogin takes it with a code. */
+  mfaToken: string;
+  methods: readonly string[];
+}
+
+/** What signing in asks of the second factors, which live in accounts/factors and import this domain. */
+export interface SecondFactorHooks {
+  /** In login's transaction, once the password matched: a challenge when the account has a second factor. */
+  challenge(tx: Database, user: UserRow, now: Date): Promise<SecondFactorChallenge | null>;
+}
+
 /** Proving who one is with a password: registering, signing in, and changing the password. */
 export class SignInService {
   constructor(
@@ -40,6 +53,7 @@ export class SignInService {
     private readonly throttle: LoginThrottle,
     private readonly passwords: PasswordHasher,
     private readonly accountMail: AccountMailHooks,
+    private readonly secondFactor: SecondFactorHooks,
   ) {}
 
   /**
@@ -67,7 +81,7 @@ export class SignInService {
     const user = await this.checkPassword(normalized, password, origin.clientAddress, WRONG_CREDENTIALS, () =>
       this.users.findByEmail(normalized),
     );
-    return this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction(async (tx) => {
       // Read again under lock: a revocation or a disabling may have landed since the password check.
       const current = await this.users.lockForSession(tx, user.id);
       if (!current || current.disabled) throw forbidden('This account is disabled.');
@@ -76,9 +90,14 @@ export class SignInService {
       // Only after the password matched: to anyone without it, this account answers like any other.
       if (this.accountMail.requireVerifiedEmail && !current.emailVerified) throw emailNotVerified();
       const now = this.issuer.now();
+      // Returned, not thrown: the challenge's token must commit for completeLogin to find it.
+      const challenge = await this.secondFactor.challenge(tx, current, now);
+      if (challenge) return { challenge, tokens: null };
       await recordAudit(tx, { at: now, action: AuditAction.LOGGED_IN, actorId: user.id, targetUserId: user.id });
-      return this.issuer.startSession(tx, current, now, origin);
+      return { challenge: null, tokens: await this.issuer.startSession(tx, current, now, origin) };
     });
+    if (outcome.challenge) throw mfaRequired(outcome.challenge.mfaToken, outcome.challenge.methods);
+    return outcome.tokens;
   }
 
   /**

@@ -16,6 +16,7 @@ export const MAIL_KINDS = [
   'email_change_requested',
   'email_in_use',
   'email_changed',
+  'mfa_changed',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -135,6 +136,20 @@ export function emailChangedMail(recipient: string, newAddress: string): MailMes
     ...render([
       `The address of your account is now ${newAddress}, and every other device signed in to it was signed out.`,
       'Mail about the account goes to the new address from now on.',
+      'If it was not you, reset your password from the sign-in page at once, and tell your administrator.',
+    ]),
+  };
+}
+
+/** To the account's address when its second factors change: what changed, and that other devices were signed out. */
+export function mfaChangedMail(recipient: string, change: string): MailMessage {
+  return {
+    kind: 'mfa_changed',
+    recipient,
+    subject: 'The second factors of your account changed',
+    link: null,
+    ...render([
+      `${change} Every other device signed in to the account was signed out.`,
       'If it was not you, reset your password from the sign-in page at once, and tell your administrator.',
     ]),
   };
