@@ -12,7 +12,7 @@ import {
   REGENERATE_CODES,
   type MfaStatusData,
 } from './support/mfa';
-import { AUDIT_EVENTS_OF, LOGIN, ME, REFRESH, type AuditEventData } from './support/operations';
+import { AUDIT_EVENTS_OF, CHANGE_PASSWORD, LOGIN, ME, REFRESH, type AuditEventData } from './support/operations';
 import { useServerWithAdmin } from './support/shared-server';
 import { uniqueEmail } from './support/test-server';
 
@@ -204,5 +204,22 @@ describe('login on an account with TOTP', () => {
     const { mfaToken } = await loginForMfa(server, user.email, user.password);
     expect(errorCode(await completeLogin(server, mfaToken, stranger.codeAt(server)))).toBe('INVALID_CODE');
     expect((await loginWithTotp(server, user.email, user.password, user.authenticator)).accessToken).toBeTruthy();
+  });
+});
+
+describe('a sign-in waiting for its second factor', () => {
+  it('cannot finish once the password it was begun with has changed', async () => {
+    const user = await userWithTotp();
+    nextStep(server);
+    const { mfaToken } = await loginForMfa(server, user.email, user.password);
+    const changed = await server.gql(
+      CHANGE_PASSWORD,
+      { currentPassword: user.password, newPassword: 'a password the intruder does not know' },
+      { token: user.accessToken },
+    );
+    expect(changed.errors).toBeUndefined();
+    expect(errorCode(await completeLogin(server, mfaToken, user.authenticator.codeAt(server)))).toBe(
+      'INVALID_MFA_TOKEN',
+    );
   });
 });

@@ -3,6 +3,9 @@ import { errorCode, type GraphQLResponse } from './graphql-client';
 import { USER_FIELDS, type AuthPayloadData } from './operations';
 import type { TestServer } from './test-server';
 
+/** What the helpers here use of a server. */
+type MfaServer = Pick<TestServer, 'gql' | 'clock'>;
+
 /** The second-factor operations the tests send, written once. */
 export const START_TOTP = `mutation StartTotp { startTotpEnrollment { secret otpauthUri } }`;
 export const CONFIRM_TOTP = `mutation ConfirmTotp($code: String!) { confirmTotpEnrollment(code: $code) }`;
@@ -31,7 +34,7 @@ export class Authenticator {
   }
 
   /** The code shown at the server's clock's now. */
-  codeAt(server: TestServer): string {
+  codeAt(server: Pick<TestServer, 'clock'>): string {
     return this.totp.generate({ timestamp: server.clock.now() });
   }
 }
@@ -48,7 +51,7 @@ export interface Enrolled {
 }
 
 /** startTotpEnrollment then confirmTotpEnrollment with the app's current code, as a user does. */
-export async function enrolTotp(server: TestServer, accessToken: string): Promise<Enrolled> {
+export async function enrolTotp(server: MfaServer, accessToken: string): Promise<Enrolled> {
   const started = await server.gql<{ startTotpEnrollment: { secret: string; otpauthUri: string } }>(
     START_TOTP,
     {},
