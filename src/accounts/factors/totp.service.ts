@@ -63,7 +63,8 @@ export class TotpService {
     if (step === null) throw invalidCode();
     const codes = await this.change(user, viewer.sessionId, AuditAction.MFA_ENABLED, async (tx, now) => {
       // Only the pending secret just checked: a replaced or already confirmed one does not turn on.
-      if (!(await useTotpStep(tx, user.id, step, { enabled: false, enableAt: now }))) throw invalidCode();
+      const confirming = { enabled: false, enableAt: now, sealedSecret: pending.sealedSecret } as const;
+      if (!(await useTotpStep(tx, user.id, step, confirming))) throw invalidCode();
       return this.newRecoveryCodes(tx, user.id, now);
     });
     await attempt.succeeded();

@@ -22,22 +22,25 @@ export async function savePendingTotp(db: Database, userId: string, sealedSecret
 }
 
 /**
- * Records `step` as used if it is later than the last one used (and the row's TOTP is in the
- * state asked for). One conditional UPDATE: of two requests with the same code, one gets the row.
+ * Records `step` as used if it is later than the last one used and the row's TOTP is on, or,
+ * to confirm an enrolment, turns the pending secret on. One conditional UPDATE: of two requests with the same code, one gets the row.
  */
 export async function useTotpStep(
   db: Database,
   userId: string,
   step: number,
-  state: { enabled: boolean; enableAt?: Date },
+  state: { enabled: true } | { enabled: false; enableAt: Date; sealedSecret: string },
 ): Promise<boolean> {
   const used = await db
     .update(userTotp)
-    .set({ lastUsedStep: step, ...(state.enableAt ? { enabledAt: state.enableAt } : {}) })
+    .set({ lastUsedStep: step, ...(state.enabled ? {} : { enabledAt: state.enableAt }) })
     .where(
       and(
         eq(userTotp.userId, userId),
-        state.enabled ? isNotNull(userTotp.enabledAt) : isNull(userTotp.enabledAt),
+        // Confirming: only the very secret the code was checked against, not one that replaced it since.
+        state.enabled
+          ? isNotNull(userTotp.enabledAt)
+          : and(isNull(userTotp.enabledAt), eq(userTotp.sealedSecret, state.sealedSecret)),
         or(isNull(userTotp.lastUsedStep), lt(userTotp.lastUsedStep, step)),
       ),
     )
