@@ -18,6 +18,9 @@ export const ErrorCode = {
   EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
   STEP_UP_REQUIRED: 'STEP_UP_REQUIRED',
   MFA_ENROLLMENT_REQUIRED: 'MFA_ENROLLMENT_REQUIRED',
+  MFA_REQUIRED: 'MFA_REQUIRED',
+  INVALID_CODE: 'INVALID_CODE',
+  INVALID_MFA_TOKEN: 'INVALID_MFA_TOKEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -41,6 +44,11 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   STEP_UP_REQUIRED: 401,
   // Not 401: no fresher sign-in helps until a second factor is enrolled.
   MFA_ENROLLMENT_REQUIRED: 403,
+  // Like EMAIL_NOT_VERIFIED: the password was right, and what is still due is a second factor, not a refresh.
+  MFA_REQUIRED: 403,
+  // Neither is 401, which a client takes as "refresh and try again": a code or an mfaToken is not a bearer token.
+  INVALID_CODE: 400,
+  INVALID_MFA_TOKEN: 400,
 };
 
 /** An error meant for the client: its message and code are shown as they are. */
@@ -70,6 +78,17 @@ export const emailNotVerified = (): AppError =>
     ErrorCode.EMAIL_NOT_VERIFIED,
     'This address is not verified yet: open the link mailed to it, or ask for a new one.',
   );
+/** The password was right; `completeLogin` with `mfaToken` and a code of one of `methods` finishes the sign-in. */
+export const mfaRequired = (mfaToken: string, methods: readonly string[]): AppError =>
+  new AppError(ErrorCode.MFA_REQUIRED, 'This account has a second factor: finish signing in with completeLogin.', {
+    mfaToken,
+    methods,
+  });
+/** One answer for a wrong, replayed or spent code: which one it was helps only a guesser. */
+export const invalidCode = (): AppError => new AppError(ErrorCode.INVALID_CODE, 'This code is not valid.');
+/** One answer for a malformed, unknown, expired, spent or foreign mfaToken. */
+export const invalidMfaToken = (): AppError =>
+  new AppError(ErrorCode.INVALID_MFA_TOKEN, 'This sign-in has expired or is not valid; sign in again.');
 export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
 
 /** 429 with the wait in seconds, in `extensions.retryAfter` and in the Retry-After header. */

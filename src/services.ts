@@ -4,6 +4,10 @@ import { EmailChangeService } from './accounts/email-change.service';
 import { EmailVerificationService } from './accounts/email-verification.service';
 import { NewSignInService } from './accounts/new-sign-in.service';
 import { RecoveryService } from './accounts/recovery.service';
+import { MfaSignInService } from './accounts/factors/mfa-sign-in.service';
+import { secondFactorsOf } from './accounts/factors/second-factors';
+import { MfaService } from './accounts/factors/mfa.service';
+import { TotpService } from './accounts/factors/totp.service';
 import { PasswordHasher } from './auth/passwords';
 import type { StepUpPolicy } from './auth/step-up';
 import { TokenService } from './auth/tokens';
@@ -33,7 +37,8 @@ import { ReauthenticationService } from './sessions/reauthentication.service';
 import { RefreshService } from './sessions/refresh.service';
 import { SessionManagementService } from './sessions/session-management.service';
 import { SessionTokenIssuer } from './sessions/session-tokens';
-import { SignInService } from './sessions/sign-in.service';
+import { SignInService, type AccountMailHooks } from './sessions/sign-in.service';
+import { SignInStarter } from './sessions/sign-in.starter';
 import { UserService } from './users/user.service';
 
 /** The domain services, built once per process and shared by every request. */
@@ -74,6 +79,14 @@ export interface DomainServices {
   mailRequestThrottle: LoginThrottle;
   /** The devices each account signed in from, and the notice of a new one. */
   newSignIn: NewSignInService;
+  /** Setting up and turning off an authenticator app, and its recovery codes. */
+  totp: TotpService;
+  /** The second half of a sign-in on an account with a second factor. */
+  mfaSignIn: MfaSignInService;
+  /** The account's second factors as a whole: status, and an administrator's reset. */
+  mfa: MfaService;
+  /** Wrong second-factor codes, counted per user and per client address like failed sign-ins. */
+  mfaThrottle: LoginThrottle;
 }
 
 /** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
@@ -260,7 +273,7 @@ export function createDomainServices(
     },
     statusLists,
   );
-  const signIn = new SignInService(db, users, writer, issuer, loginThrottle, passwords, {
+  const accountMail: AccountMailHooks = {
     spendResetLinks: (tx, userId, now) => recovery.spendResetLinks(tx, userId, now),
     sendPasswordChangedNotice: (tx, user) => recovery.sendPasswordChangedNotice(tx, user.email),
     sendVerificationLink: (tx, user, now) => emailVerification.sendFirstLink(tx, user, now),
@@ -268,18 +281,40 @@ export function createDomainServices(
     signedIn: (tx, user, now, origin) => newSignIn.signedIn(tx, user, now, origin),
     committed: () => emailVerification.committed(),
     requireVerifiedEmail: config.requireVerifiedEmail,
-  });
+  };
+  const starter = new SignInStarter(issuer, accountMail);
+  const mfaThrottle = new LoginThrottle(
+    db,
+    clock,
+    config.loginThrottle,
+    (scope) => metrics.loginThrottled.inc({ scope }),
+    { scopes: { email: 'mfa-user', address: 'mfa-address' }, refusal: 'Too many wrong codes' },
+  );
+  const mfaSignIn = new MfaSignInService(db, clock, users, starter, mfaThrottle, kek);
+  const signIn = new SignInService(
+    db,
+    users,
+    writer,
+    issuer,
+    loginThrottle,
+    passwords,
+    accountMail,
+    mfaSignIn,
+    starter,
+  );
   const stepUp: StepUpPolicy = {
     maxAgeSeconds: config.stepUpMaxAgeSeconds,
     adminRequireMfa: config.adminRequireMfa,
-    // No second factor can be enrolled yet: the factor tables do not exist. Replaced by the
-    // lookup of src/accounts/factors/ once they do.
-    hasSecondFactor: () => Promise.resolve(false),
+    hasSecondFactor: async (userId) => (await secondFactorsOf(db, userId)).length > 0,
   };
   return {
     telemetry,
     db,
     clock,
+    mfaThrottle,
+    mfaSignIn,
+    totp: new TotpService(db, clock, users, writer, mail, mfaThrottle, { kek, issuer: config.mfaIssuer }),
+    mfa: new MfaService(db, clock, users, writer, mail),
     auditChain: new AuditChainService(db, clock, {
       intervalMs: AUDIT_SEAL_INTERVAL_MS,
       gapGraceMs: AUDIT_GAP_GRACE_MS,
@@ -298,8 +333,7 @@ export function createDomainServices(
     statusLists,
     signIn,
     stepUp,
-    // No one-time code verifier yet: reauthenticate answers a `code` with BAD_USER_INPUT.
-    reauthentication: new ReauthenticationService(users, writer, issuer, signIn, stepUp, null),
+    reauthentication: new ReauthenticationService(users, writer, issuer, signIn, stepUp, mfaSignIn),
     mail,
     recovery,
     emailVerification,
@@ -387,6 +421,7 @@ export function createServices(
             services.revocations.purgeExpiredTokens(null),
             services.loginThrottle.purgeStale(),
             services.mailRequestThrottle.purgeStale(),
+            services.mfaThrottle.purgeStale(),
             services.recovery.purgeDeadLinks(),
             services.mail.purgeFinished(),
             services.newSignIn.purgeStale(),

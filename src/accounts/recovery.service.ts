@@ -96,7 +96,7 @@ export class RecoveryService {
       const now = new Date(this.clock());
       // Of two resets racing with one token, the second finds it spent here.
       if (!(await spendAccountToken(tx, tokenHash, 'password_reset', now))) throw invalidOrExpiredLink();
-      await spendOutstandingAccountTokens(tx, user.id, 'password_reset', now);
+      await this.spendResetLinks(tx, user.id, now);
       await this.users.replacePasswordHash(tx, user.id, user.passwordHash, passwordHash);
       const cause = { now, actorId: user.id, reason: PASSWORD_RESET_REASON };
       await revokeAllOfUser(revoking, user.id, cause, AuditAction.PASSWORD_RESET);
@@ -112,9 +112,13 @@ export class RecoveryService {
     return deleteDeadAccountTokens(this.db, new Date(now), new Date(now - 86_400_000));
   }
 
-  /** For a password change made another way: a reset link mailed before it must not undo it. */
+  /**
+   * For a password change: a reset link mailed before it must not undo it, and a sign-in begun
+   * with the old password and waiting for its second factor must not finish.
+   */
   async spendResetLinks(tx: Database, userId: string, now: Date): Promise<void> {
     await spendOutstandingAccountTokens(tx, userId, 'password_reset', now);
+    await spendOutstandingAccountTokens(tx, userId, 'mfa_sign_in', now);
   }
 
   /** For a password change made while signed in: the notice a reset sends too. Whether it was queued. */

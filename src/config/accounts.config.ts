@@ -1,4 +1,4 @@
-import { ConfigError, DAY, flag, integer, optionalText, optionalUrl, type Env } from './env';
+import { ConfigError, DAY, flag, integer, optionalText, optionalUrl, text, type Env } from './env';
 import type { LoginThrottleConfig } from './sessions.config';
 
 /** Where mail goes out and where its links point. */
@@ -26,6 +26,8 @@ export interface AccountsConfig {
   notifyNewSignIn: boolean;
   /** How often one email, and one client address, may ask for a mail (reset, and later verification). */
   mailRequestThrottle: LoginThrottleConfig;
+  /** The name an authenticator app shows beside the account (the `issuer` of the otpauth URI). */
+  mfaIssuer: string;
 }
 
 /** The example web app's dev server: links work on a fresh clone. */
@@ -79,6 +81,21 @@ function requireVerifiedEmail(env: Env, production: boolean, smtpUrl: string | u
   return required;
 }
 
+const MAX_ISSUER_LENGTH = 100;
+
+/** The Key Uri Format puts the issuer before a colon in the label: a colon of its own would split it. */
+function mfaIssuer(env: Env): string {
+  const issuer = text(env, 'MFA_ISSUER', 'Token Warden');
+  if (issuer.includes(':')) throw new ConfigError('MFA_ISSUER', `must not contain a colon, got "${issuer}"`);
+  if (
+    issuer.length > MAX_ISSUER_LENGTH ||
+    Array.from({ length: issuer.length }, (_, i) => issuer.charCodeAt(i)).some((code) => code < 0x20)
+  ) {
+    throw new ConfigError('MFA_ISSUER', `must be at most ${MAX_ISSUER_LENGTH} printable characters`);
+  }
+  return issuer;
+}
+
 export function accountsConfig(env: Env, production: boolean): AccountsConfig {
   const smtpUrl = optionalUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
   // In production a link must point at the real frontend; a guessed one would mail a dead link.
@@ -98,5 +115,6 @@ export function accountsConfig(env: Env, production: boolean): AccountsConfig {
     requireVerifiedEmail: requireVerifiedEmail(env, production, smtpUrl),
     notifyNewSignIn: flag(env, 'NOTIFY_NEW_SIGN_IN', false),
     mailRequestThrottle: MAIL_REQUEST_THROTTLE,
+    mfaIssuer: mfaIssuer(env),
   };
 }

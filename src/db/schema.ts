@@ -193,12 +193,15 @@ export const auditChain = pgTable('audit_chain', {
 /**
  * Failed sign-ins per key, shared by every instance: `scope` is `email` or `address`. Each
  * attempt is counted before its password is checked and given back when it succeeds. The
- * `mail-` scopes count requests for account mail (a reset link) the same way, never given back.
+ * `mail-` scopes count requests for account mail (a reset link) the same way, never given back;
+ * the `mfa-` scopes count wrong second-factor codes, per user id and per client address.
  */
 export const loginFailures = pgTable(
   'login_failures',
   {
-    scope: text('scope', { enum: ['email', 'address', 'mail-email', 'mail-address'] }).notNull(),
+    scope: text('scope', {
+      enum: ['email', 'address', 'mail-email', 'mail-address', 'mfa-user', 'mfa-address'],
+    }).notNull(),
     subject: text('subject').notNull(),
     failures: integer('failures').notNull(),
     windowStartedAt: moment('window_started_at').notNull(),
@@ -277,10 +280,11 @@ export const revocationLog = pgTable(
 
 export type RevocationLogRow = InferSelectModel<typeof revocationLog>;
 
-export const ACCOUNT_TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ['password_reset', 'email_verification', 'mfa_sign_in'] as const;
 
 /**
- * Single-use secrets mailed in a link (a password reset, an address to verify). Only the
+ * Single-use secrets mailed in a link (a password reset, an address to verify), or handed to a
+ * sign-in whose password was right and whose second factor is still due (`mfa_sign_in`). Only the
  * SHA-256 of the token is stored: a read of this table opens no account.
  */
 export const accountTokens = pgTable(
@@ -362,3 +366,37 @@ export const knownDevices = pgTable(
     index('known_devices_last_seen_at_idx').on(table.lastSeenAt),
   ],
 );
+
+/**
+ * A user's TOTP authenticator (RFC 6238). Pending until `enabled_at` is set by a confirmed code.
+ * The secret is sealed like a signing key, with the user id as associated data.
+ */
+export const userTotp = pgTable('user_totp', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  sealedSecret: text('sealed_secret').notNull(),
+  createdAt: moment('created_at').notNull(),
+  enabledAt: moment('enabled_at'),
+  /** The time step of the last accepted code: a code is accepted only for a later step, so never twice. */
+  lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+});
+
+export type UserTotpRow = InferSelectModel<typeof userTotp>;
+
+/** Single-use recovery codes, stored as SHA-256 digests: each carries 50 random bits. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    createdAt: moment('created_at').notNull(),
+    usedAt: moment('used_at'),
+  },
+  (table) => [uniqueIndex('recovery_codes_user_code_idx').on(table.userId, table.codeHash)],
+);
+
+export type RecoveryCodeRow = InferSelectModel<typeof recoveryCodes>;

@@ -17,6 +17,9 @@ import { SessionResolver } from '../sessions/session.resolver';
 import { UserDirectoryResolver } from '../users/user-directory.resolver';
 import { UserResolver } from '../users/user.resolver';
 import { checkResolverClasses } from './resolver-classes';
+// After the built-in domains': the order of loading is the order of the fields in schema.graphql.
+import { MfaResolver } from '../accounts/factors/mfa.resolver';
+import { TotpResolver } from '../accounts/factors/totp.resolver';
 
 /** A type-graphql resolver class: decorated with `@Resolver()`, built by type-graphql with no arguments. */
 export type ResolverClass = ClassType;
@@ -32,6 +35,8 @@ const BUILT_IN_RESOLVERS = [
   SessionEventsResolver,
   RecoveryResolver,
   EmailVerificationResolver,
+  TotpResolver,
+  MfaResolver,
 ] as const;
 
 /**

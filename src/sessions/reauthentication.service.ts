@@ -8,6 +8,7 @@ import { badUserInput, ErrorCode, forbidden, unauthenticated } from '../errors';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { blacklistIssuedToken } from '../revocation/revocation.writes';
 import type { UserService } from '../users/user.service';
+import type { LoginAttempt } from './login-throttle';
 import { refreshError } from './refresh-errors';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import type { SessionRef, SessionTokenIssuer, SessionTokens, SignInOrigin } from './session-tokens';
@@ -19,6 +20,8 @@ import { WRONG_CREDENTIALS, type SignInService } from './sign-in.service';
  * session (a code spent there must not be spent again); answers the `amr` it proves, or throws.
  */
 export interface SecondFactorCheck {
+  /** Counts a guess against the account's code throttle, refusing when it is over; before the transaction. */
+  begin(userId: string, clientAddress: string): Promise<LoginAttempt>;
   verifyCode(tx: Database, userId: string, code: string): Promise<readonly AuthMethod[]>;
 }
 
@@ -49,7 +52,10 @@ export class ReauthenticationService {
     if (code !== null) {
       const codes = this.codes;
       if (!codes) throw badUserInput('This service does not check one-time codes: reauthenticate with password.');
-      return this.renew(ref, (tx) => codes.verifyCode(tx, ref.userId, code));
+      const attempt = await codes.begin(ref.userId, origin.clientAddress);
+      const renewed = await this.renew(ref, (tx) => codes.verifyCode(tx, ref.userId, code));
+      await attempt.succeeded();
+      return renewed;
     }
     // A password alone would give a fresh auth_time without the factor step-up asks such accounts for.
     if (await this.stepUp.hasSecondFactor(ref.userId)) {

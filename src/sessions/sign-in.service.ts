@@ -4,7 +4,7 @@ import type { PasswordHasher } from '../auth/passwords';
 import { Role } from '../auth/role';
 import type { Database } from '../db/database';
 import type { UserRow } from '../db/schema';
-import { badUserInput, emailNotVerified, ErrorCode, forbidden, unauthenticated } from '../errors';
+import { badUserInput, emailNotVerified, ErrorCode, forbidden, mfaRequired, unauthenticated } from '../errors';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { blacklistIssuedToken, revokeSessions } from '../revocation/revocation.writes';
 import { checkPasswordShape, MAX_PASSWORD_LENGTH, normalizeEmail } from '../users/credentials';
@@ -14,12 +14,13 @@ import { refreshError } from './refresh-errors';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import type { SessionRef, SessionTokenIssuer, SessionTokens, SignInOrigin } from './session-tokens';
 import { rotateSessionById } from './session.store';
+import type { SignedIn, SignInAnnouncer, SignInStarter } from './sign-in.starter';
 
 export const WRONG_CREDENTIALS = 'Invalid email or password.';
 const WRONG_CURRENT_PASSWORD = 'The current password is not correct.';
 
 /** What signing in asks of the account mail flows, which live in accounts/ and import this domain. */
-export interface AccountMailHooks {
+export interface AccountMailHooks extends SignInAnnouncer {
   /** In a password change's transaction: reset links mailed before it must not undo it. */
   spendResetLinks(tx: Database, userId: string, now: Date): Promise<void>;
   /** In a password change's transaction: the "your password was changed" notice; whether it was queued. */
@@ -28,21 +29,21 @@ export interface AccountMailHooks {
   sendVerificationLink(tx: Database, user: UserRow, now: Date): Promise<void>;
   /** In register's transaction: the device that registered is known from then on. */
   registeredFrom(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<void>;
-  /**
-   * In the transaction that starts a sign-in's session: the device is recorded, and a new one is
-   * announced to the account. Whether mail was queued.
-   */
-  signedIn(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<boolean>;
-  /** After a commit that queued mail. */
-  committed(): void;
   /** REQUIRE_VERIFIED_EMAIL: no tokens for an account whose address is not verified. */
   requireVerifiedEmail: boolean;
 }
 
-/** A session started or renewed, and whether account mail was queued with it (the sender is woken after the commit). */
-interface SignedIn {
-  session: SessionTokens;
-  mailed: boolean;
+/** A sign-in whose password was right but whose account asks for a second factor. */
+export interface SecondFactorChallenge {
+  /** Opaque and single use: completeLogin takes it with a code. */
+  mfaToken: string;
+  methods: readonly string[];
+}
+
+/** What signing in asks of the second factors, which live in accounts/factors and import this domain. */
+export interface SecondFactorHooks {
+  /** In login's transaction, once the password matched: a challenge when the account has a second factor. */
+  challenge(tx: Database, user: UserRow, now: Date): Promise<SecondFactorChallenge | null>;
 }
 
 /** Proving who one is with a password: registering, signing in, and changing the password. */
@@ -55,6 +56,8 @@ export class SignInService {
     private readonly throttle: LoginThrottle,
     private readonly passwords: PasswordHasher,
     private readonly accountMail: AccountMailHooks,
+    private readonly secondFactor: SecondFactorHooks,
+    private readonly starter: SignInStarter,
   ) {}
 
   /**
@@ -83,7 +86,7 @@ export class SignInService {
     const user = await this.checkPassword(normalized, password, origin.clientAddress, WRONG_CREDENTIALS, () =>
       this.users.findByEmail(normalized),
     );
-    const signedIn = await this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction(async (tx) => {
       // Read again under lock: a revocation or a disabling may have landed since the password check.
       const current = await this.users.lockForSession(tx, user.id);
       if (!current || current.disabled) throw forbidden('This account is disabled.');
@@ -92,18 +95,14 @@ export class SignInService {
       // Only after the password matched: to anyone without it, this account answers like any other.
       if (this.accountMail.requireVerifiedEmail && !current.emailVerified) throw emailNotVerified();
       const now = this.issuer.now();
+      // Returned, not thrown: the challenge's token must commit for completeLogin to find it.
+      const challenge = await this.secondFactor.challenge(tx, current, now);
+      if (challenge) return { challenge, signedIn: null };
       await recordAudit(tx, { at: now, action: AuditAction.LOGGED_IN, actorId: user.id, targetUserId: user.id });
-      return this.startSignIn(tx, current, now, origin);
+      return { challenge: null, signedIn: await this.starter.start(tx, current, now, origin) };
     });
-    if (signedIn.mailed) this.accountMail.committed();
-    return signedIn.session;
-  }
-
-  /** The session of a sign-in, and what a sign-in tells the account's owner. Not register's: that is no sign-in. */
-  private async startSignIn(tx: Database, user: UserRow, now: Date, origin: SignInOrigin): Promise<SignedIn> {
-    const session = await this.issuer.startSession(tx, user, now, origin);
-    const mailed = await this.accountMail.signedIn(tx, user, now, origin);
-    return { session, mailed };
+    if (outcome.challenge) throw mfaRequired(outcome.challenge.mfaToken, outcome.challenge.methods);
+    return this.starter.committed(outcome.signedIn);
   }
 
   /**

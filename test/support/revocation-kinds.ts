@@ -13,11 +13,15 @@ import {
   UPDATE_USER,
   type AuthPayloadData,
 } from './operations';
+import { enrolTotp, RESET_USER_MFA } from './mfa';
 import { uniqueEmail, type TestServer } from './test-server';
 import { waitFor } from './wait';
 
 /** The service a revocation is made on: an instance started in-process, as every test here has. */
-export type RevokingServer = Pick<TestServer, 'baseUrl' | 'gql' | 'register' | 'loginAdmin' | 'logs'>;
+export type RevokingServer = Pick<
+  TestServer,
+  'baseUrl' | 'gql' | 'register' | 'login' | 'loginAdmin' | 'logs' | 'clock'
+>;
 
 export interface Revoked {
   /** A token the revocation covers. */
@@ -146,6 +150,25 @@ export const REVOCATION_KINDS: RevocationKind[] = [
       const token = await resetTokenMailedTo(server, email);
       await answered(server.gql(RESET_PASSWORD, { token, newPassword: 'a new password nobody else knows' }));
       return { refused: user.accessToken, reason: 'password reset', kept: other.accessToken };
+    },
+  },
+  {
+    name: 'confirmTotpEnrollment',
+    async revoke(server) {
+      const user = await server.register();
+      const laptop = await server.login(user.user.email, user.password);
+      // Turning TOTP on ends every other session of the account; the enrolling one stays.
+      await enrolTotp(server, user.accessToken);
+      return { refused: laptop.accessToken, reason: 'second factor changed', kept: user.accessToken };
+    },
+  },
+  {
+    name: 'resetUserMfa',
+    async revoke(server) {
+      const [user, other] = await Promise.all([server.register(), server.register()]);
+      const userId = claim(user.accessToken, 'sub');
+      await answered(server.gql(RESET_USER_MFA, { userId }, { token: await asAdmin(server) }));
+      return { refused: user.accessToken, reason: 'second factor changed', kept: other.accessToken };
     },
   },
   {

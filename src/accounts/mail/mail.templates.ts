@@ -17,6 +17,7 @@ export const MAIL_KINDS = [
   'email_in_use',
   'email_changed',
   'new_sign_in',
+  'mfa_changed',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -169,6 +170,20 @@ export function newSignInMail(recipient: string, signIn: SignInDescription, know
       'If it was you, there is nothing to do.',
       `If it was not you, sign in${signIn.appUrl === undefined ? '' : ' at the link below'} to ${where}, then change your password at once and tell your administrator.`,
       ...(signIn.appUrl === undefined ? [] : [{ url: signIn.appUrl, label: 'See your sessions' }]),
+    ]),
+  };
+}
+
+/** To the account's address when its second factors change: what changed, and that other devices were signed out. */
+export function mfaChangedMail(recipient: string, change: string): MailMessage {
+  return {
+    kind: 'mfa_changed',
+    recipient,
+    subject: 'The second factors of your account changed',
+    link: null,
+    ...render([
+      `${change} Every other device signed in to the account was signed out.`,
+      'If it was not you, reset your password from the sign-in page at once, and tell your administrator.',
     ]),
   };
 }
