@@ -9,6 +9,7 @@ import {
   loginWithTotp,
   ME_MFA,
   nextStep,
+  stepUpWithCode,
   REGENERATE_CODES,
   type MfaStatusData,
 } from './support/mfa';
@@ -22,10 +23,12 @@ const shared = useServerWithAdmin({
 });
 const { server } = shared;
 
+/** An account with TOTP on, whose access token has stepped up with a code (as the fields behind step-up want). */
 async function userWithTotp() {
   const user = await server.register();
   const enrolled = await enrolTotp(server, user.accessToken);
-  return { ...user, ...enrolled, email: user.user.email };
+  const steppedUp = await stepUpWithCode(server, user.accessToken, enrolled.authenticator);
+  return { ...user, ...steppedUp, ...enrolled, email: user.user.email };
 }
 
 /** A wrong code for this authenticator: the right one with its last digit changed. */

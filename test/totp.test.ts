@@ -9,13 +9,23 @@ import {
   loginForMfa,
   ME_MFA,
   nextStep,
+  stepUpWithCode,
   REGENERATE_CODES,
   RESET_USER_MFA,
   START_TOTP,
   USER_MFA,
   type MfaStatusData,
 } from './support/mfa';
-import { AUDIT_EVENTS_OF, LOGIN, ME, REFRESH, type AuditEventData, type AuthPayloadData } from './support/operations';
+import {
+  AUDIT_EVENTS_OF,
+  LOGIN,
+  ME,
+  REAUTHENTICATE,
+  REFRESH,
+  type AuditEventData,
+  type AuthPayloadData,
+} from './support/operations';
+import { decodeJwtPart } from './support/forge';
 import { useServerWithAdmin } from './support/shared-server';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { TEST_JWT_SECRET } from './support/test-server';
@@ -145,17 +155,18 @@ describe('changing second factors ends the other sessions', () => {
     const other = (await completeLogin(server, mfaToken, authenticator.codeAt(server))).data?.completeLogin;
     if (!other) throw new Error('no second session');
 
+    const steppedUp = await stepUpWithCode(server, user.accessToken, authenticator);
     nextStep(server);
-    const wrong = await server.gql(DISABLE_TOTP, { code: '000000' }, { token: user.accessToken });
+    const wrong = await server.gql(DISABLE_TOTP, { code: '000000' }, { token: steppedUp.accessToken });
     expect(errorCode(wrong)).toBe('INVALID_CODE');
     const disabled = await server.gql<{ disableTotp: boolean }>(
       DISABLE_TOTP,
       { code: authenticator.codeAt(server) },
-      { token: user.accessToken },
+      { token: steppedUp.accessToken },
     );
     expect(disabled.data?.disableTotp).toBe(true);
     await expectEnded(other);
-    expect(await mfaOf(user.accessToken)).toEqual({ totp: false, recoveryCodesLeft: 0 });
+    expect(await mfaOf(steppedUp.accessToken)).toEqual({ totp: false, recoveryCodesLeft: 0 });
     expect((await server.gql(LOGIN, { email: user.user.email, password: user.password })).errors).toBeUndefined();
     expect((await auditOf(user.user.id)).map((e) => e.action)).toContain('MFA_DISABLED');
     await smtp().mailTo(user.user.email, 2, 10_000, NOTICE_SUBJECT);
@@ -164,11 +175,12 @@ describe('changing second factors ends the other sessions', () => {
   it('disabling with a recovery code works too; regenerating needs a TOTP code', async () => {
     const user = await server.register();
     const { recoveryCodes } = await enrolTotp(server, user.accessToken);
-    const regenerate = await server.gql(REGENERATE_CODES, { code: recoveryCodes[0] }, { token: user.accessToken });
+    const { accessToken } = await stepUpWithCode(server, user.accessToken, recoveryCodes[3] ?? '');
+    const regenerate = await server.gql(REGENERATE_CODES, { code: recoveryCodes[0] }, { token: accessToken });
     expect(errorCode(regenerate)).toBe('INVALID_CODE');
-    const disabled = await server.gql(DISABLE_TOTP, { code: recoveryCodes[1] }, { token: user.accessToken });
+    const disabled = await server.gql(DISABLE_TOTP, { code: recoveryCodes[1] }, { token: accessToken });
     expect(disabled.errors).toBeUndefined();
-    expect(errorCode(await server.gql(DISABLE_TOTP, { code: recoveryCodes[2] }, { token: user.accessToken }))).toBe(
+    expect(errorCode(await server.gql(DISABLE_TOTP, { code: recoveryCodes[2] }, { token: accessToken }))).toBe(
       'BAD_USER_INPUT',
     );
   });
@@ -180,15 +192,47 @@ describe('changing second factors ends the other sessions', () => {
     const { mfaToken } = await loginForMfa(server, user.user.email, user.password);
     const other = (await completeLogin(server, mfaToken, authenticator.codeAt(server))).data?.completeLogin;
     if (!other) throw new Error('no second session');
+    const { accessToken } = await stepUpWithCode(server, user.accessToken, authenticator);
     nextStep(server);
-    const response = await server.gql(
+    const response = await server.gql(REGENERATE_CODES, { code: authenticator.codeAt(server) }, { token: accessToken });
+    expect(response.errors).toBeUndefined();
+    await expectEnded(other);
+    expect((await auditOf(user.user.id)).map((e) => e.action)).toContain('RECOVERY_CODES_REGENERATED');
+  });
+});
+
+describe('step-up on an account with TOTP', () => {
+  it('wants a token whose amr shows the factor, got with reauthenticate(code), not with the password', async () => {
+    const user = await server.register();
+    const { authenticator } = await enrolTotp(server, user.accessToken);
+    nextStep(server);
+    const passwordOnly = await server.gql(
       REGENERATE_CODES,
       { code: authenticator.codeAt(server) },
       { token: user.accessToken },
     );
-    expect(response.errors).toBeUndefined();
-    await expectEnded(other);
-    expect((await auditOf(user.user.id)).map((e) => e.action)).toContain('RECOVERY_CODES_REGENERATED');
+    expect(errorCode(passwordOnly)).toBe('STEP_UP_REQUIRED');
+    const withPassword = await server.gql(REAUTHENTICATE, { password: user.password }, { token: user.accessToken });
+    expect(errorCode(withPassword)).toBe('BAD_USER_INPUT');
+    const wrongCode = await server.gql(REAUTHENTICATE, { code: '000000' }, { token: user.accessToken });
+    expect(errorCode(wrongCode)).toBe('INVALID_CODE');
+
+    const steppedUp = await stepUpWithCode(server, user.accessToken, authenticator);
+    expect(decodeJwtPart(steppedUp.accessToken, 1).amr).toEqual(['otp']);
+    // The code just used is spent: a second step-up with it is a replay.
+    const replay = await server.gql(
+      REAUTHENTICATE,
+      { code: authenticator.codeAt(server) },
+      { token: steppedUp.accessToken },
+    );
+    expect(errorCode(replay)).toBe('INVALID_CODE');
+    nextStep(server);
+    const regenerated = await server.gql(
+      REGENERATE_CODES,
+      { code: authenticator.codeAt(server) },
+      { token: steppedUp.accessToken },
+    );
+    expect(regenerated.errors).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { TOTP } from 'otpauth';
 import { errorCode, type GraphQLResponse } from './graphql-client';
-import { USER_FIELDS, type AuthPayloadData } from './operations';
+import { REAUTHENTICATE, USER_FIELDS, type AuthPayloadData } from './operations';
 import type { TestServer } from './test-server';
 
 /** What the helpers here use of a server. */
@@ -108,4 +108,24 @@ export async function loginWithTotp(
   const payload = response.data?.completeLogin;
   if (!payload) throw new Error(`completeLogin failed: ${JSON.stringify(response.errors)}`);
   return payload;
+}
+
+/**
+ * `reauthenticate` with the app's code at the next step: once the account has a second factor, the
+ * fields behind step-up want a token whose `amr` shows it. Returns the session's fresh pair; the
+ * token passed in is refused from then on.
+ */
+export async function stepUpWithCode(
+  server: TestServer,
+  accessToken: string,
+  code: Authenticator | string,
+): Promise<AuthPayloadData> {
+  if (code instanceof Authenticator) nextStep(server);
+  const response = await server.gql<{ reauthenticate: AuthPayloadData }>(
+    REAUTHENTICATE,
+    { code: code instanceof Authenticator ? code.codeAt(server) : code },
+    { token: accessToken },
+  );
+  if (!response.data) throw new Error(`reauthenticate with a code failed: ${JSON.stringify(response.errors)}`);
+  return response.data.reauthenticate;
 }
