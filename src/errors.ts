@@ -16,6 +16,7 @@ export const ErrorCode = {
   INVALID_OR_EXPIRED_LINK: 'INVALID_OR_EXPIRED_LINK',
   EMAIL_NOT_CONFIGURED: 'EMAIL_NOT_CONFIGURED',
   EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
+  INVALID_PASSKEY: 'INVALID_PASSKEY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -35,6 +36,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   EMAIL_NOT_CONFIGURED: 503,
   // Not 401 either: the password was right, and no refresh can help until the link is opened.
   EMAIL_NOT_VERIFIED: 403,
+  // Not 401: no refresh helps; the ceremony must start again.
+  INVALID_PASSKEY: 400,
 };
 
 /** An error meant for the client: its message and code are shown as they are. */
@@ -64,6 +67,9 @@ export const emailNotVerified = (): AppError =>
     ErrorCode.EMAIL_NOT_VERIFIED,
     'This address is not verified yet: open the link mailed to it, or ask for a new one.',
   );
+/** One answer for every refused WebAuthn ceremony: which check failed helps only an attacker; the log says. */
+export const invalidPasskey = (): AppError =>
+  new AppError(ErrorCode.INVALID_PASSKEY, 'The passkey could not be verified; start again.');
 export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
 
 /** 429 with the wait in seconds, in `extensions.retryAfter` and in the Retry-After header. */

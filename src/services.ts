@@ -2,6 +2,9 @@ import { AuditChainService } from './audit/audit-chain.service';
 import { MailService } from './accounts/mail/mail.service';
 import { EmailChangeService } from './accounts/email-change.service';
 import { EmailVerificationService } from './accounts/email-verification.service';
+import { PasskeyCeremonies } from './accounts/factors/passkey.ceremony';
+import { PasskeySignInService } from './accounts/factors/passkey-sign-in.service';
+import { PasskeyService } from './accounts/factors/passkey.service';
 import { RecoveryService } from './accounts/recovery.service';
 import { PasswordHasher } from './auth/passwords';
 import { TokenService } from './auth/tokens';
@@ -65,6 +68,12 @@ export interface DomainServices {
   emailChange: EmailChangeService;
   /** Requests for account mail, counted per email and per client address. */
   mailRequestThrottle: LoginThrottle;
+  /** Adding, listing and removing passkeys. */
+  passkeys: PasskeyService;
+  /** Signing in, or stepping up, with a passkey. */
+  passkeySignIn: PasskeySignInService;
+  /** The WebAuthn challenges under way, purged once expired. */
+  passkeyCeremonies: PasskeyCeremonies;
 }
 
 /** Everything a resolver may call: the domain services, and what a server adds for live revocation. */
@@ -247,10 +256,19 @@ export function createDomainServices(
     },
     statusLists,
   );
+  const passkeyCeremonies = new PasskeyCeremonies(db, clock, config.webauthn, (why, details) =>
+    telemetry.logger.warn({ ...details, why }, 'passkey ceremony refused'),
+  );
   return {
     telemetry,
     db,
     clock,
+    passkeyCeremonies,
+    passkeys: new PasskeyService(db, users, writer, mail, passkeyCeremonies),
+    passkeySignIn: new PasskeySignInService(db, users, issuer, passkeyCeremonies, {
+      decoyKey: config.jwt.secret,
+      requireVerifiedEmail: config.requireVerifiedEmail,
+    }),
     auditChain: new AuditChainService(db, clock, {
       intervalMs: AUDIT_SEAL_INTERVAL_MS,
       gapGraceMs: AUDIT_GAP_GRACE_MS,
@@ -361,6 +379,7 @@ export function createServices(
             services.mailRequestThrottle.purgeStale(),
             services.recovery.purgeDeadLinks(),
             services.mail.purgeFinished(),
+            services.passkeyCeremonies.purgeExpired(),
           ]),
         (error) => onError('scheduled cleanup failed', error),
       );

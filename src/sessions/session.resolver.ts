@@ -31,8 +31,10 @@ export function toPayload(tokens: SessionTokens, context: RequestContext, cookie
 }
 
 /** Checked before any work, so that a refused page neither signs in nor spends a token. */
-const cookieFor = (delivery: RefreshTokenDelivery | null | undefined, context: RequestContext): RefreshCookie | null =>
-  delivery === RefreshTokenDelivery.COOKIE ? usableRefreshCookie(context) : null;
+export const cookieFor = (
+  delivery: RefreshTokenDelivery | null | undefined,
+  context: RequestContext,
+): RefreshCookie | null => (delivery === RefreshTokenDelivery.COOKIE ? usableRefreshCookie(context) : null);
 
 @Resolver()
 export class SessionResolver {

@@ -16,6 +16,7 @@ export const MAIL_KINDS = [
   'email_change_requested',
   'email_in_use',
   'email_changed',
+  'passkey_changed',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -136,6 +137,20 @@ export function emailChangedMail(recipient: string, newAddress: string): MailMes
       `The address of your account is now ${newAddress}, and every other device signed in to it was signed out.`,
       'Mail about the account goes to the new address from now on.',
       'If it was not you, reset your password from the sign-in page at once, and tell your administrator.',
+    ]),
+  };
+}
+
+/** To the account's address when a passkey was added or removed. */
+export function passkeyChangedMail(recipient: string, change: 'added' | 'removed', name: string): MailMessage {
+  return {
+    kind: 'passkey_changed',
+    recipient,
+    subject: change === 'added' ? 'A passkey was added to your account' : 'A passkey was removed from your account',
+    link: null,
+    ...render([
+      `The passkey "${name}" was ${change === 'added' ? 'added to' : 'removed from'} the account with this address, and every other device signed in to it was signed out.`,
+      'If it was not you, reset your password from the sign-in page at once, remove any passkey you do not know, and tell your administrator.',
     ]),
   };
 }
