@@ -18,6 +18,8 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /** A field whose value conforms to the standard internet email address format as specified in HTML Spec: https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address. */
   EmailAddress: { input: string; output: string; }
+  /** A JSON object (RFC 8259), such as the JSON forms of WebAuthn options and responses. */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
 /** What an audit event records. */
@@ -29,6 +31,9 @@ export type AuditAction =
   | 'LOGGED_IN'
   | 'LOGGED_OUT'
   | 'LOGGED_OUT_EVERYWHERE'
+  | 'PASSKEY_ADDED'
+  | 'PASSKEY_COUNTER_ROLLBACK'
+  | 'PASSKEY_REMOVED'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET'
   | 'PASSWORD_RESET_REQUESTED'
@@ -118,6 +123,10 @@ export type Mutation = {
   changeEmail: Scalars['Boolean']['output'];
   /** Changes my password, ends every other session of mine, and gives this one a fresh pair. */
   changePassword: AuthPayload;
+  /** Stores the passkey the authenticator made for the challenge of startPasskeyRegistration. Ends every other session of the account. INVALID_PASSKEY when it does not verify. */
+  finishPasskeyRegistration: Passkey;
+  /** Signs in with the assertion answering startPasskeySignIn's challenge; no password, and no second factor asked. Signed in already, it is a step-up of the current session (same user only) and returns a fresh pair for it. INVALID_PASSKEY when it does not verify. */
+  finishPasskeySignIn: AuthPayload;
   login: AuthPayload;
   /** Blacklists the current access token, ends its session and clears the refresh cookie. */
   logout: BlacklistedToken;
@@ -129,6 +138,8 @@ export type Mutation = {
   refreshToken: AuthPayload;
   /** Creates an account, mails a link to verify its address, and signs it in. With REQUIRE_VERIFIED_EMAIL the account is created and the link mailed, but the answer is EMAIL_NOT_VERIFIED instead of tokens. */
   register: AuthPayload;
+  /** Removes one of my passkeys and ends every other session of the account; NOT_FOUND when it is not mine. */
+  removePasskey: Scalars['Boolean']['output'];
   /** Mails a new verification link to the enabled, unverified account with this address, if there is one. Answers `true` either way, so the answer tells nobody whether the address has an account or is verified. */
   requestEmailVerification: Scalars['Boolean']['output'];
   /** Mails a password reset link to the account with this address, if there is an enabled one. Answers `true` either way, so the answer tells nobody whether the address has an account. */
@@ -145,6 +156,10 @@ export type Mutation = {
   revokeUserTokens: Scalars['DateTime']['output'];
   /** Publishes a new key as NEXT on every instance; it starts signing after SIGNING_KEY_PUBLISH_SECONDS, and the current key is RETIRED then. */
   rotateSigningKey: SigningKey;
+  /** Starts adding a passkey: the creation options, as JSON, for `navigator.credentials.create`; valid for 5 minutes. */
+  startPasskeyRegistration: Scalars['JSONObject']['output'];
+  /** Starts signing in with a passkey: the request options, as JSON, for `navigator.credentials.get`; valid for 5 minutes. */
+  startPasskeySignIn: Scalars['JSONObject']['output'];
   /** Changes a user's role or disabled flag; any change revokes all their tokens. */
   updateUser: User;
   /** Marks the address of the account verified with the token of a verification link. A bad, expired or spent token answers INVALID_OR_EXPIRED_LINK. */
@@ -161,6 +176,18 @@ export type MutationChangeEmailArgs = {
 export type MutationChangePasswordArgs = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
+};
+
+
+export type MutationFinishPasskeyRegistrationArgs = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  response: Scalars['JSONObject']['input'];
+};
+
+
+export type MutationFinishPasskeySignInArgs = {
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+  response: Scalars['JSONObject']['input'];
 };
 
 
@@ -181,6 +208,11 @@ export type MutationRegisterArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
   refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRemovePasskeyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -223,6 +255,11 @@ export type MutationRevokeUserTokensArgs = {
 };
 
 
+export type MutationStartPasskeySignInArgs = {
+  email?: InputMaybe<Scalars['EmailAddress']['input']>;
+};
+
+
 export type MutationUpdateUserArgs = {
   disabled?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
@@ -241,6 +278,27 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A WebAuthn credential that signs its owner in without a password. */
+export type Passkey = {
+  __typename?: 'Passkey';
+  /** Whether the authenticator says it is backed up (synced). */
+  backedUp: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deviceType: PasskeyDeviceType;
+  id: Scalars['ID']['output'];
+  /** Its last sign-in; null when never used. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The name its owner gave it. */
+  name: Scalars['String']['output'];
+};
+
+/** Whether a passkey can leave the authenticator that made it. */
+export type PasskeyDeviceType =
+  /** May be synced to other devices, as password managers and platform accounts do. */
+  | 'MULTI_DEVICE'
+  /** Bound to one authenticator (a security key, a device without sync). */
+  | 'SINGLE_DEVICE';
+
 export type Query = {
   __typename?: 'Query';
   /** The audit log, newest first. */
@@ -249,6 +307,8 @@ export type Query = {
   blacklistedTokens: BlacklistedTokenConnection;
   /** The signed-in user. */
   me: User;
+  /** My passkeys, oldest first. */
+  myPasskeys: Array<Passkey>;
   /** My live sessions, newest first. */
   mySessions: Array<Session>;
   /** A user's live sessions, newest first. */

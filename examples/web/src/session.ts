@@ -14,7 +14,7 @@ export interface Credentials {
 export type Profile = ProfileQuery['me'];
 
 /** Sends a call with the access token; when it has expired, refreshes once and sends the call again. */
-async function withAccessToken<TData>(send: () => Promise<OperationResult<TData>>): Promise<Outcome<TData>> {
+export async function withAccessToken<TData>(send: () => Promise<OperationResult<TData>>): Promise<Outcome<TData>> {
   await refreshSettled();
   const sentWith = currentAccessToken();
   const first = outcomeOf(await send());

@@ -1,3 +1,4 @@
+import type { PasskeyItem } from './passkeys';
 import type { Profile } from './session';
 
 function byTestId<TElement extends HTMLElement>(testId: string, kind: new () => TElement): TElement {
@@ -17,6 +18,11 @@ export const elements = {
   userRole: byTestId('user-role', HTMLElement),
   refreshProfile: byTestId('refresh-profile', HTMLButtonElement),
   signOut: byTestId('sign-out', HTMLButtonElement),
+  passkeySignIn: byTestId('passkey-sign-in', HTMLButtonElement),
+  passkeys: byTestId('passkeys', HTMLUListElement),
+  noPasskeys: byTestId('no-passkeys', HTMLElement),
+  passkeyName: byTestId('passkey-name', HTMLInputElement),
+  addPasskey: byTestId('add-passkey', HTMLButtonElement),
 };
 
 /** A message above the form or the profile; undefined hides it. */
@@ -42,4 +48,24 @@ export function showSignIn(notice?: string): void {
   elements.signInForm.hidden = false;
   elements.password.value = '';
   showNotice(notice);
+}
+
+/** My passkeys, each with a button that calls `onRemove` with its id. */
+export function showPasskeys(items: readonly PasskeyItem[], onRemove: (id: string) => void): void {
+  elements.passkeys.replaceChildren(
+    ...items.map((item) => {
+      const entry = document.createElement('li');
+      entry.dataset.testid = 'passkey';
+      const name = document.createElement('span');
+      name.textContent = `${item.name} (last used ${item.lastUsedAt ?? 'never'}) `;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.dataset.testid = 'remove-passkey';
+      remove.textContent = 'Remove';
+      remove.addEventListener('click', () => onRemove(item.id));
+      entry.append(name, remove);
+      return entry;
+    }),
+  );
+  elements.noPasskeys.hidden = items.length > 0;
 }
