@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { countPasskeys, removeAllPasskeys } from '../src/accounts/factors/passkey.store';
 import { mailOutbox } from '../src/db/schema';
 import { decodeJwtPart } from './support/forge';
 import { errorCode, type GraphQLResponse } from './support/graphql-client';
@@ -198,6 +199,26 @@ describe('removing a passkey', () => {
   });
 });
 
+describe('the store seams for the other factors', () => {
+  it('counts a user’s passkeys and removes them all', async () => {
+    const user = await server.register();
+    const other = await server.register();
+    const authenticator = new SoftAuthenticator();
+    await addPasskey(server, user.accessToken, authenticator);
+    await addPasskey(server, user.accessToken, authenticator);
+    await addPasskey(server, other.accessToken, new SoftAuthenticator());
+    const { db } = server.database;
+    expect(await countPasskeys(db, user.user.id)).toBe(2);
+    expect(await db.transaction((tx) => removeAllPasskeys(tx, user.user.id))).toBe(2);
+    expect(await countPasskeys(db, user.user.id)).toBe(0);
+    expect(await countPasskeys(db, other.user.id)).toBe(1);
+    expectRefused(
+      await signInWithPasskey(server, authenticator, { tweaks: { credential: authenticator.credentials[0] } }),
+      /^unknown credential$/,
+    );
+  });
+});
+
 describe('signing in with a passkey', () => {
   it('without an email, offers any discoverable passkey', async () => {
     const user = await server.register();
@@ -222,6 +243,31 @@ describe('signing in with a passkey', () => {
     expect(await allowed('nobody-here@example.com')).toEqual(unknown);
     expect(withoutPasskeys).toHaveLength(1);
     expect(unknown[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses malformed responses alike, before any query can choke on them', async () => {
+    const user = await server.register();
+    const authenticator = new SoftAuthenticator();
+    await addPasskey(server, user.accessToken, authenticator);
+    const genuine = authenticator.assert(await startSignIn(server));
+    const clientData = (value: unknown) => ({
+      ...genuine,
+      response: {
+        ...(genuine.response as object),
+        clientDataJSON: Buffer.from(JSON.stringify(value)).toString('base64url'),
+      },
+    });
+    const malformed: Array<[Record<string, unknown>, RegExp]> = [
+      [{}, /without readable client data/],
+      [{ response: 'text' }, /without readable client data/],
+      [{ response: { clientDataJSON: 'not json at all' } }, /without readable client data/],
+      [clientData({ type: 'webauthn.get', challenge: 'a\u0000b' }), /without readable client data/],
+      [clientData({ type: 'webauthn.get', challenge: 'x'.repeat(5000) }), /without readable client data/],
+      [{ ...authenticator.assert(await startSignIn(server)), id: 'a\u0000b' }, /^unknown credential$/],
+    ];
+    for (const [response, why] of malformed) expectRefused(await finishSignIn(server, response), why);
+    const named = await registerPasskey(server, user.accessToken, authenticator, { name: 'bad\u0000name' });
+    expect(errorCode(named.answer)).toBe('BAD_USER_INPUT');
   });
 
   it('refuses a challenge used twice', async () => {

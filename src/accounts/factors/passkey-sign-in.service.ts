@@ -14,7 +14,7 @@ import { emailNotVerified, forbidden } from '../../errors';
 import type { SessionTokenIssuer, SessionTokens, SignInOrigin } from '../../sessions/session-tokens';
 import { normalizeEmail } from '../../users/credentials';
 import type { UserService } from '../../users/user.service';
-import { passkeyMethods, userHandleOf, type PasskeyCeremonies } from './passkey.ceremony';
+import { isBase64Url, passkeyMethods, userHandleOf, type PasskeyCeremonies } from './passkey.ceremony';
 import { findPasskeyByCredentialId, listPasskeys, recordPasskeyUse } from './passkey.store';
 
 export interface PasskeySignInOptions {
@@ -70,7 +70,7 @@ export class PasskeySignInService {
    */
   async finish(response: Record<string, unknown>, origin: SignInOrigin, viewer: Viewer | null): Promise<SessionTokens> {
     const challenge = await this.ceremonies.take(response, 'sign_in');
-    const passkey = typeof response.id === 'string' ? await findPasskeyByCredentialId(this.db, response.id) : undefined;
+    const passkey = isBase64Url(response.id) ? await findPasskeyByCredentialId(this.db, response.id) : undefined;
     if (!passkey) throw this.ceremonies.refuse('unknown credential', {});
     const details = { userId: passkey.userId, passkeyId: passkey.id };
     if (challenge.userId !== null && challenge.userId !== passkey.userId) {

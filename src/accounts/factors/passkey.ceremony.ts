@@ -64,6 +64,11 @@ export class PasskeyCeremonies {
   }
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]{1,1024}$/;
+
+/** Challenges and credential ids are base64url; anything else is refused before it reaches a query. */
+export const isBase64Url = (value: unknown): value is string => typeof value === 'string' && BASE64URL.test(value);
+
 /** The challenge in a response's client data, or null when there is none to read. */
 export function challengeOf(response: Record<string, unknown>): string | null {
   const inner = response.response;
@@ -73,7 +78,7 @@ export function challengeOf(response: Record<string, unknown>): string | null {
   try {
     const clientData: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
     const challenge = (clientData as Record<string, unknown> | null)?.challenge;
-    return typeof challenge === 'string' && challenge.length > 0 && challenge.length <= 512 ? challenge : null;
+    return typeof challenge === 'string' && isBase64Url(challenge) ? challenge : null;
   } catch {
     return null;
   }

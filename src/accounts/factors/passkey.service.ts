@@ -9,6 +9,7 @@ import { recordAudit } from '../../audit/audit.trail';
 import type { Viewer } from '../../auth/viewer';
 import type { Database } from '../../db/database';
 import type { PasskeyRow } from '../../db/schema';
+import { isStorableText } from '../../db/storable-text';
 import { badUserInput, notFound, unauthenticated } from '../../errors';
 import type { RevocationWriter, RevokingTx } from '../../revocation/revocation.feed';
 import { revokeSessions } from '../../revocation/revocation.writes';
@@ -66,8 +67,10 @@ export class PasskeyService {
     name: string | null | undefined,
   ): Promise<PasskeyRow> {
     const label = (name ?? '').trim() || DEFAULT_NAME;
-    if (label.length > MAX_PASSKEY_NAME_LENGTH) {
-      throw badUserInput(`A passkey name has at most ${MAX_PASSKEY_NAME_LENGTH} characters.`);
+    if (label.length > MAX_PASSKEY_NAME_LENGTH || !isStorableText(label)) {
+      throw badUserInput(
+        `A passkey name has at most ${MAX_PASSKEY_NAME_LENGTH} characters, and no NUL or lone surrogate.`,
+      );
     }
     const challenge = await this.ceremonies.take(response, 'registration');
     if (challenge.userId !== viewer.userId) {
