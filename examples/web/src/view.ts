@@ -57,11 +57,13 @@ export function showPasskeys(items: readonly PasskeyItem[], onRemove: (id: strin
       const entry = document.createElement('li');
       entry.dataset.testid = 'passkey';
       const name = document.createElement('span');
-      name.textContent = `${item.name} (last used ${item.lastUsedAt ?? 'never'}) `;
+      const lastUsed = item.lastUsedAt ? new Date(item.lastUsedAt).toLocaleString() : 'never';
+      name.textContent = `${item.name} (last used ${lastUsed}) `;
       const remove = document.createElement('button');
       remove.type = 'button';
       remove.dataset.testid = 'remove-passkey';
       remove.textContent = 'Remove';
+      remove.setAttribute('aria-label', `Remove ${item.name}`);
       remove.addEventListener('click', () => onRemove(item.id));
       entry.append(name, remove);
       return entry;
