@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { countPasskeys, removeAllPasskeys } from '../src/accounts/factors/passkey.store';
-import { mailOutbox } from '../src/db/schema';
+import { mailOutbox, webauthnChallenges } from '../src/db/schema';
 import { decodeJwtPart } from './support/forge';
 import { errorCode, type GraphQLResponse } from './support/graphql-client';
 import {
@@ -286,6 +286,18 @@ describe('signing in with a passkey', () => {
     const request = await startSignIn(server);
     server.clock.advance(5 * 60 * 1000 + 1000);
     expectRefused(await finishSignIn(server, authenticator.assert(request)), /^expired challenge$/);
+    // The cleanup deletes the challenges nobody finished once they have expired.
+    const unfinished = await startSignIn(server);
+    server.clock.advance(5 * 60 * 1000 + 1000);
+    const { db } = server.database;
+    const left = () =>
+      db
+        .select()
+        .from(webauthnChallenges)
+        .where(eq(webauthnChallenges.challenge, String(unfinished.challenge)));
+    expect(await left()).toHaveLength(1);
+    expect(await server.server.services.passkeyCeremonies.purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await left()).toHaveLength(0);
   });
 
   it('refuses a signature counter that went backwards, and audits a possible clone', async () => {

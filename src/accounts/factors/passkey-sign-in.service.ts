@@ -46,13 +46,13 @@ export class PasskeySignInService {
     if (email !== null && email !== undefined) {
       const normalized = normalizeEmail(email);
       const user = await this.users.findByEmail(normalized);
-      const passkeys = user ? await listPasskeys(this.db, user.id) : [];
+      // For an unknown address, an id no account has: the same queries, and a finish that fails.
+      userId = user?.id ?? randomUUID();
+      const passkeys = await listPasskeys(this.db, userId);
       allowCredentials =
         passkeys.length > 0
           ? passkeys.map((passkey) => ({ id: passkey.credentialId }))
           : [{ id: this.decoyCredentialId(normalized) }];
-      // For an unknown address, an id no account has: its finish fails like any wrong account's.
-      userId = user?.id ?? randomUUID();
     }
     const options = await generateAuthenticationOptions({
       rpID: this.ceremonies.relyingParty.rpId,
