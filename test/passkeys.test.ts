@@ -24,6 +24,7 @@ import {
 } from './support/passkeys';
 import { useServerWithAdmin } from './support/shared-server';
 import { SoftAuthenticator } from './support/soft-authenticator';
+import { watch } from './support/ws-client';
 
 const shared = useServerWithAdmin({ env: PASSKEY_ENV });
 const { server } = shared;
@@ -140,10 +141,16 @@ describe('adding a passkey', () => {
     expectRefused(answer, /^registration challenge of another user$/);
   });
 
-  it('ends my other sessions, keeps this one, audits it and mails a notice', async () => {
+  it('ends my other sessions and their sockets, keeps this one, audits it and mails a notice', async () => {
     const user = await server.register();
     const phone = await server.login(user.user.email, user.password);
+    const socket = await watch<unknown>(
+      server.url,
+      phone.accessToken,
+      'subscription { sessionEvents { kind reason } }',
+    );
     const added = await addPasskey(server, user.accessToken, new SoftAuthenticator(), 'Key');
+    expect(await socket.live.closed).toEqual({ code: 4403, reason: 'TOKEN_REVOKED: second factor changed' });
     const other = await server.gql(ME, {}, { token: phone.accessToken });
     expect(errorCode(other)).toBe('TOKEN_REVOKED');
     expect(other.errors?.[0]?.extensions?.reason).toBe('second factor changed');
