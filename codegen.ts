@@ -6,7 +6,7 @@ const CLIENT_PRESET = {
   config: {
     useTypeImports: true,
     enumsAsTypes: true,
-    scalars: { DateTime: 'string', EmailAddress: 'string' },
+    scalars: { DateTime: 'string', EmailAddress: 'string', JSONObject: 'Record<string, unknown>' },
   },
 } as const;
 

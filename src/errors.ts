@@ -21,6 +21,7 @@ export const ErrorCode = {
   MFA_REQUIRED: 'MFA_REQUIRED',
   INVALID_CODE: 'INVALID_CODE',
   INVALID_MFA_TOKEN: 'INVALID_MFA_TOKEN',
+  INVALID_PASSKEY: 'INVALID_PASSKEY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -49,6 +50,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   // Neither is 401, which a client takes as "refresh and try again": a code or an mfaToken is not a bearer token.
   INVALID_CODE: 400,
   INVALID_MFA_TOKEN: 400,
+  // Not 401: no refresh helps; the ceremony must start again.
+  INVALID_PASSKEY: 400,
 };
 
 /** An error meant for the client: its message and code are shown as they are. */
@@ -89,6 +92,9 @@ export const invalidCode = (): AppError => new AppError(ErrorCode.INVALID_CODE, 
 /** One answer for a malformed, unknown, expired, spent or foreign mfaToken. */
 export const invalidMfaToken = (): AppError =>
   new AppError(ErrorCode.INVALID_MFA_TOKEN, 'This sign-in has expired or is not valid; sign in again.');
+/** One answer for every refused WebAuthn ceremony: which check failed helps only an attacker; the log says. */
+export const invalidPasskey = (): AppError =>
+  new AppError(ErrorCode.INVALID_PASSKEY, 'The passkey could not be verified; start again.');
 export const serviceUnavailable = (message: string): AppError => new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
 
 /** 429 with the wait in seconds, in `extensions.retryAfter` and in the Retry-After header. */

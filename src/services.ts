@@ -3,6 +3,9 @@ import { MailService } from './accounts/mail/mail.service';
 import { EmailChangeService } from './accounts/email-change.service';
 import { EmailVerificationService } from './accounts/email-verification.service';
 import { NewSignInService } from './accounts/new-sign-in.service';
+import { PasskeyCeremonies } from './accounts/factors/passkey.ceremony';
+import { PasskeySignInService } from './accounts/factors/passkey-sign-in.service';
+import { PasskeyService } from './accounts/factors/passkey.service';
 import { RecoveryService } from './accounts/recovery.service';
 import { MfaSignInService } from './accounts/factors/mfa-sign-in.service';
 import { secondFactorsOf } from './accounts/factors/second-factors';
@@ -77,6 +80,12 @@ export interface DomainServices {
   emailChange: EmailChangeService;
   /** Requests for account mail, counted per email and per client address. */
   mailRequestThrottle: LoginThrottle;
+  /** Adding, listing and removing passkeys. */
+  passkeys: PasskeyService;
+  /** Signing in, or stepping up, with a passkey. */
+  passkeySignIn: PasskeySignInService;
+  /** The WebAuthn challenges under way, purged once expired. */
+  passkeyCeremonies: PasskeyCeremonies;
   /** The devices each account signed in from, and the notice of a new one. */
   newSignIn: NewSignInService;
   /** Setting up and turning off an authenticator app, and its recovery codes. */
@@ -307,10 +316,19 @@ export function createDomainServices(
     adminRequireMfa: config.adminRequireMfa,
     hasSecondFactor: async (userId) => (await secondFactorsOf(db, userId)).length > 0,
   };
+  const passkeyCeremonies = new PasskeyCeremonies(db, clock, config.webauthn, (why, details) =>
+    telemetry.logger.warn({ ...details, why }, 'passkey ceremony refused'),
+  );
   return {
     telemetry,
     db,
     clock,
+    passkeyCeremonies,
+    passkeys: new PasskeyService(db, users, writer, mail, passkeyCeremonies),
+    passkeySignIn: new PasskeySignInService(db, users, issuer, starter, passkeyCeremonies, {
+      decoyKey: config.jwt.secret,
+      requireVerifiedEmail: config.requireVerifiedEmail,
+    }),
     mfaThrottle,
     mfaSignIn,
     totp: new TotpService(db, clock, users, writer, mail, mfaThrottle, { kek, issuer: config.mfaIssuer }),
@@ -424,6 +442,7 @@ export function createServices(
             services.mfaThrottle.purgeStale(),
             services.recovery.purgeDeadLinks(),
             services.mail.purgeFinished(),
+            services.passkeyCeremonies.purgeExpired(),
             services.newSignIn.purgeStale(),
           ]),
         (error) => onError('scheduled cleanup failed', error),

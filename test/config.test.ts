@@ -192,3 +192,56 @@ describe('CORS_ORIGINS', () => {
     expect((thrown as ConfigError).message).toMatch(problem);
   });
 });
+
+describe('WEBAUTHN_*', () => {
+  const webauthn = (env: Record<string, string> = {}) => loadConfig({ DATA_DIR: dataDir, ...env }).webauthn;
+
+  it('defaults to localhost and the example app served by that name', () => {
+    expect(webauthn()).toEqual({ rpId: 'localhost', rpName: 'Token Warden', origins: ['http://localhost:5173'] });
+  });
+
+  it("takes the relying party from APP_URL's host, and the origins from APP_URL and CORS_ORIGINS", () => {
+    expect(
+      webauthn({
+        APP_URL: 'https://app.example.com/ui',
+        CORS_ORIGINS: 'https://admin.app.example.com,https://other.example.net',
+      }),
+    ).toEqual({
+      rpId: 'app.example.com',
+      rpName: 'Token Warden',
+      origins: ['https://app.example.com', 'https://admin.app.example.com'],
+    });
+  });
+
+  it('takes the settings as given', () => {
+    expect(
+      webauthn({
+        WEBAUTHN_RP_ID: 'example.com',
+        WEBAUTHN_RP_NAME: 'Example',
+        WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com',
+      }),
+    ).toEqual({ rpId: 'example.com', rpName: 'Example', origins: ['https://example.com', 'https://app.example.com'] });
+  });
+
+  it.each([
+    [{ WEBAUTHN_RP_ID: 'https://example.com' }, 'WEBAUTHN_RP_ID', /must be a domain/],
+    [{ WEBAUTHN_RP_ID: '127.0.0.1' }, 'WEBAUTHN_RP_ID', /must be a domain/],
+    [{ WEBAUTHN_ORIGINS: 'example.com' }, 'WEBAUTHN_ORIGINS', /not an exact origin/],
+    [{ WEBAUTHN_ORIGINS: 'https://localhost/' }, 'WEBAUTHN_ORIGINS', /not an exact origin/],
+    [
+      { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://evil.example.net' },
+      'WEBAUTHN_ORIGINS',
+      /not example.com nor under it/,
+    ],
+  ])('refuses %p, naming %s', (env, variable, problem) => {
+    let thrown: unknown;
+    try {
+      webauthn(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe(variable);
+    expect((thrown as ConfigError).message).toMatch(problem);
+  });
+});

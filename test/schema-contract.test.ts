@@ -14,18 +14,20 @@ it('guards every Query, Mutation and Subscription field with @auth unless it is 
   expect(denyByDefaultViolations(schema)).toEqual({ unguarded: [], contradictory: [] });
 });
 
-it('marks exactly register, login, completeLogin, refreshToken, the password reset and email verification public, and keeps the marker out of the SDL', () => {
+it('marks exactly register, login, completeLogin, refreshToken, the password reset, email verification and passkey sign-in public, and keeps the marker out of the SDL', () => {
   const publicOperations = Object.values(schema.getMutationType()?.getFields() ?? {})
     .filter(isPublic)
     .map((field) => field.name);
   expect(publicOperations.sort()).toEqual([
     'completeLogin',
+    'finishPasskeySignIn',
     'login',
     'refreshToken',
     'register',
     'requestEmailVerification',
     'requestPasswordReset',
     'resetPassword',
+    'startPasskeySignIn',
     'verifyEmail',
   ]);
   expect(printAppSchema(schema)).not.toMatch(/public/i);

@@ -61,3 +61,20 @@ export function optionalUrl(env: Env, name: string, schemes: readonly string[]):
   }
   return raw;
 }
+
+/** An exact origin (`scheme://host[:port]`, as URL.origin writes it), or a ConfigError naming `name`. */
+export function exactOrigin(name: string, entry: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry) {
+    throw new ConfigError(
+      name,
+      `has "${entry}", which is not an exact origin like https://app.example.com (scheme://host[:port], lower case, no path)`,
+    );
+  }
+  return entry;
+}

@@ -10,6 +10,7 @@ import { revocationConfig, type RevocationConfig } from './revocation.config';
 import { serverConfig, type ServerConfig } from './server.config';
 import { sessionsConfig, type SessionsConfig } from './sessions.config';
 import { statusListSettings, type StatusListSettings } from './status-list.config';
+import { webauthnConfig, type WebAuthnConfig } from './webauthn.config';
 import { websocketLimits, type WebSocketLimits } from './websocket.config';
 
 export type { AccountsConfig, MailConfig } from './accounts.config';
@@ -35,6 +36,7 @@ export {
 } from './revocation.config';
 export type { LoginThrottleConfig, ThrottleLimits } from './sessions.config';
 export { MIN_STATUS_LIST_SIZE, type StatusListConfig } from './status-list.config';
+export type { WebAuthnConfig } from './webauthn.config';
 export { DEFAULT_WS_KEEPALIVE_SECONDS, type WebSocketLimits } from './websocket.config';
 
 /** Every setting the service runs with, one interface per concern. */
@@ -52,6 +54,7 @@ export interface Config<Secret extends Buffer | undefined = Buffer>
   production: boolean;
   graphql: GraphQLLimits;
   websocket: WebSocketLimits;
+  webauthn: WebAuthnConfig;
 }
 
 /**
@@ -67,9 +70,10 @@ export type LoadedConfig = Config<Buffer | undefined>;
 export function loadConfig(env: Env = process.env): LoadedConfig {
   const production = env.NODE_ENV === 'production';
   const jwt = jwtSettings(env, production);
+  const server = serverConfig(env);
   return {
     production,
-    ...serverConfig(env),
+    ...server,
     ...databaseConfig(env),
     ...jwt,
     ...statusListSettings(env, jwt.jwt),
@@ -81,5 +85,6 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     graphql: graphqlLimits(env),
     websocket: websocketLimits(env),
     ...oauthConfig(env),
+    ...webauthnConfig(env, server.corsOrigins),
   };
 }

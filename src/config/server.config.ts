@@ -1,4 +1,4 @@
-import { ConfigError, integer, optionalText, text, type Env } from './env';
+import { ConfigError, exactOrigin, integer, optionalText, text, type Env } from './env';
 
 /** Where the HTTP server listens, whom it trusts, and how it stops. */
 export interface ServerConfig {
@@ -18,27 +18,15 @@ function trustProxy(env: Env): ServerConfig['trustProxy'] {
   return /^\d+$/.test(raw) ? integer(env, 'TRUST_PROXY', 0, 0, 10) : raw;
 }
 
-function exactOrigin(entry: string): string {
+function corsOrigin(entry: string): string {
   // A wildcard together with credentials would let every site act with the user's cookie.
   if (entry === '*') throw new ConfigError('CORS_ORIGINS', 'must list exact origins; "*" is never allowed');
-  let url: URL | undefined;
-  try {
-    url = new URL(entry);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry) {
-    throw new ConfigError(
-      'CORS_ORIGINS',
-      `has "${entry}", which is not an exact origin like https://app.example.com (scheme://host[:port], lower case, no path)`,
-    );
-  }
-  return entry;
+  return exactOrigin('CORS_ORIGINS', entry);
 }
 
 function corsOrigins(env: Env): string[] {
   const raw = optionalText(env, 'CORS_ORIGINS');
-  return raw === undefined ? [] : raw.split(',').map((entry) => exactOrigin(entry.trim()));
+  return raw === undefined ? [] : raw.split(',').map((entry) => corsOrigin(entry.trim()));
 }
 
 export function serverConfig(env: Env): ServerConfig {

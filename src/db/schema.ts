@@ -400,3 +400,62 @@ export const recoveryCodes = pgTable(
 );
 
 export type RecoveryCodeRow = InferSelectModel<typeof recoveryCodes>;
+
+export const PASSKEY_DEVICE_TYPES = ['singleDevice', 'multiDevice'] as const;
+
+/**
+ * WebAuthn credentials a user registered: the public key verifies their assertions. Nothing here
+ * signs anything, so a read of this table opens no account.
+ */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The credential id the authenticator chose, base64url. */
+    credentialId: text('credential_id').notNull().unique(),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The authenticator's signature counter at its last use; 0 for authenticators that keep none. */
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    transports: text('transports')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    deviceType: text('device_type', { enum: PASSKEY_DEVICE_TYPES }).notNull(),
+    backedUp: boolean('backed_up').notNull(),
+    name: text('name').notNull(),
+    createdAt: moment('created_at').notNull(),
+    lastUsedAt: moment('last_used_at'),
+  },
+  (table) => [index('passkeys_user_id_idx').on(table.userId)],
+);
+
+export type PasskeyRow = InferSelectModel<typeof passkeys>;
+
+export const WEBAUTHN_CEREMONIES = ['registration', 'sign_in'] as const;
+
+/**
+ * Challenges of WebAuthn ceremonies under way, in the database so that any instance can finish
+ * what another started; a finish deletes its row, so each challenge is used at most once.
+ */
+export const webauthnChallenges = pgTable(
+  'webauthn_challenges',
+  {
+    /** base64url, as it comes back in the client data. */
+    challenge: text('challenge').primaryKey(),
+    ceremony: text('ceremony', { enum: WEBAUTHN_CEREMONIES }).notNull(),
+    /**
+     * The account the ceremony is for: the registering user, or the account a sign-in named by
+     * email. No foreign key: an unknown email gets an id no account has, so that its finish fails.
+     */
+    userId: uuid('user_id'),
+    createdAt: moment('created_at').notNull(),
+    expiresAt: moment('expires_at').notNull(),
+  },
+  (table) => [index('webauthn_challenges_expires_at_idx').on(table.expiresAt)],
+);
+
+export type WebauthnChallengeRow = InferSelectModel<typeof webauthnChallenges>;

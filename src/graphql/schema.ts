@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync, type ClassType, type PubSub } from 'type-graphql';
 import { EmailVerificationResolver } from '../accounts/email-verification.resolver';
+import { PasskeyResolver } from '../accounts/factors/passkey.resolver';
 import { RecoveryResolver } from '../accounts/recovery.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { applyAuthDirective } from '../auth/auth.directive';
@@ -37,6 +38,7 @@ const BUILT_IN_RESOLVERS = [
   EmailVerificationResolver,
   TotpResolver,
   MfaResolver,
+  PasskeyResolver,
 ] as const;
 
 /**

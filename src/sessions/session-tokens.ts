@@ -2,10 +2,12 @@ import { byPassword, type Authentication } from '../auth/authentication';
 import type { IssuedAccessToken, StatusClaimEntry, TokenService } from '../auth/tokens';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import { ErrorCode } from '../errors';
 import type { SessionRow, UserRow } from '../db/schema';
 import { recordIssuedToken } from '../revocation/issued-tokens';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
-import { insertSession } from './session.store';
+import { refreshError } from './refresh-errors';
+import { insertSession, rotateSessionById, setSessionAuthentication } from './session.store';
 
 export interface SessionTokens {
   access: IssuedAccessToken;
@@ -82,6 +84,36 @@ export class SessionTokenIssuer {
       authTime: authentication.at,
       amr: [...authentication.methods],
     });
+    const access = await this.issueAccessToken(tx, user, session);
+    return { access, refreshToken, refreshExpiresAt: session.expiresAt, user };
+  }
+
+  /**
+   * A step-up in a live session: records how its user just proved who they are and gives it a
+   * fresh pair, as a rotation does; TOKEN_REVOKED when the session has ended meanwhile.
+   */
+  async reauthenticate(
+    tx: Database,
+    user: UserRow,
+    sessionId: string,
+    authentication: Authentication,
+  ): Promise<SessionTokens> {
+    const now = this.now();
+    const refreshToken = newRefreshToken();
+    const rotated = await rotateSessionById(tx, sessionId, {
+      refreshTokenHash: hashRefreshToken(refreshToken),
+      now,
+      expiresAt: this.refreshExpiry(now),
+    });
+    const session =
+      rotated &&
+      (await setSessionAuthentication(tx, rotated.id, {
+        authTime: authentication.at,
+        amr: [...authentication.methods],
+      }));
+    if (!session || session.userId !== user.id) {
+      throw refreshError(ErrorCode.TOKEN_REVOKED, 'The session has been ended.');
+    }
     const access = await this.issueAccessToken(tx, user, session);
     return { access, refreshToken, refreshExpiresAt: session.expiresAt, user };
   }

@@ -72,6 +72,16 @@ export async function rotateSessionById(
   return current && claimRefreshToken(db, current.refreshTokenHash, next);
 }
 
+/** A step-up: when and how the session's user last proved who they are. */
+export async function setSessionAuthentication(
+  db: Database,
+  sessionId: string,
+  authentication: { authTime: Date; amr: AuthMethod[] },
+): Promise<SessionRow | undefined> {
+  const [row] = await db.update(sessions).set(authentication).where(eq(sessions.id, sessionId)).returning();
+  return row;
+}
+
 export async function findSessionByRefreshHash(db: Database, hash: string): Promise<SessionRow | undefined> {
   const [row] = await db.select().from(sessions).where(eq(sessions.refreshTokenHash, hash));
   return row;

@@ -167,3 +167,24 @@ export const REQUEST_PASSWORD_RESET = `mutation RequestPasswordReset($email: Ema
 export const RESET_PASSWORD = `mutation ResetPassword($token: String!, $newPassword: String!) {
   resetPassword(token: $token, newPassword: $newPassword)
 }`;
+
+export const PASSKEY_FIELDS = 'id name createdAt lastUsedAt deviceType backedUp';
+export const START_PASSKEY_REGISTRATION = `mutation StartPasskeyRegistration { startPasskeyRegistration }`;
+export const FINISH_PASSKEY_REGISTRATION = `mutation FinishPasskeyRegistration($response: JSONObject!, $name: String) {
+  finishPasskeyRegistration(response: $response, name: $name) { ${PASSKEY_FIELDS} }
+}`;
+export const MY_PASSKEYS = `query MyPasskeys { myPasskeys { ${PASSKEY_FIELDS} } }`;
+export const REMOVE_PASSKEY = `mutation RemovePasskey($id: ID!) { removePasskey(id: $id) }`;
+export const START_PASSKEY_SIGN_IN = `mutation StartPasskeySignIn($email: EmailAddress) { startPasskeySignIn(email: $email) }`;
+export const FINISH_PASSKEY_SIGN_IN = `mutation FinishPasskeySignIn($response: JSONObject!) {
+  finishPasskeySignIn(response: $response) { accessToken refreshToken accessTokenExpiresAt user { ${USER_FIELDS} } }
+}`;
+
+export interface PasskeyData {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  deviceType: 'SINGLE_DEVICE' | 'MULTI_DEVICE';
+  backedUp: boolean;
+}

@@ -18,6 +18,8 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /** A field whose value conforms to the standard internet email address format as specified in HTML Spec: https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address. */
   EmailAddress: { input: string; output: string; }
+  /** A JSON object (RFC 8259), such as the JSON forms of WebAuthn options and responses. */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
 /** What an audit event records. */
@@ -29,9 +31,18 @@ export type AuditAction =
   | 'LOGGED_IN'
   | 'LOGGED_OUT'
   | 'LOGGED_OUT_EVERYWHERE'
+  | 'MFA_DISABLED'
+  | 'MFA_ENABLED'
+  | 'MFA_RESET_BY_ADMIN'
+  | 'PASSKEY_ADDED'
+  | 'PASSKEY_COUNTER_ROLLBACK'
+  | 'PASSKEY_REMOVED'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET'
   | 'PASSWORD_RESET_REQUESTED'
+  | 'REAUTHENTICATED'
+  | 'RECOVERY_CODES_REGENERATED'
+  | 'RECOVERY_CODE_USED'
   | 'REFRESH_TOKEN_REUSED'
   | 'REGISTERED'
   | 'SESSION_REVOKED'
@@ -112,12 +123,33 @@ export type JwtAlgorithm =
   | 'ES256'
   | 'HS256';
 
+/** Which second factors an account has on. */
+export type MfaStatus = {
+  __typename?: 'MfaStatus';
+  /** How many passkeys the account has. */
+  passkeys: Scalars['Int']['output'];
+  /** How many recovery codes are still unused. */
+  recoveryCodesLeft: Scalars['Int']['output'];
+  /** Whether an authenticator app (TOTP) is on. */
+  totp: Scalars['Boolean']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Mails a link to `newEmail` that moves my account there, and a notice to my current address. Applied when the link is opened (`verifyEmail`): then my other sessions end and the old address is told. An address in use answers the same `true`, and its owner gets a notice instead. */
   changeEmail: Scalars['Boolean']['output'];
   /** Changes my password, ends every other session of mine, and gives this one a fresh pair. */
   changePassword: AuthPayload;
+  /** Finishes a sign-in that answered MFA_REQUIRED, with its mfaToken and a TOTP code or a recovery code (spent once used). */
+  completeLogin: AuthPayload;
+  /** Turns TOTP on with a code from the pending secret and ends my other sessions. Returns 10 recovery codes, shown only this once. */
+  confirmTotpEnrollment: Array<Scalars['String']['output']>;
+  /** Turns TOTP off, deletes my recovery codes and ends my other sessions. */
+  disableTotp: Scalars['Boolean']['output'];
+  /** Stores the passkey the authenticator made for the challenge of startPasskeyRegistration. Ends every other session of the account. INVALID_PASSKEY when it does not verify. */
+  finishPasskeyRegistration: Passkey;
+  /** Signs in with the assertion answering startPasskeySignIn's challenge; no password, and no second factor asked. Signed in already, it is a step-up of the current session (same user only) and returns a fresh pair for it. INVALID_PASSKEY when it does not verify. */
+  finishPasskeySignIn: AuthPayload;
   login: AuthPayload;
   /** Blacklists the current access token, ends its session and clears the refresh cookie. */
   logout: BlacklistedToken;
@@ -125,16 +157,24 @@ export type Mutation = {
   logoutAll: Scalars['Int']['output'];
   /** Deletes expired blacklist entries now; returns how many. */
   purgeExpiredTokens: Scalars['Int']['output'];
+  /** Proves again who I am, with my password or, on an account with a second factor, a one-time code: this session gets a fresh pair whose `auth_time` is now, for the fields that answer STEP_UP_REQUIRED. The access token used for the call is refused from then on. */
+  reauthenticate: AuthPayload;
   /** Trades a refresh token for new tokens; the old refresh token is spent. Without `refreshToken`, the refresh cookie is used and its successor goes back into the cookie. */
   refreshToken: AuthPayload;
+  /** Replaces my recovery codes with 10 new ones, shown only this once, and ends my other sessions. Needs a TOTP code. */
+  regenerateRecoveryCodes: Array<Scalars['String']['output']>;
   /** Creates an account, mails a link to verify its address, and signs it in. With REQUIRE_VERIFIED_EMAIL the account is created and the link mailed, but the answer is EMAIL_NOT_VERIFIED instead of tokens. */
   register: AuthPayload;
+  /** Removes one of my passkeys and ends every other session of the account; NOT_FOUND when it is not mine. */
+  removePasskey: Scalars['Boolean']['output'];
   /** Mails a new verification link to the enabled, unverified account with this address, if there is one. Answers `true` either way, so the answer tells nobody whether the address has an account or is verified. */
   requestEmailVerification: Scalars['Boolean']['output'];
   /** Mails a password reset link to the account with this address, if there is an enabled one. Answers `true` either way, so the answer tells nobody whether the address has an account. */
   requestPasswordReset: Scalars['Boolean']['output'];
   /** Sets a new password with the token of a reset link, and ends every session and access token of the account. A bad, expired or spent token answers INVALID_OR_EXPIRED_LINK. */
   resetPassword: Scalars['Boolean']['output'];
+  /** Removes every second factor of a user who lost them, and ends all the user's sessions: the next sign-in needs the password only. */
+  resetUserMfa: Scalars['Boolean']['output'];
   /** Ends one session and refuses its tokens at once. My own sessions; an administrator's: anyone's. */
   revokeSession: Session;
   /** Refuses every token the key signed, on every instance, and drops it from the JWKS. Revoking the key that signs rotates first. Revoking twice is harmless. */
@@ -145,6 +185,12 @@ export type Mutation = {
   revokeUserTokens: Scalars['DateTime']['output'];
   /** Publishes a new key as NEXT on every instance; it starts signing after SIGNING_KEY_PUBLISH_SECONDS, and the current key is RETIRED then. */
   rotateSigningKey: SigningKey;
+  /** Starts adding a passkey: the creation options, as JSON, for `navigator.credentials.create`; valid for 5 minutes. */
+  startPasskeyRegistration: Scalars['JSONObject']['output'];
+  /** Starts signing in with a passkey: the request options, as JSON, for `navigator.credentials.get`; valid for 5 minutes. */
+  startPasskeySignIn: Scalars['JSONObject']['output'];
+  /** Starts setting up an authenticator app: a new secret, pending until confirmTotpEnrollment. Asking again replaces a pending one. */
+  startTotpEnrollment: TotpEnrollment;
   /** Changes a user's role or disabled flag; any change revokes all their tokens. */
   updateUser: User;
   /** Marks the address of the account verified with the token of a verification link. A bad, expired or spent token answers INVALID_OR_EXPIRED_LINK. */
@@ -164,10 +210,45 @@ export type MutationChangePasswordArgs = {
 };
 
 
+export type MutationCompleteLoginArgs = {
+  code: Scalars['String']['input'];
+  mfaToken: Scalars['String']['input'];
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationConfirmTotpEnrollmentArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationDisableTotpArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationFinishPasskeyRegistrationArgs = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  response: Scalars['JSONObject']['input'];
+};
+
+
+export type MutationFinishPasskeySignInArgs = {
+  refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+  response: Scalars['JSONObject']['input'];
+};
+
+
 export type MutationLoginArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
   refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationReauthenticateArgs = {
+  code?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -177,10 +258,20 @@ export type MutationRefreshTokenArgs = {
 };
 
 
+export type MutationRegenerateRecoveryCodesArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationRegisterArgs = {
   email: Scalars['EmailAddress']['input'];
   password: Scalars['String']['input'];
   refreshTokenDelivery?: InputMaybe<RefreshTokenDelivery>;
+};
+
+
+export type MutationRemovePasskeyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -197,6 +288,12 @@ export type MutationRequestPasswordResetArgs = {
 export type MutationResetPasswordArgs = {
   newPassword: Scalars['String']['input'];
   token: Scalars['String']['input'];
+};
+
+
+export type MutationResetUserMfaArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -223,6 +320,11 @@ export type MutationRevokeUserTokensArgs = {
 };
 
 
+export type MutationStartPasskeySignInArgs = {
+  email?: InputMaybe<Scalars['EmailAddress']['input']>;
+};
+
+
 export type MutationUpdateUserArgs = {
   disabled?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
@@ -241,6 +343,27 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A WebAuthn credential that signs its owner in without a password. */
+export type Passkey = {
+  __typename?: 'Passkey';
+  /** Whether the authenticator says it is backed up (synced). */
+  backedUp: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deviceType: PasskeyDeviceType;
+  id: Scalars['ID']['output'];
+  /** Its last sign-in; null when never used. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The name its owner gave it. */
+  name: Scalars['String']['output'];
+};
+
+/** Whether a passkey can leave the authenticator that made it. */
+export type PasskeyDeviceType =
+  /** May be synced to other devices, as password managers and platform accounts do. */
+  | 'MULTI_DEVICE'
+  /** Bound to one authenticator (a security key, a device without sync). */
+  | 'SINGLE_DEVICE';
+
 export type Query = {
   __typename?: 'Query';
   /** The audit log, newest first. */
@@ -249,6 +372,8 @@ export type Query = {
   blacklistedTokens: BlacklistedTokenConnection;
   /** The signed-in user. */
   me: User;
+  /** My passkeys, oldest first. */
+  myPasskeys: Array<Passkey>;
   /** My live sessions, newest first. */
   mySessions: Array<Session>;
   /** A user's live sessions, newest first. */
@@ -401,6 +526,15 @@ export type Subscription = {
   sessionEvents: SessionEvent;
 };
 
+/** A TOTP secret waiting for its first code: show the URI as a QR code, or the secret to type. */
+export type TotpEnrollment = {
+  __typename?: 'TotpEnrollment';
+  /** An `otpauth://totp/…` URI: SHA-1, 6 digits, 30 seconds, issuer MFA_ISSUER. */
+  otpauthUri: Scalars['String']['output'];
+  /** The shared secret, base32, as the URI carries it. */
+  secret: Scalars['String']['output'];
+};
+
 /** An account that can sign in. */
 export type User = {
   __typename?: 'User';
@@ -410,6 +544,8 @@ export type User = {
   /** Whether the owner opened a verification link mailed to `email`. Accounts made by an operator, and those that existed before verification did, count as verified. */
   emailVerified: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
+  /** Which second factors are on. Only the user themselves and administrators may read it. */
+  mfa: MfaStatus;
   role: Role;
 };
 

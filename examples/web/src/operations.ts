@@ -66,3 +66,48 @@ export const VERIFY_EMAIL = graphql(`
     verifyEmail(token: $token)
   }
 `);
+
+export const START_PASSKEY_SIGN_IN = graphql(`
+  mutation StartPasskeySignIn($email: EmailAddress) {
+    startPasskeySignIn(email: $email)
+  }
+`);
+
+export const FINISH_PASSKEY_SIGN_IN = graphql(`
+  mutation FinishPasskeySignIn($response: JSONObject!) {
+    finishPasskeySignIn(response: $response, refreshTokenDelivery: COOKIE) {
+      accessToken
+    }
+  }
+`);
+
+export const MY_PASSKEYS = graphql(`
+  query MyPasskeys {
+    myPasskeys {
+      id
+      name
+      createdAt
+      lastUsedAt
+    }
+  }
+`);
+
+export const START_PASSKEY_REGISTRATION = graphql(`
+  mutation StartPasskeyRegistration {
+    startPasskeyRegistration
+  }
+`);
+
+export const FINISH_PASSKEY_REGISTRATION = graphql(`
+  mutation FinishPasskeyRegistration($response: JSONObject!, $name: String) {
+    finishPasskeyRegistration(response: $response, name: $name) {
+      id
+    }
+  }
+`);
+
+export const REMOVE_PASSKEY = graphql(`
+  mutation RemovePasskey($id: ID!) {
+    removePasskey(id: $id)
+  }
+`);

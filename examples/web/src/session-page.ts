@@ -4,7 +4,8 @@ import { wireForgotPassword } from './forgot-password';
 import { stopWatchingSession, watchSession } from './live';
 import { createAccount, loadProfile, resumeSession, signIn, signOut, type Credentials } from './session';
 import { wireVerificationNotice } from './verification-notice';
-import { elements, showNotice, showProfile, showSignIn } from './view';
+import { addPasskey, listPasskeys, removePasskey, signInWithPasskey } from './passkeys';
+import { elements, showNotice, showPasskeys, showProfile, showSignIn } from './view';
 
 /** Where any refused call leaves the page: a revocation is shown with its reason. */
 function showSignedOut(error: ApiError): void {
@@ -19,10 +20,22 @@ function onRevoked(reason: string | null): void {
   showSignIn(`You were signed out: ${reason ?? 'your session was ended'}`);
 }
 
+async function refreshPasskeys(): Promise<void> {
+  const passkeys = await listPasskeys();
+  if (passkeys.ok) showPasskeys(passkeys.data, (id) => void removePasskey(id).then(afterPasskeyChange));
+  else showNotice(passkeys.error.message);
+}
+
+async function afterPasskeyChange(changed: Outcome<true>): Promise<void> {
+  await refreshPasskeys();
+  if (!changed.ok) showNotice(changed.error.message);
+}
+
 async function refreshProfile(): Promise<void> {
   const profile = await loadProfile();
   if (profile.ok) {
     showProfile(profile.data);
+    await refreshPasskeys();
     watchSession(onRevoked, () => void refreshProfile());
   } else {
     stopWatchingSession();
@@ -42,6 +55,18 @@ export function startSessionPage(): void {
     const credentials: Credentials = { email: elements.email.value, password: elements.password.value };
     const creating = event.submitter instanceof HTMLButtonElement && event.submitter.value === 'create-account';
     void (creating ? createAccount(credentials) : signIn(credentials)).then(afterSignIn);
+  });
+
+  elements.passkeySignIn.addEventListener(
+    'click',
+    () => void signInWithPasskey(elements.email.value).then(afterSignIn),
+  );
+
+  elements.addPasskey.addEventListener('click', () => {
+    void addPasskey(elements.passkeyName.value).then((added) => {
+      if (added.ok) elements.passkeyName.value = '';
+      return afterPasskeyChange(added);
+    });
   });
 
   elements.refreshProfile.addEventListener('click', () => void refreshProfile());

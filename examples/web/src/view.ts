@@ -1,4 +1,5 @@
 import { byTestId } from './by-test-id';
+import type { PasskeyItem } from './passkeys';
 import type { Profile } from './session';
 
 export const elements = {
@@ -22,6 +23,11 @@ export const elements = {
   verificationAnswer: byTestId('verification-answer', HTMLElement),
   refreshProfile: byTestId('refresh-profile', HTMLButtonElement),
   signOut: byTestId('sign-out', HTMLButtonElement),
+  passkeySignIn: byTestId('passkey-sign-in', HTMLButtonElement),
+  passkeys: byTestId('passkeys', HTMLUListElement),
+  noPasskeys: byTestId('no-passkeys', HTMLElement),
+  passkeyName: byTestId('passkey-name', HTMLInputElement),
+  addPasskey: byTestId('add-passkey', HTMLButtonElement),
 };
 
 /** The parts of the page that take turns: one form or the profile, and the way back to sign in. */
@@ -60,4 +66,26 @@ export function showSignIn(notice?: string): void {
   elements.userRole.textContent = '';
   elements.password.value = '';
   showStep('Signed out', notice, 'signInForm');
+}
+
+/** My passkeys, each with a button that calls `onRemove` with its id. */
+export function showPasskeys(items: readonly PasskeyItem[], onRemove: (id: string) => void): void {
+  elements.passkeys.replaceChildren(
+    ...items.map((item) => {
+      const entry = document.createElement('li');
+      entry.dataset.testid = 'passkey';
+      const name = document.createElement('span');
+      const lastUsed = item.lastUsedAt ? new Date(item.lastUsedAt).toLocaleString() : 'never';
+      name.textContent = `${item.name} (last used ${lastUsed}) `;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.dataset.testid = 'remove-passkey';
+      remove.textContent = 'Remove';
+      remove.setAttribute('aria-label', `Remove ${item.name}`);
+      remove.addEventListener('click', () => onRemove(item.id));
+      entry.append(name, remove);
+      return entry;
+    }),
+  );
+  elements.noPasskeys.hidden = items.length > 0;
 }

@@ -4,7 +4,7 @@ import type { UserRow } from '../../db/schema';
 import type { RevokingTx } from '../../revocation/revocation.feed';
 import { revokeSessions } from '../../revocation/revocation.writes';
 import type { MailService } from '../mail/mail.service';
-import { mfaChangedMail } from '../mail/mail.templates';
+import { mfaChangedMail, type MailMessage } from '../mail/mail.templates';
 
 /** Why the account's other sessions end when a second factor changes. */
 export const FACTOR_CHANGED_REASON = 'second factor changed';
@@ -13,7 +13,9 @@ export type FactorAction =
   | AuditAction.MFA_ENABLED
   | AuditAction.MFA_DISABLED
   | AuditAction.RECOVERY_CODES_REGENERATED
-  | AuditAction.MFA_RESET_BY_ADMIN;
+  | AuditAction.MFA_RESET_BY_ADMIN
+  | AuditAction.PASSKEY_ADDED
+  | AuditAction.PASSKEY_REMOVED;
 
 const NOTICE: Record<FactorAction, string> = {
   [AuditAction.MFA_ENABLED]: 'An authenticator app was set up as a second factor of your account.',
@@ -21,6 +23,8 @@ const NOTICE: Record<FactorAction, string> = {
   [AuditAction.RECOVERY_CODES_REGENERATED]:
     'New recovery codes were made for your account; the old ones no longer work.',
   [AuditAction.MFA_RESET_BY_ADMIN]: 'An administrator removed every second factor of your account.',
+  [AuditAction.PASSKEY_ADDED]: 'A passkey was added to your account.',
+  [AuditAction.PASSKEY_REMOVED]: 'A passkey was removed from your account.',
 };
 
 export interface FactorChange {
@@ -32,6 +36,8 @@ export interface FactorChange {
   /** Who made the change: the user unless given. */
   actorId?: string;
   reason?: string | null;
+  /** The owner's notice, when it says more than the action's own. */
+  notice?: (recipient: string) => MailMessage;
 }
 
 /**
@@ -54,6 +60,7 @@ export async function factorChanged(revoking: RevokingTx, mail: MailService, cha
     targetSessionId: sessionId,
     reason: change.reason ? `${change.reason}; ${sessionsEnded}` : sessionsEnded,
   });
-  if (mail.available) await mail.enqueue(revoking.db, mfaChangedMail(user.email, NOTICE[action]));
+  const notice = change.notice ?? ((recipient: string) => mfaChangedMail(recipient, NOTICE[action]));
+  if (mail.available) await mail.enqueue(revoking.db, notice(user.email));
   return ended;
 }

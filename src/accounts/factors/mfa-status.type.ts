@@ -7,4 +7,7 @@ export class MfaStatus {
 
   @Field(() => Int, { description: 'How many recovery codes are still unused.' })
   recoveryCodesLeft!: number;
+
+  @Field(() => Int, { description: 'How many passkeys the account has.' })
+  passkeys!: number;
 }

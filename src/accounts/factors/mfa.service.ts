@@ -11,12 +11,14 @@ import type { MailService } from '../mail/mail.service';
 import { factorChanged } from './factor-changed';
 import { countUnusedRecoveryCodes } from './recovery-codes.store';
 import { removeAllFactors } from './second-factors';
+import { countPasskeys } from './passkey.store';
 import { findTotp } from './totp.store';
 
-/** What `me.mfa` shows. Passkeys join with their count. */
+/** What `me.mfa` shows. */
 export interface MfaStatusData {
   totp: boolean;
   recoveryCodesLeft: number;
+  passkeys: number;
 }
 
 /** The account's second factors as a whole: what is on, and an administrator's reset. */
@@ -31,7 +33,11 @@ export class MfaService {
 
   async status(userId: string): Promise<MfaStatusData> {
     const totp = await findTotp(this.db, userId);
-    return { totp: Boolean(totp?.enabledAt), recoveryCodesLeft: await countUnusedRecoveryCodes(this.db, userId) };
+    return {
+      totp: Boolean(totp?.enabledAt),
+      recoveryCodesLeft: await countUnusedRecoveryCodes(this.db, userId),
+      passkeys: await countPasskeys(this.db, userId),
+    };
   }
 
   /**

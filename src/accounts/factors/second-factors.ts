@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import type { Database } from '../../db/database';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes } from './recovery-codes.store';
+import { countPasskeys, removeAllPasskeys } from './passkey.store';
 import { deleteTotp, findTotp } from './totp.store';
 
 /** The ways to finish a sign-in whose password was right. */
@@ -17,11 +18,13 @@ registerEnumType(SecondFactorMethod, {
 
 /** Which second factors the account has on, and so which ones a sign-in must ask for; empty when none. */
 export async function secondFactorsOf(db: Database, userId: string): Promise<SecondFactorMethod[]> {
+  const methods: SecondFactorMethod[] = [];
   const totp = await findTotp(db, userId);
-  if (!totp?.enabledAt) return [];
-  // Seam: passkeys add PASSKEY here when the account has one.
-  const methods = [SecondFactorMethod.TOTP];
-  if ((await countUnusedRecoveryCodes(db, userId)) > 0) methods.push(SecondFactorMethod.RECOVERY_CODE);
+  if (totp?.enabledAt) {
+    methods.push(SecondFactorMethod.TOTP);
+    if ((await countUnusedRecoveryCodes(db, userId)) > 0) methods.push(SecondFactorMethod.RECOVERY_CODE);
+  }
+  if ((await countPasskeys(db, userId)) > 0) methods.push(SecondFactorMethod.PASSKEY);
   return methods;
 }
 
@@ -29,6 +32,6 @@ export async function secondFactorsOf(db: Database, userId: string): Promise<Sec
 export async function removeAllFactors(tx: Database, userId: string): Promise<boolean> {
   const hadTotp = await deleteTotp(tx, userId);
   const hadCodes = (await deleteRecoveryCodes(tx, userId)) > 0;
-  // Seam: passkeys delete the account's credentials here.
-  return hadTotp || hadCodes;
+  const hadPasskeys = (await removeAllPasskeys(tx, userId)) > 0;
+  return hadTotp || hadCodes || hadPasskeys;
 }

@@ -18,6 +18,7 @@ export const MAIL_KINDS = [
   'email_changed',
   'new_sign_in',
   'mfa_changed',
+  'passkey_changed',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -184,6 +185,20 @@ export function mfaChangedMail(recipient: string, change: string): MailMessage {
     ...render([
       `${change} Every other device signed in to the account was signed out.`,
       'If it was not you, reset your password from the sign-in page at once, and tell your administrator.',
+    ]),
+  };
+}
+
+/** To the account's address when a passkey was added or removed. */
+export function passkeyChangedMail(recipient: string, change: 'added' | 'removed', name: string): MailMessage {
+  return {
+    kind: 'passkey_changed',
+    recipient,
+    subject: change === 'added' ? 'A passkey was added to your account' : 'A passkey was removed from your account',
+    link: null,
+    ...render([
+      `The passkey "${name}" was ${change === 'added' ? 'added to' : 'removed from'} the account with this address, and every other device signed in to it was signed out.`,
+      'If it was not you, reset your password from the sign-in page at once, remove any passkey you do not know, and tell your administrator.',
     ]),
   };
 }
