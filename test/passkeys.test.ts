@@ -9,6 +9,7 @@ import {
   REFRESH,
   MY_PASSKEYS,
   REMOVE_PASSKEY,
+  START_PASSKEY_REGISTRATION,
   type AuditEventData,
   type AuthPayloadData,
   type PasskeyData,
@@ -21,6 +22,7 @@ import {
   signInWithPasskey,
   startRegistration,
   startSignIn,
+  stepUpWithPasskey,
 } from './support/passkeys';
 import { useServerWithAdmin } from './support/shared-server';
 import { SoftAuthenticator } from './support/soft-authenticator';
@@ -78,8 +80,14 @@ describe('adding a passkey', () => {
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
       excludeCredentials: [],
     });
-    const added = await addPasskey(server, user.accessToken, new SoftAuthenticator());
-    const second = await startRegistration(server, user.accessToken);
+    const authenticator = new SoftAuthenticator();
+    const added = await addPasskey(server, user.accessToken, authenticator);
+    // With a passkey on the account, adding another wants a token that shows it.
+    expect(errorCode(await server.gql(START_PASSKEY_REGISTRATION, {}, { token: user.accessToken }))).toBe(
+      'STEP_UP_REQUIRED',
+    );
+    const steppedUp = await stepUpWithPasskey(server, user.accessToken, authenticator);
+    const second = await startRegistration(server, steppedUp.accessToken);
     expect((second.excludeCredentials as Array<{ id: string }>).map((c) => c.id)).toEqual([
       added.credential.id.toString('base64url'),
     ]);
@@ -149,18 +157,20 @@ describe('adding a passkey', () => {
       phone.accessToken,
       'subscription { sessionEvents { kind reason } }',
     );
-    const added = await addPasskey(server, user.accessToken, new SoftAuthenticator(), 'Key');
+    const authenticator = new SoftAuthenticator();
+    const added = await addPasskey(server, user.accessToken, authenticator, 'Key');
     expect(await socket.live.closed).toEqual({ code: 4403, reason: 'TOKEN_REVOKED: second factor changed' });
     const other = await server.gql(ME, {}, { token: phone.accessToken });
     expect(errorCode(other)).toBe('TOKEN_REVOKED');
     expect(other.errors?.[0]?.extensions?.reason).toBe('second factor changed');
     expect((await server.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
 
-    const laptop = await server.login(user.user.email, user.password);
-    const removed = await server.gql(REMOVE_PASSKEY, { id: added.id }, { token: user.accessToken });
+    const laptop = tokensOf(await signInWithPasskey(server, authenticator, { email: user.user.email }));
+    const steppedUp = await stepUpWithPasskey(server, user.accessToken, authenticator);
+    const removed = await server.gql(REMOVE_PASSKEY, { id: added.id }, { token: steppedUp.accessToken });
     expect(removed.data).toEqual({ removePasskey: true });
     expect(errorCode(await server.gql(ME, {}, { token: laptop.accessToken }))).toBe('TOKEN_REVOKED');
-    expect((await server.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
+    expect((await server.gql(ME, {}, { token: steppedUp.accessToken })).errors).toBeUndefined();
 
     const events = await auditOf(user.user.id);
     expect(events.find((e) => e.action === 'PASSKEY_ADDED')).toMatchObject({
@@ -186,8 +196,9 @@ describe('removing a passkey', () => {
     const user = await server.register();
     const authenticator = new SoftAuthenticator();
     const added = await addPasskey(server, user.accessToken, authenticator);
-    await server.gql(REMOVE_PASSKEY, { id: added.id }, { token: user.accessToken });
-    expect(await myPasskeys(user.accessToken)).toEqual([]);
+    const { accessToken } = await stepUpWithPasskey(server, user.accessToken, authenticator);
+    expect((await server.gql(REMOVE_PASSKEY, { id: added.id }, { token: accessToken })).errors).toBeUndefined();
+    expect(await myPasskeys(accessToken)).toEqual([]);
     expectRefused(
       await signInWithPasskey(server, authenticator, { tweaks: { credential: added.credential } }),
       /^unknown credential$/,
@@ -212,7 +223,8 @@ describe('the store seams for the other factors', () => {
     const other = await server.register();
     const authenticator = new SoftAuthenticator();
     await addPasskey(server, user.accessToken, authenticator);
-    await addPasskey(server, user.accessToken, authenticator);
+    const { accessToken } = await stepUpWithPasskey(server, user.accessToken, authenticator);
+    await addPasskey(server, accessToken, authenticator);
     await addPasskey(server, other.accessToken, new SoftAuthenticator());
     const { db } = server.database;
     expect(await countPasskeys(db, user.user.id)).toBe(2);
@@ -273,7 +285,8 @@ describe('signing in with a passkey', () => {
       [{ ...authenticator.assert(await startSignIn(server)), id: 'a\u0000b' }, /^unknown credential$/],
     ];
     for (const [response, why] of malformed) expectRefused(await finishSignIn(server, response), why);
-    const named = await registerPasskey(server, user.accessToken, authenticator, { name: 'bad\u0000name' });
+    const { accessToken } = await stepUpWithPasskey(server, user.accessToken, authenticator);
+    const named = await registerPasskey(server, accessToken, authenticator, { name: 'bad\u0000name' });
     expect(errorCode(named.answer)).toBe('BAD_USER_INPUT');
   });
 

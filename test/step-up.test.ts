@@ -147,12 +147,12 @@ describe('fields behind step-up', () => {
     expect((await server.gql(ME, {}, { token: user.accessToken })).errors).toBeUndefined();
   });
 
-  it('reauthenticate needs exactly one of password and code, and says codes cannot be checked yet', async () => {
+  it('reauthenticate needs exactly one of password and code, and a code only on an account with a second factor', async () => {
     const user = await server.register();
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{}, /password/],
       [{ password: user.password, code: '123456' }, /not both/],
-      [{ code: '123456' }, /one-time codes/],
+      [{ code: '123456' }, /no second factor/],
     ];
     for (const [variables, message] of cases) {
       const answer = await server.gql(REAUTHENTICATE, variables, { token: user.accessToken });

@@ -33,7 +33,10 @@ export async function requireStepUp(viewer: Viewer, policy: StepUpPolicy, nowMs:
     throw stepUpRequired('A more recent authentication is required: call reauthenticate, then retry.', maxAgeSeconds);
   }
   if (!showsSecondFactor(viewer.amr) && (await policy.hasSecondFactor(viewer.userId))) {
-    throw stepUpRequired('This needs your second factor: call reauthenticate with a code, then retry.', maxAgeSeconds);
+    throw stepUpRequired(
+      'This needs your second factor: reauthenticate with a code or a passkey, then retry.',
+      maxAgeSeconds,
+    );
   }
 }
 

@@ -52,6 +52,9 @@ export class ReauthenticationService {
     if (code !== null) {
       const codes = this.codes;
       if (!codes) throw badUserInput('This service does not check one-time codes: reauthenticate with password.');
+      if (!(await this.stepUp.hasSecondFactor(ref.userId))) {
+        throw badUserInput('This account has no second factor: reauthenticate with password.');
+      }
       const attempt = await codes.begin(ref.userId, origin.clientAddress);
       const renewed = await this.renew(ref, (tx) => codes.verifyCode(tx, ref.userId, code));
       await attempt.succeeded();

@@ -77,3 +77,17 @@ export async function signInWithPasskey(
   const request = await startSignIn(server, options.email, options.token);
   return finishSignIn(server, authenticator.assert(request, options.tweaks), options.token);
 }
+
+/**
+ * Steps the session of `token` up with a passkey of `authenticator`: once the account has a passkey,
+ * the fields behind step-up want a token whose `amr` shows it. Returns the session's fresh pair.
+ */
+export async function stepUpWithPasskey(
+  server: TestServer,
+  token: string,
+  authenticator: SoftAuthenticator,
+): Promise<AuthPayloadData> {
+  const answer = await signInWithPasskey(server, authenticator, { token });
+  if (!answer.data) throw new Error(`step-up with a passkey failed: ${JSON.stringify(answer.errors)}`);
+  return answer.data.finishPasskeySignIn;
+}
