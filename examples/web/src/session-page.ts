@@ -5,6 +5,8 @@ import { stopWatchingSession, watchSession } from './live';
 import { createAccount, loadProfile, resumeSession, signIn, signOut, type Credentials } from './session';
 import { wireVerificationNotice } from './verification-notice';
 import { addPasskey, listPasskeys, removePasskey, signInWithPasskey } from './passkeys';
+import { showSecondFactorStep, wireSecondFactorStep } from './second-factor-step';
+import { showTwoStep, wireTwoStep } from './two-step-section';
 import { elements, showNotice, showPasskeys, showProfile, showSignIn } from './view';
 
 /** Where any refused call leaves the page: a revocation is shown with its reason. */
@@ -35,6 +37,7 @@ async function refreshProfile(): Promise<void> {
   const profile = await loadProfile();
   if (profile.ok) {
     showProfile(profile.data);
+    showTwoStep(profile.data.mfa);
     await refreshPasskeys();
     watchSession(onRevoked, () => void refreshProfile());
   } else {
@@ -45,6 +48,7 @@ async function refreshProfile(): Promise<void> {
 
 async function afterSignIn(started: Outcome<true>): Promise<void> {
   if (started.ok) await refreshProfile();
+  else if (started.error.mfa) showSecondFactorStep(started.error.mfa);
   else showNotice(started.error.message);
 }
 
@@ -78,6 +82,8 @@ export function startSessionPage(): void {
     });
   });
 
+  wireSecondFactorStep(afterSignIn);
+  wireTwoStep(refreshProfile);
   wireForgotPassword();
   wireVerificationNotice();
 
