@@ -11,6 +11,7 @@ import {
 import { outcomeOf, type Outcome } from './outcome';
 import { keepAccessToken } from './access-token';
 import { withAccessToken } from './session';
+import { withStepUp, type AskForProof } from './step-up';
 
 export type PasskeyItem = MyPasskeysQuery['myPasskeys'][number];
 
@@ -46,8 +47,8 @@ export async function listPasskeys(): Promise<Outcome<PasskeyItem[]>> {
   return outcome.ok ? { ok: true, data: outcome.data.myPasskeys } : outcome;
 }
 
-export async function addPasskey(name: string): Promise<Outcome<true>> {
-  const started = await withAccessToken(() => client.mutation(START_PASSKEY_REGISTRATION, {}).toPromise());
+export async function addPasskey(name: string, ask: AskForProof): Promise<Outcome<true>> {
+  const started = await withStepUp(() => client.mutation(START_PASSKEY_REGISTRATION, {}).toPromise(), ask);
   if (!started.ok) return started;
   const options = started.data.startPasskeyRegistration as unknown as PublicKeyCredentialCreationOptionsJSON;
   const response = await ceremony(() =>
@@ -60,7 +61,7 @@ export async function addPasskey(name: string): Promise<Outcome<true>> {
   return finished.ok ? { ok: true, data: true } : finished;
 }
 
-export async function removePasskey(id: string): Promise<Outcome<true>> {
-  const outcome = await withAccessToken(() => client.mutation(REMOVE_PASSKEY, { id }).toPromise());
+export async function removePasskey(id: string, ask: AskForProof): Promise<Outcome<true>> {
+  const outcome = await withStepUp(() => client.mutation(REMOVE_PASSKEY, { id }).toPromise(), ask);
   return outcome.ok ? { ok: true, data: true } : outcome;
 }

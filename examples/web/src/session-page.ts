@@ -6,7 +6,9 @@ import { createAccount, loadProfile, resumeSession, signIn, signOut, type Creden
 import { wireVerificationNotice } from './verification-notice';
 import { addPasskey, listPasskeys, removePasskey, signInWithPasskey } from './passkeys';
 import { showSecondFactorStep, wireSecondFactorStep } from './second-factor-step';
-import { showTwoStep, wireTwoStep } from './two-step-section';
+import { askForProof, knowFactors } from './step-up-prompt';
+import { wireTwoStep } from './two-step-section';
+import { showTwoStepStatus } from './two-step-view';
 import { elements, showNotice, showPasskeys, showProfile, showSignIn } from './view';
 
 /** Where any refused call leaves the page: a revocation is shown with its reason. */
@@ -24,12 +26,13 @@ function onRevoked(reason: string | null): void {
 
 async function refreshPasskeys(): Promise<void> {
   const passkeys = await listPasskeys();
-  if (passkeys.ok) showPasskeys(passkeys.data, (id) => void removePasskey(id).then(afterPasskeyChange));
+  if (passkeys.ok) showPasskeys(passkeys.data, (id) => void removePasskey(id, askForProof).then(afterPasskeyChange));
   else showNotice(passkeys.error.message);
 }
 
+/** The whole profile: the factor counts changed, and a step-up stopped the session's socket. */
 async function afterPasskeyChange(changed: Outcome<true>): Promise<void> {
-  await refreshPasskeys();
+  await refreshProfile();
   if (!changed.ok) showNotice(changed.error.message);
 }
 
@@ -37,7 +40,8 @@ async function refreshProfile(): Promise<void> {
   const profile = await loadProfile();
   if (profile.ok) {
     showProfile(profile.data);
-    showTwoStep(profile.data.mfa);
+    showTwoStepStatus(profile.data.mfa);
+    knowFactors(profile.data.mfa);
     await refreshPasskeys();
     watchSession(onRevoked, () => void refreshProfile());
   } else {
@@ -67,7 +71,7 @@ export function startSessionPage(): void {
   );
 
   elements.addPasskey.addEventListener('click', () => {
-    void addPasskey(elements.passkeyName.value).then((added) => {
+    void addPasskey(elements.passkeyName.value, askForProof).then((added) => {
       if (added.ok) elements.passkeyName.value = '';
       return afterPasskeyChange(added);
     });

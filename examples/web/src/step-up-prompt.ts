@@ -1,5 +1,6 @@
 import { byTestId } from './by-test-id';
-import type { StepUpProof } from './step-up';
+import type { AskForProof, StepUpProof } from './step-up';
+import type { MfaStatus } from './two-step-view';
 
 const prompt = {
   form: byTestId('step-up-form', HTMLFormElement),
@@ -9,11 +10,18 @@ const prompt = {
   cancel: byTestId('step-up-cancel', HTMLButtonElement),
 };
 
+/** Whether the signed-in account has one-time codes, from its last loaded profile. */
+let hasCodes = false;
+
+export function knowFactors(mfa: MfaStatus): void {
+  hasCodes = mfa.totp;
+}
+
 /**
  * Asks, in the page, for what reauthenticate wants: a one-time code when the account has codes
  * (a password alone does not step up such an account), else the password.
  */
-export function askForProof(hasCodes: boolean, problem?: string): Promise<StepUpProof | undefined> {
+export const askForProof: AskForProof = (problem) => {
   prompt.question.textContent = hasCodes
     ? 'Confirm it is you: enter a code from your authenticator app or a recovery code.'
     : 'Confirm it is you: enter your password.';
@@ -41,4 +49,4 @@ export function askForProof(hasCodes: boolean, problem?: string): Promise<StepUp
     prompt.form.addEventListener('submit', onSubmit);
     prompt.cancel.addEventListener('click', onCancel);
   });
-}
+};

@@ -1,22 +1,8 @@
 import { codeProblem } from './code-problem';
 import { askForProof } from './step-up-prompt';
 import { confirmTotp, disableTotp, startTotp } from './totp';
-import {
-  hideRecoveryCodes,
-  showEnrollment,
-  showRecoveryCodes,
-  showTwoStepStatus,
-  twoStep,
-  type MfaStatus,
-} from './two-step-view';
+import { hideRecoveryCodes, showEnrollment, showRecoveryCodes, twoStep } from './two-step-view';
 import { showNotice } from './view';
-
-let current: MfaStatus | undefined;
-
-export function showTwoStep(mfa: MfaStatus): void {
-  current = mfa;
-  showTwoStepStatus(mfa);
-}
 
 /** Turning the authenticator app on and off; `changed` reloads the profile, which shows the outcome. */
 export function wireTwoStep(changed: () => Promise<void>): void {
@@ -44,8 +30,7 @@ export function wireTwoStep(changed: () => Promise<void>): void {
   twoStep.turnOffForm.addEventListener('submit', (event: SubmitEvent) => {
     event.preventDefault();
     const code = twoStep.turnOffCode.value.trim();
-    const ask = (problem?: string) => askForProof(current?.totp === true, problem);
-    void disableTotp(code, ask).then(async (disabled) => {
+    void disableTotp(code, askForProof).then(async (disabled) => {
       if (disabled.ok) twoStep.turnOffCode.value = '';
       // Also after a refusal: a step-up stopped the session's socket, and the profile watches it again.
       await changed();
