@@ -10,6 +10,8 @@ import type { WebApp } from './support/web-app';
 const TOTP_STEP_MS = 30_000;
 /** The shortest window the service allows, so that a minute on the clock makes a sign-in too old for step-up. */
 const STEP_UP_MAX_AGE_SECONDS = 30;
+/** How long a sign-in waits for its second factor (the mfaToken's lifetime). */
+const MFA_TOKEN_LIFETIME_MS = 5 * 60_000;
 const RECOVERY_CODE = /^[a-z2-7]{5}-[a-z2-7]{5}$/i;
 
 describe('two-step sign-in in the example web app, in a real browser', () => {
@@ -129,8 +131,22 @@ describe('two-step sign-in in the example web app, in a real browser', () => {
     await waitForText('totp-status', 'Two-step sign-in is on: 10 recovery codes left.');
   });
 
-  it('signs in with a recovery code instead, which is then spent', async () => {
+  it('sends a code step left for over five minutes back to the password (INVALID_MFA_TOKEN)', async () => {
     await signOut();
+    await signInWithPassword();
+    await page.getByTestId('second-factor-form').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    server.clock.advance(MFA_TOKEN_LIFETIME_MS + 1_000);
+    await timings.measure('a code for a sign-in step that expired', async () => {
+      await page.getByTestId('second-factor-code').fill(authenticator.codeAt(server));
+      await page.getByTestId('complete-sign-in').click();
+      await waitForText('notice', 'Sign in again.');
+    });
+    await waitForText('status', 'Signed out');
+    await expect(visible('sign-in-form')).resolves.toBe(true);
+    await expect(visible('second-factor-form')).resolves.toBe(false);
+  });
+
+  it('signs in with a recovery code instead, which is then spent', async () => {
     await timings.measure('sign in with the password and a recovery code', async () => {
       await signInWithPassword();
       await page.getByTestId('second-factor-form').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
