@@ -218,4 +218,19 @@ describe('passkeys in the example web app, in a real browser', () => {
     await expect(page.getByTestId('step-up-form').isVisible()).resolves.toBe(false);
     expect(await page.getByTestId('status').textContent()).toBe('Signed in');
   });
+
+  it('steps up with the passkey, on an account whose only second factor it is, before removing one', async () => {
+    server.clock.advance(601_000);
+    await timings.measure('remove a passkey: the page asks for the passkey (STEP_UP_REQUIRED)', async () => {
+      await page.getByTestId('remove-passkey').click();
+      await waitForText(page, 'step-up-prompt', 'with your passkey');
+    });
+    await expect(page.getByTestId('step-up-answer').isVisible()).resolves.toBe(false);
+    await timings.measure('the passkey (WebAuthn get, a step-up), then removePasskey', async () => {
+      await page.getByTestId('step-up-confirm').click();
+      await page.getByTestId('no-passkeys').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    });
+    await expect(page.getByTestId('step-up-form').isVisible()).resolves.toBe(false);
+    expect(await page.getByTestId('status').textContent()).toBe('Signed in');
+  });
 });

@@ -1,6 +1,6 @@
 import { WRONG_CODE } from './code-problem';
 import type { MfaChallenge, Outcome } from './outcome';
-import { signInWithPasskey } from './passkeys';
+import { signInWithPasskey } from './passkey-sign-in';
 import { completeSignIn } from './session';
 import { elements, showNotice, showSignIn, showStep } from './view';
 

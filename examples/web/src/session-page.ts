@@ -4,7 +4,8 @@ import { wireForgotPassword } from './forgot-password';
 import { stopWatchingSession, watchSession } from './live';
 import { createAccount, loadProfile, resumeSession, signIn, signOut, type Credentials } from './session';
 import { wireVerificationNotice } from './verification-notice';
-import { addPasskey, listPasskeys, removePasskey, signInWithPasskey } from './passkeys';
+import { addPasskey, listPasskeys, removePasskey } from './passkeys';
+import { signInWithPasskey } from './passkey-sign-in';
 import { showSecondFactorStep, wireSecondFactorStep } from './second-factor-step';
 import { askForProof, knowFactors } from './step-up-prompt';
 import { wireTwoStep } from './two-step-section';
@@ -41,7 +42,7 @@ async function refreshProfile(): Promise<void> {
   if (profile.ok) {
     showProfile(profile.data);
     showTwoStepStatus(profile.data.mfa);
-    knowFactors(profile.data.mfa);
+    knowFactors(profile.data);
     await refreshPasskeys();
     watchSession(onRevoked, () => void refreshProfile());
   } else {

@@ -1,6 +1,6 @@
 import { byTestId } from './by-test-id';
 import type { AskForProof, StepUpProof } from './step-up';
-import type { MfaStatus } from './two-step-view';
+import type { Profile } from './session';
 
 const prompt = {
   form: byTestId('step-up-form', HTMLFormElement),
@@ -10,25 +10,34 @@ const prompt = {
   cancel: byTestId('step-up-cancel', HTMLButtonElement),
 };
 
-/** Whether the signed-in account has one-time codes, from its last loaded profile. */
-let hasCodes = false;
+type Proven = 'code' | 'password' | 'passkey';
 
-export function knowFactors(mfa: MfaStatus): void {
-  hasCodes = mfa.totp;
+const QUESTIONS: Record<Proven, string> = {
+  code: 'Confirm it is you: enter a code from your authenticator app or a recovery code.',
+  password: 'Confirm it is you: enter your password.',
+  passkey: 'Confirm it is you with your passkey.',
+};
+
+/** How the signed-in account steps up, from its last loaded profile. */
+let proven: Proven = 'password';
+/** Named in the passkey challenge, so that only the account's own passkeys are offered. */
+let email = '';
+
+/** A password alone does not step up an account with a second factor: it is asked for that factor. */
+export function knowFactors(profile: Profile): void {
+  proven = profile.mfa.totp ? 'code' : profile.mfa.passkeys > 0 ? 'passkey' : 'password';
+  email = profile.email;
 }
 
-/**
- * Asks, in the page, for what reauthenticate wants: a one-time code when the account has codes
- * (a password alone does not step up such an account), else the password.
- */
+/** Asks, in the page, for what the account steps up with. */
 export const askForProof: AskForProof = (problem) => {
-  prompt.question.textContent = hasCodes
-    ? 'Confirm it is you: enter a code from your authenticator app or a recovery code.'
-    : 'Confirm it is you: enter your password.';
+  prompt.question.textContent = QUESTIONS[proven];
   prompt.problem.textContent = problem ?? '';
   prompt.problem.hidden = problem === undefined;
-  prompt.answer.type = hasCodes ? 'text' : 'password';
-  prompt.answer.autocomplete = hasCodes ? 'one-time-code' : 'current-password';
+  prompt.answer.hidden = proven === 'passkey';
+  prompt.answer.required = proven !== 'passkey';
+  prompt.answer.type = proven === 'code' ? 'text' : 'password';
+  prompt.answer.autocomplete = proven === 'code' ? 'one-time-code' : 'current-password';
   prompt.answer.value = '';
   prompt.form.hidden = false;
   prompt.answer.focus();
@@ -43,7 +52,8 @@ export const askForProof: AskForProof = (problem) => {
     const onSubmit = (event: SubmitEvent) => {
       event.preventDefault();
       const answer = prompt.answer.value;
-      settle(hasCodes ? { code: answer.trim() } : { password: answer });
+      if (proven === 'passkey') settle({ passkeyOf: email });
+      else settle(proven === 'code' ? { code: answer.trim() } : { password: answer });
     };
     const onCancel = () => settle(undefined);
     prompt.form.addEventListener('submit', onSubmit);

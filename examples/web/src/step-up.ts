@@ -5,10 +5,11 @@ import { codeProblem } from './code-problem';
 import { stopWatchingSession } from './live';
 import { REAUTHENTICATE } from './operations';
 import type { Outcome } from './outcome';
+import { signInWithPasskey } from './passkey-sign-in';
 import { withAccessToken } from './session';
 
-/** A one-time code on an account with a second factor, the password on one without. */
-export type StepUpProof = { code: string } | { password: string };
+/** A one-time code on an account with codes, a passkey of the account (its email) on one with passkeys only, else the password. */
+export type StepUpProof = { code: string } | { password: string } | { passkeyOf: string };
 
 /** Asks the person to prove again who they are; `problem` says why the last proof failed; undefined: called off. */
 export type AskForProof = (problem?: string) => Promise<StepUpProof | undefined>;
@@ -19,6 +20,7 @@ const WRONG_PROOF = new Set(['INVALID_CODE', 'UNAUTHENTICATED']);
 async function reauthenticate(proof: StepUpProof): Promise<Outcome<true>> {
   // The socket carries the token reauthenticate refuses: it would report this session as revoked.
   stopWatchingSession();
+  if ('passkeyOf' in proof) return signInWithPasskey(proof.passkeyOf);
   const variables = 'code' in proof ? { code: proof.code } : { password: proof.password };
   const outcome = await withAccessToken(() => client.mutation(REAUTHENTICATE, variables).toPromise());
   if (!outcome.ok) return outcome;
