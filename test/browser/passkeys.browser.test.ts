@@ -190,4 +190,47 @@ describe('passkeys in the example web app, in a real browser', () => {
     expect(await page.getByTestId('status').textContent()).toBe('Signed out');
     expect(lastRefusal()).toBe('unknown credential');
   });
+
+  it('asks for the password again before adding a passkey to a sign-in older than step-up accepts', async () => {
+    await timings.measure('sign in with the password', async () => {
+      await page.getByTestId('email').fill(user.email);
+      await page.getByTestId('password').fill(USER_PASSWORD);
+      await page.getByTestId('sign-in').click();
+      await waitForText(page, 'user-email', user.email);
+    });
+    // Past STEP_UP_MAX_AGE_SECONDS (600 by default): startPasskeyRegistration answers STEP_UP_REQUIRED.
+    server.clock.advance(601_000);
+    await timings.measure('add a passkey: the page asks for the password (STEP_UP_REQUIRED)', async () => {
+      await page.getByTestId('passkey-name').fill('Second key');
+      await page.getByTestId('add-passkey').click();
+      await waitForText(page, 'step-up-prompt', 'enter your password');
+    });
+    await timings.measure('a wrong password, asked again', async () => {
+      await page.getByTestId('step-up-answer').fill('not the password');
+      await page.getByTestId('step-up-confirm').click();
+      await waitForText(page, 'step-up-problem', 'Invalid email or password.');
+    });
+    await timings.measure('the password (reauthenticate), then the ceremony (WebAuthn create)', async () => {
+      await page.getByTestId('step-up-answer').fill(USER_PASSWORD);
+      await page.getByTestId('step-up-confirm').click();
+      await waitForText(page, 'passkeys', 'Second key');
+    });
+    await expect(page.getByTestId('step-up-form').isVisible()).resolves.toBe(false);
+    expect(await page.getByTestId('status').textContent()).toBe('Signed in');
+  });
+
+  it('steps up with the passkey, on an account whose only second factor it is, before removing one', async () => {
+    server.clock.advance(601_000);
+    await timings.measure('remove a passkey: the page asks for the passkey (STEP_UP_REQUIRED)', async () => {
+      await page.getByTestId('remove-passkey').click();
+      await waitForText(page, 'step-up-prompt', 'with your passkey');
+    });
+    await expect(page.getByTestId('step-up-answer').isVisible()).resolves.toBe(false);
+    await timings.measure('the passkey (WebAuthn get, a step-up), then removePasskey', async () => {
+      await page.getByTestId('step-up-confirm').click();
+      await page.getByTestId('no-passkeys').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    });
+    await expect(page.getByTestId('step-up-form').isVisible()).resolves.toBe(false);
+    expect(await page.getByTestId('status').textContent()).toBe('Signed in');
+  });
 });

@@ -37,6 +37,8 @@ export function watchSession(onRevoked: (reason: string | null) => void, onRefus
     { query: SESSION_EVENTS },
     {
       next: ({ data }) => {
+        // A socket the page has let go of speaks for a token it no longer holds (reauthenticate refuses it).
+        if (live !== client) return;
         if (data?.sessionEvents.kind === 'REVOKED') {
           stopWatchingSession();
           onRevoked(data.sessionEvents.reason);

@@ -31,6 +31,11 @@ export const PROFILE = graphql(`
       email
       emailVerified
       role
+      mfa {
+        totp
+        recoveryCodesLeft
+        passkeys
+      }
     }
   }
 `);
@@ -109,5 +114,42 @@ export const FINISH_PASSKEY_REGISTRATION = graphql(`
 export const REMOVE_PASSKEY = graphql(`
   mutation RemovePasskey($id: ID!) {
     removePasskey(id: $id)
+  }
+`);
+
+export const COMPLETE_SIGN_IN = graphql(`
+  mutation CompleteSignIn($mfaToken: String!, $code: String!) {
+    completeLogin(mfaToken: $mfaToken, code: $code, refreshTokenDelivery: COOKIE) {
+      accessToken
+    }
+  }
+`);
+
+export const REAUTHENTICATE = graphql(`
+  mutation Reauthenticate($password: String, $code: String) {
+    reauthenticate(password: $password, code: $code) {
+      accessToken
+    }
+  }
+`);
+
+export const START_TOTP_ENROLLMENT = graphql(`
+  mutation StartTotpEnrollment {
+    startTotpEnrollment {
+      secret
+      otpauthUri
+    }
+  }
+`);
+
+export const CONFIRM_TOTP_ENROLLMENT = graphql(`
+  mutation ConfirmTotpEnrollment($code: String!) {
+    confirmTotpEnrollment(code: $code)
+  }
+`);
+
+export const DISABLE_TOTP = graphql(`
+  mutation DisableTotp($code: String!) {
+    disableTotp(code: $code)
   }
 `);

@@ -8,6 +8,19 @@ export interface ApiError {
   reason: string | undefined;
   /** The refresh cookie was rotated a moment ago, by another tab: its successor is in the jar. */
   superseded: boolean;
+  /** MFA_REQUIRED: the password was right; finish the sign-in with one of these. */
+  mfa?: MfaChallenge;
+}
+
+export interface MfaChallenge {
+  mfaToken: string;
+  /** What the account can finish with: TOTP, RECOVERY_CODE, PASSKEY. */
+  methods: readonly string[];
+}
+
+function mfaChallengeOf(mfaToken: unknown, methods: unknown): MfaChallenge | undefined {
+  if (typeof mfaToken !== 'string' || !Array.isArray(methods)) return undefined;
+  return { mfaToken, methods: methods.filter((method): method is string => typeof method === 'string') };
 }
 
 export type Outcome<TData> = { ok: true; data: TData } | { ok: false; error: ApiError };
@@ -18,12 +31,14 @@ function apiErrorOf(error: CombinedError): ApiError {
   if (first === undefined) {
     return { code: 'NETWORK_ERROR', message: error.message, reason: undefined, superseded: false };
   }
-  const { code, reason, superseded } = first.extensions;
+  const { code, reason, superseded, mfaToken, methods } = first.extensions;
+  const mfa = mfaChallengeOf(mfaToken, methods);
   return {
     code: typeof code === 'string' ? code : 'UNKNOWN',
     message: first.message,
     reason: typeof reason === 'string' ? reason : undefined,
     superseded: superseded === true,
+    ...(mfa && { mfa }),
   };
 }
 

@@ -4,7 +4,12 @@ import { wireForgotPassword } from './forgot-password';
 import { stopWatchingSession, watchSession } from './live';
 import { createAccount, loadProfile, resumeSession, signIn, signOut, type Credentials } from './session';
 import { wireVerificationNotice } from './verification-notice';
-import { addPasskey, listPasskeys, removePasskey, signInWithPasskey } from './passkeys';
+import { addPasskey, listPasskeys, removePasskey } from './passkeys';
+import { signInWithPasskey } from './passkey-sign-in';
+import { showSecondFactorStep, wireSecondFactorStep } from './second-factor-step';
+import { askForProof, knowFactors } from './step-up-prompt';
+import { wireTwoStep } from './two-step-section';
+import { showTwoStepStatus } from './two-step-view';
 import { elements, showNotice, showPasskeys, showProfile, showSignIn } from './view';
 
 /** Where any refused call leaves the page: a revocation is shown with its reason. */
@@ -22,12 +27,13 @@ function onRevoked(reason: string | null): void {
 
 async function refreshPasskeys(): Promise<void> {
   const passkeys = await listPasskeys();
-  if (passkeys.ok) showPasskeys(passkeys.data, (id) => void removePasskey(id).then(afterPasskeyChange));
+  if (passkeys.ok) showPasskeys(passkeys.data, (id) => void removePasskey(id, askForProof).then(afterPasskeyChange));
   else showNotice(passkeys.error.message);
 }
 
+/** The whole profile: the factor counts changed, and a step-up stopped the session's socket. */
 async function afterPasskeyChange(changed: Outcome<true>): Promise<void> {
-  await refreshPasskeys();
+  await refreshProfile();
   if (!changed.ok) showNotice(changed.error.message);
 }
 
@@ -35,6 +41,8 @@ async function refreshProfile(): Promise<void> {
   const profile = await loadProfile();
   if (profile.ok) {
     showProfile(profile.data);
+    showTwoStepStatus(profile.data.mfa);
+    knowFactors(profile.data);
     await refreshPasskeys();
     watchSession(onRevoked, () => void refreshProfile());
   } else {
@@ -45,6 +53,7 @@ async function refreshProfile(): Promise<void> {
 
 async function afterSignIn(started: Outcome<true>): Promise<void> {
   if (started.ok) await refreshProfile();
+  else if (started.error.mfa) showSecondFactorStep(started.error.mfa);
   else showNotice(started.error.message);
 }
 
@@ -63,7 +72,7 @@ export function startSessionPage(): void {
   );
 
   elements.addPasskey.addEventListener('click', () => {
-    void addPasskey(elements.passkeyName.value).then((added) => {
+    void addPasskey(elements.passkeyName.value, askForProof).then((added) => {
       if (added.ok) elements.passkeyName.value = '';
       return afterPasskeyChange(added);
     });
@@ -78,6 +87,8 @@ export function startSessionPage(): void {
     });
   });
 
+  wireSecondFactorStep(afterSignIn);
+  wireTwoStep(refreshProfile);
   wireForgotPassword();
   wireVerificationNotice();
 

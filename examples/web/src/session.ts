@@ -2,7 +2,7 @@ import type { OperationResult } from '@urql/core';
 import { currentAccessToken, forgetAccessToken, keepAccessToken } from './access-token';
 import { client } from './client';
 import type { ProfileQuery } from './generated/graphql';
-import { CREATE_ACCOUNT, PROFILE, SIGN_IN, SIGN_OUT } from './operations';
+import { COMPLETE_SIGN_IN, CREATE_ACCOUNT, PROFILE, SIGN_IN, SIGN_OUT } from './operations';
 import { outcomeOf, type Outcome } from './outcome';
 import { refreshSession, refreshSettled } from './refresh';
 
@@ -33,6 +33,12 @@ function started(accessToken: string): Outcome<true> {
 export async function signIn(credentials: Credentials): Promise<Outcome<true>> {
   const outcome = outcomeOf(await client.mutation(SIGN_IN, credentials).toPromise());
   return outcome.ok ? started(outcome.data.login.accessToken) : outcome;
+}
+
+/** The second step of a sign-in that answered MFA_REQUIRED: a TOTP code or a recovery code. */
+export async function completeSignIn(mfaToken: string, code: string): Promise<Outcome<true>> {
+  const outcome = outcomeOf(await client.mutation(COMPLETE_SIGN_IN, { mfaToken, code }).toPromise());
+  return outcome.ok ? started(outcome.data.completeLogin.accessToken) : outcome;
 }
 
 export async function createAccount(credentials: Credentials): Promise<Outcome<true>> {

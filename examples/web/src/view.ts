@@ -1,6 +1,7 @@
 import { byTestId } from './by-test-id';
 import type { PasskeyItem } from './passkeys';
 import type { Profile } from './session';
+import { forgetTwoStep } from './two-step-view';
 
 export const elements = {
   status: byTestId('status', HTMLElement),
@@ -8,6 +9,9 @@ export const elements = {
   signInForm: byTestId('sign-in-form', HTMLFormElement),
   email: byTestId('email', HTMLInputElement),
   password: byTestId('password', HTMLInputElement),
+  secondFactorForm: byTestId('second-factor-form', HTMLFormElement),
+  secondFactorCode: byTestId('second-factor-code', HTMLInputElement),
+  secondFactorPasskey: byTestId('second-factor-passkey', HTMLButtonElement),
   forgotPassword: byTestId('forgot-password', HTMLButtonElement),
   forgotPasswordForm: byTestId('forgot-password-form', HTMLFormElement),
   forgotEmail: byTestId('forgot-email', HTMLInputElement),
@@ -31,8 +35,15 @@ export const elements = {
 };
 
 /** The parts of the page that take turns: one form or the profile, and the way back to sign in. */
-type Section = 'signInForm' | 'forgotPasswordForm' | 'resetPasswordForm' | 'goToSignIn' | 'user';
-const SECTIONS: readonly Section[] = ['signInForm', 'forgotPasswordForm', 'resetPasswordForm', 'goToSignIn', 'user'];
+type Section = 'signInForm' | 'secondFactorForm' | 'forgotPasswordForm' | 'resetPasswordForm' | 'goToSignIn' | 'user';
+const SECTIONS: readonly Section[] = [
+  'signInForm',
+  'secondFactorForm',
+  'forgotPasswordForm',
+  'resetPasswordForm',
+  'goToSignIn',
+  'user',
+];
 
 /** Shows `status`, `notice` (undefined hides it) and the given sections, and hides the others. */
 export function showStep(status: string, notice: string | undefined, ...visible: Section[]): void {
@@ -65,6 +76,7 @@ export function showSignIn(notice?: string): void {
   elements.userEmail.textContent = '';
   elements.userRole.textContent = '';
   elements.password.value = '';
+  forgetTwoStep();
   showStep('Signed out', notice, 'signInForm');
 }
 

@@ -17,7 +17,7 @@ type Documents = {
     "\n  mutation SignIn($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation CreateAccount($email: EmailAddress!, $password: String!) {\n    register(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": typeof types.CreateAccountDocument,
     "\n  mutation RefreshSession {\n    refreshToken {\n      accessToken\n    }\n  }\n": typeof types.RefreshSessionDocument,
-    "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n": typeof types.ProfileDocument,
+    "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n      mfa {\n        totp\n        recoveryCodesLeft\n        passkeys\n      }\n    }\n  }\n": typeof types.ProfileDocument,
     "\n  mutation SignOut {\n    logout {\n      jti\n    }\n  }\n": typeof types.SignOutDocument,
     "\n  mutation RequestPasswordReset($email: EmailAddress!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
@@ -29,12 +29,17 @@ type Documents = {
     "\n  mutation StartPasskeyRegistration {\n    startPasskeyRegistration\n  }\n": typeof types.StartPasskeyRegistrationDocument,
     "\n  mutation FinishPasskeyRegistration($response: JSONObject!, $name: String) {\n    finishPasskeyRegistration(response: $response, name: $name) {\n      id\n    }\n  }\n": typeof types.FinishPasskeyRegistrationDocument,
     "\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n": typeof types.RemovePasskeyDocument,
+    "\n  mutation CompleteSignIn($mfaToken: String!, $code: String!) {\n    completeLogin(mfaToken: $mfaToken, code: $code, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": typeof types.CompleteSignInDocument,
+    "\n  mutation Reauthenticate($password: String, $code: String) {\n    reauthenticate(password: $password, code: $code) {\n      accessToken\n    }\n  }\n": typeof types.ReauthenticateDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n    }\n  }\n": typeof types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code)\n  }\n": typeof types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation DisableTotp($code: String!) {\n    disableTotp(code: $code)\n  }\n": typeof types.DisableTotpDocument,
 };
 const documents: Documents = {
     "\n  mutation SignIn($email: EmailAddress!, $password: String!) {\n    login(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": types.SignInDocument,
     "\n  mutation CreateAccount($email: EmailAddress!, $password: String!) {\n    register(email: $email, password: $password, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": types.CreateAccountDocument,
     "\n  mutation RefreshSession {\n    refreshToken {\n      accessToken\n    }\n  }\n": types.RefreshSessionDocument,
-    "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n": types.ProfileDocument,
+    "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n      mfa {\n        totp\n        recoveryCodesLeft\n        passkeys\n      }\n    }\n  }\n": types.ProfileDocument,
     "\n  mutation SignOut {\n    logout {\n      jti\n    }\n  }\n": types.SignOutDocument,
     "\n  mutation RequestPasswordReset($email: EmailAddress!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
@@ -46,6 +51,11 @@ const documents: Documents = {
     "\n  mutation StartPasskeyRegistration {\n    startPasskeyRegistration\n  }\n": types.StartPasskeyRegistrationDocument,
     "\n  mutation FinishPasskeyRegistration($response: JSONObject!, $name: String) {\n    finishPasskeyRegistration(response: $response, name: $name) {\n      id\n    }\n  }\n": types.FinishPasskeyRegistrationDocument,
     "\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n": types.RemovePasskeyDocument,
+    "\n  mutation CompleteSignIn($mfaToken: String!, $code: String!) {\n    completeLogin(mfaToken: $mfaToken, code: $code, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n": types.CompleteSignInDocument,
+    "\n  mutation Reauthenticate($password: String, $code: String) {\n    reauthenticate(password: $password, code: $code) {\n      accessToken\n    }\n  }\n": types.ReauthenticateDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n    }\n  }\n": types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code)\n  }\n": types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation DisableTotp($code: String!) {\n    disableTotp(code: $code)\n  }\n": types.DisableTotpDocument,
 };
 
 /**
@@ -77,7 +87,7 @@ export function graphql(source: "\n  mutation RefreshSession {\n    refreshToken
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n"): (typeof documents)["\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n    }\n  }\n"];
+export function graphql(source: "\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n      mfa {\n        totp\n        recoveryCodesLeft\n        passkeys\n      }\n    }\n  }\n"): (typeof documents)["\n  query Profile {\n    me {\n      id\n      email\n      emailVerified\n      role\n      mfa {\n        totp\n        recoveryCodesLeft\n        passkeys\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -122,6 +132,26 @@ export function graphql(source: "\n  mutation FinishPasskeyRegistration($respons
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteSignIn($mfaToken: String!, $code: String!) {\n    completeLogin(mfaToken: $mfaToken, code: $code, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSignIn($mfaToken: String!, $code: String!) {\n    completeLogin(mfaToken: $mfaToken, code: $code, refreshTokenDelivery: COOKIE) {\n      accessToken\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Reauthenticate($password: String, $code: String) {\n    reauthenticate(password: $password, code: $code) {\n      accessToken\n    }\n  }\n"): (typeof documents)["\n  mutation Reauthenticate($password: String, $code: String) {\n    reauthenticate(password: $password, code: $code) {\n      accessToken\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n    }\n  }\n"): (typeof documents)["\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code)\n  }\n"): (typeof documents)["\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTotp($code: String!) {\n    disableTotp(code: $code)\n  }\n"): (typeof documents)["\n  mutation DisableTotp($code: String!) {\n    disableTotp(code: $code)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
