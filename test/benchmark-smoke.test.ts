@@ -35,7 +35,8 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [join(root, 'dist-bench', 'bench', 'main.js'), '--tiny', '--out', outDir],
-    { cwd: root, env, timeout: 240_000 },
+    // Under test:pg it runs the PostgreSQL, slow-database and propagation parts as well.
+    { cwd: root, env, timeout: postgresUrl ? 480_000 : 240_000 },
   );
   const markdown = readFileSync(join(outDir, 'results.md'), 'utf8');
   expect(stdout).toContain(markdown.split('\n')[0]);
@@ -129,4 +130,4 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
   const png = readFileSync(join(outDir, 'throughput.png'));
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   expect(png.length).toBeGreaterThan(10_000);
-}, 300_000);
+}, 540_000);

@@ -1,8 +1,3 @@
-import {
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-} from '@simplewebauthn/server';
 import { Buffer } from 'node:buffer';
 import { createHmac, randomUUID } from 'node:crypto';
 import { AuditAction } from '../../audit/audit-action';
@@ -16,6 +11,7 @@ import type { SessionTokenIssuer, SessionTokens, SignInOrigin } from '../../sess
 import { normalizeEmail } from '../../users/credentials';
 import type { UserService } from '../../users/user.service';
 import { isBase64Url, passkeyMethods, userHandleOf, type PasskeyCeremonies } from './passkey.ceremony';
+import { webauthn, type AuthenticationResponseJSON } from './webauthn.library';
 import { findPasskeyByCredentialId, listPasskeys, recordPasskeyUse } from './passkey.store';
 
 export interface PasskeySignInOptions {
@@ -56,6 +52,7 @@ export class PasskeySignInService {
           ? passkeys.map((passkey) => ({ id: passkey.credentialId }))
           : [{ id: this.decoyCredentialId(normalized) }];
     }
+    const { generateAuthenticationOptions } = await webauthn();
     const options = await generateAuthenticationOptions({
       rpID: this.ceremonies.relyingParty.rpId,
       allowCredentials,
@@ -133,6 +130,7 @@ export class PasskeySignInService {
   private async verify(response: Record<string, unknown>, expectedChallenge: string, passkey: PasskeyRow) {
     const { rpId, origins } = this.ceremonies.relyingParty;
     try {
+      const { verifyAuthenticationResponse } = await webauthn();
       const verified = await verifyAuthenticationResponse({
         response: response as unknown as AuthenticationResponseJSON,
         expectedChallenge,

@@ -1,8 +1,3 @@
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
 import { Buffer } from 'node:buffer';
 import { AuditAction } from '../../audit/audit-action';
 import type { Viewer } from '../../auth/viewer';
@@ -17,6 +12,7 @@ import { passkeyChangedMail } from '../mail/mail.templates';
 import { factorChanged } from './factor-changed';
 import { userHandleOf, type PasskeyCeremonies } from './passkey.ceremony';
 import { deletePasskey, insertPasskey, listPasskeys } from './passkey.store';
+import { webauthn, type RegistrationResponseJSON } from './webauthn.library';
 
 export const MAX_PASSKEY_NAME_LENGTH = 64;
 const DEFAULT_NAME = 'Passkey';
@@ -38,6 +34,7 @@ export class PasskeyService {
     if (!user) throw unauthenticated();
     const existing = await listPasskeys(this.db, user.id);
     const { rpId, rpName } = this.ceremonies.relyingParty;
+    const { generateRegistrationOptions } = await webauthn();
     const options = await generateRegistrationOptions({
       rpName,
       rpID: rpId,
@@ -74,6 +71,7 @@ export class PasskeyService {
       throw this.ceremonies.refuse('registration challenge of another user', { userId: viewer.userId });
     }
     const { rpId, origins } = this.ceremonies.relyingParty;
+    const { verifyRegistrationResponse } = await webauthn();
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
       verified = await verifyRegistrationResponse({

@@ -1,4 +1,4 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer' with { 'resolution-mode': 'import' };
 import type { Logger } from '../../observability/logger';
 
 export interface OutgoingMail {
@@ -16,23 +16,30 @@ export interface MailTransport {
   close(): void;
 }
 
-/** SMTP through nodemailer, one connection per message: mail here is rare, and a pool would hold sockets idle. */
+/**
+ * SMTP through nodemailer, one connection per message: mail here is rare, and a pool would hold
+ * sockets idle. nodemailer is loaded with the first message, not at every start.
+ */
 export function smtpTransport(smtpUrl: string, from: string): MailTransport {
-  const transporter: Transporter = createTransport(
-    {
-      url: smtpUrl,
-      // Short, so a stalled server cannot hold a claimed message past its lease.
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-    },
-    { from },
-  );
+  let transporter: Promise<Transporter> | undefined;
+  const open = (): Promise<Transporter> =>
+    (transporter ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport(
+        {
+          url: smtpUrl,
+          // Short, so a stalled server cannot hold a claimed message past its lease.
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 20_000,
+        },
+        { from },
+      ),
+    ));
   return {
     deliver: async (mail) => {
-      await transporter.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      await (await open()).sendMail({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     },
-    close: () => transporter.close(),
+    close: () => void transporter?.then((opened) => opened.close()),
   };
 }
 
