@@ -4,7 +4,9 @@ import { hardening } from '../src/graphql/hardening';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from '../src/graphql/sandbox-document';
 import { buildAppSchema } from '../src/graphql/schema';
 import { useTestServer } from './support/shared-server';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-server';
+import { enrolTotp, nextStep } from './support/mfa';
+import { PAST_STEP_UP_MS } from './support/step-up';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type TestServer } from './support/test-server';
 
 const operations = () =>
   parse(SANDBOX_DOCUMENT).definitions.filter(
@@ -21,8 +23,10 @@ describe('the document Sandbox opens with', () => {
   it('names every operation an administrator needs during an incident', () => {
     expect(operations().map((operation) => operation.name?.value)).toEqual([
       'SignIn',
+      'CompleteSignIn',
       'WhoAmI',
       'Reauthenticate',
+      'ReauthenticateWithCode',
       'FindUsers',
       'UserSessionsAndAudit',
       'RevokeSession',
@@ -45,26 +49,41 @@ describe('the document Sandbox opens with', () => {
   });
 });
 
+/** Sends the whole document with one operation named and every variable, as Sandbox does. */
+interface Answer {
+  data?: unknown;
+  errors?: Array<{ extensions?: Record<string, unknown> }>;
+}
+
+async function send(
+  server: TestServer,
+  operationName: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<Answer> {
+  expect(getOperationAST(parse(SANDBOX_DOCUMENT), operationName)).not.toBeNull();
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query: SANDBOX_DOCUMENT, operationName, variables: { ...SANDBOX_VARIABLES, ...variables } }),
+  });
+  return (await response.json()) as Answer;
+}
+
+const runOn =
+  (server: TestServer) =>
+  async <T>(operationName: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> => {
+    const body = await send(server, operationName, variables, token);
+    expect(body.errors).toBeUndefined();
+    if (!body.data) throw new Error(`${operationName} answered no data`);
+    return body.data as T;
+  };
+
 describe('its operations, run one by one as Sandbox runs them in production', () => {
   const server = useTestServer({ env: { NODE_ENV: 'production', ADMIN_SANDBOX: 'true' } });
 
   it('sign in, authenticate again, find a user, look at their sessions and audit, revoke, disable, and manage keys', async () => {
-    const run = async <T>(operationName: string, variables: Record<string, unknown> = {}, token?: string) => {
-      expect(getOperationAST(parse(SANDBOX_DOCUMENT), operationName)).not.toBeNull();
-      const response = await fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({
-          query: SANDBOX_DOCUMENT,
-          operationName,
-          variables: { ...SANDBOX_VARIABLES, ...variables },
-        }),
-      });
-      const body = (await response.json()) as { data?: T; errors?: unknown };
-      expect(body.errors).toBeUndefined();
-      if (!body.data) throw new Error(`${operationName} answered no data`);
-      return body.data;
-    };
+    const run = runOn(server);
     const signedIn = await run<{ login: { accessToken: string } }>('SignIn', {
       email: ADMIN_EMAIL,
       password: ADMIN_PASSWORD,
@@ -110,5 +129,48 @@ describe('its operations, run one by one as Sandbox runs them in production', ()
     expect(revoked.revokeSigningKey.state).toBe('REVOKED');
     const keys = await run<{ signingKeys: Array<{ kid: string }> }>('SigningKeys', {}, token);
     expect(keys.signingKeys.map((key) => key.kid)).toContain(rotated.rotateSigningKey.kid);
+  });
+});
+
+describe('an administrator with a second factor, under ADMIN_REQUIRE_MFA', () => {
+  const server = useTestServer({ env: { NODE_ENV: 'production', ADMIN_SANDBOX: 'true', ADMIN_REQUIRE_MFA: 'true' } });
+
+  it('enrols, then signs in with a code, steps up with one and reaches the ADMIN fields', async () => {
+    const run = runOn(server);
+    const first = await run<{ login: { accessToken: string } }>('SignIn', {
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+    });
+    const refused = await send(server, 'FindUsers', {}, first.login.accessToken);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('MFA_ENROLLMENT_REQUIRED');
+    const { authenticator } = await enrolTotp(server, first.login.accessToken);
+
+    nextStep(server);
+    const mfa = await send(server, 'SignIn', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    expect(mfa.errors?.[0]?.extensions?.code).toBe('MFA_REQUIRED');
+    const signedIn = await run<{ completeLogin: { accessToken: string; user: { role: string } } }>('CompleteSignIn', {
+      mfaToken: mfa.errors?.[0]?.extensions?.mfaToken,
+      code: authenticator.codeAt(server),
+    });
+    expect(signedIn.completeLogin.user.role).toBe('ADMIN');
+    const token = signedIn.completeLogin.accessToken;
+    expect(await run('FindUsers', {}, token)).toEqual({ users: expect.objectContaining({}) as unknown });
+
+    // Past the step-up window, a code renews the sign-in for the fields behind step-up.
+    server.clock.advance(PAST_STEP_UP_MS);
+    const late = await send(server, 'RotateSigningKey', {}, token);
+    expect(late.errors?.[0]?.extensions?.code).toBe('STEP_UP_REQUIRED');
+    nextStep(server);
+    const stepped = await run<{ reauthenticate: { accessToken: string } }>(
+      'ReauthenticateWithCode',
+      { code: authenticator.codeAt(server) },
+      token,
+    );
+    const rotated = await run<{ rotateSigningKey: { state: string } }>(
+      'RotateSigningKey',
+      {},
+      stepped.reauthenticate.accessToken,
+    );
+    expect(rotated.rotateSigningKey.state).toBe('NEXT');
   });
 });

@@ -16,6 +16,16 @@ mutation SignIn($email: EmailAddress!, $password: String!) {
   }
 }
 
+# With a second factor, "SignIn" answers MFA_REQUIRED: copy extensions.mfaToken into $mfaToken,
+# put a code from your authenticator app (or a recovery code) in $code, and run this.
+mutation CompleteSignIn($mfaToken: String!, $code: String!) {
+  completeLogin(mfaToken: $mfaToken, code: $code) {
+    accessToken
+    accessTokenExpiresAt
+    user { id email role }
+  }
+}
+
 query WhoAmI {
   me { id email role }
 }
@@ -24,6 +34,11 @@ query WhoAmI {
 # STEP_UP_MAX_AGE_SECONDS: run this, put the new accessToken in the Authorization header, retry.
 mutation Reauthenticate($password: String!) {
   reauthenticate(password: $password) { accessToken accessTokenExpiresAt }
+}
+
+# The same with a second factor (a TOTP or recovery code in $code), which such an account needs.
+mutation ReauthenticateWithCode($code: String!) {
+  reauthenticate(code: $code) { accessToken accessTokenExpiresAt }
 }
 
 # Accounts whose email contains $search, in any case. Copy an id into $userId.
@@ -86,6 +101,8 @@ subscription Revocations {
 export const SANDBOX_VARIABLES = {
   email: 'admin@example.com',
   password: '',
+  mfaToken: '',
+  code: '',
   search: '@example.com',
   userId: '',
   sessionId: '',
