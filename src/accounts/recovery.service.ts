@@ -1,8 +1,10 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { AuditAction } from '../audit/audit-action';
 import { recordAudit } from '../audit/audit.trail';
 import type { PasswordHasher } from '../auth/passwords';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import type { UserRow } from '../db/schema';
 import { emailNotConfigured, invalidOrExpiredLink } from '../errors';
 import type { RevocationWriter } from '../revocation/revocation.feed';
 import { revokeAllOfUser } from '../revocation/revocation.writes';
@@ -25,6 +27,13 @@ export interface RecoveryOptions {
   passwordResetUrl: string;
 }
 
+/**
+ * A reset request answers no sooner than this after it arrived, known address or not: for a known
+ * one the link and its mail are written first (a short transaction), which would otherwise tell
+ * the two apart by the time they take.
+ */
+export const RESET_REQUEST_ANSWER_MS = 250;
+
 /** Why every token of the user is refused after a reset, as a client whose token it revokes sees it. */
 export const PASSWORD_RESET_REASON = 'password reset';
 
@@ -42,16 +51,22 @@ export class RecoveryService {
   ) {}
 
   /**
-   * Mails a reset link to an enabled account with this address. The answer, and the work done
-   * before it, is the same whether or not there is one: the mail leaves later, from the outbox.
+   * Mails a reset link to an enabled account with this address. The answer, and the time it
+   * takes, is the same whether or not there is one: the mail leaves later, from the outbox.
    */
   async requestPasswordReset(email: string, clientAddress: string): Promise<true> {
     if (!this.mail.available) throw emailNotConfigured();
+    const answerAt = pause(RESET_REQUEST_ANSWER_MS);
     const normalized = normalizeEmail(email);
     // Counted before the lookup, for every address alike: the throttle reveals nothing either.
     await this.throttle.begin(normalized, clientAddress);
     const user = await this.users.findByEmail(normalized);
-    if (!user || user.disabled) return true;
+    if (user && !user.disabled) await this.mailResetLink(user);
+    await answerAt;
+    return true;
+  }
+
+  private async mailResetLink(user: UserRow): Promise<void> {
     await this.db.transaction(async (tx) => {
       const now = new Date(this.clock());
       const link = await issueAccountLink(tx, {
@@ -71,7 +86,6 @@ export class RecoveryService {
       });
     });
     this.mail.committed();
-    return true;
   }
 
   /**
