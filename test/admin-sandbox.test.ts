@@ -121,7 +121,7 @@ describe('production with ADMIN_SANDBOX=true', () => {
   it('over WebSocket: an ADMIN socket may introspect, a USER socket is refused as without it', async () => {
     const sandboxTokens = await tokens(sandboxServer);
     const plainTokens = await tokens(plainServer);
-    const ask = async (server: TestServer, token: string) => {
+    const ask = async (server: TestServer, token: string | undefined) => {
       const live = connectLive(server.url, { token });
       try {
         await live.connected;
@@ -140,6 +140,36 @@ describe('production with ADMIN_SANDBOX=true', () => {
     expect(user.refusal).toBeDefined();
     expect(user).toEqual(await ask(plainServer, plainTokens.user));
     expect(await ask(plainServer, plainTokens.admin)).toEqual(user);
+
+    const anonymous = await ask(sandboxServer, undefined);
+    expect(anonymous.refusal).toBeDefined();
+    expect(anonymous).toEqual(await ask(plainServer, undefined));
+  });
+
+  it('over WebSocket: revoked and expired ADMIN tokens are refused at connection as without it', async () => {
+    const closeOf = async (server: TestServer, token: string) => connectLive(server.url, { token }).closed;
+    const revokedOn = async (server: TestServer) => {
+      const admin = await server.loginAdmin();
+      expect((await server.gql(LOGOUT, {}, { token: admin.accessToken })).errors).toBeUndefined();
+      return closeOf(server, admin.accessToken);
+    };
+    const revoked = await revokedOn(sandboxServer);
+    expect(revoked).toEqual({ code: 4403, reason: 'TOKEN_REVOKED: logged out' });
+    expect(await revokedOn(plainServer)).toEqual(revoked);
+
+    const expiredOn = async (server: TestServer) => {
+      const admin = await server.loginAdmin();
+      const ttlMs = (server.config.jwt.accessTokenTtlSeconds + 1) * 1000;
+      server.clock.advance(ttlMs);
+      try {
+        return await closeOf(server, admin.accessToken);
+      } finally {
+        server.clock.advance(-ttlMs);
+      }
+    };
+    const expired = await expiredOn(sandboxServer);
+    expect(expired).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
+    expect(await expiredOn(plainServer)).toEqual(expired);
   });
 });
 

@@ -130,6 +130,12 @@ describe('login on an account with TOTP', () => {
     expect(errorCode(await completeLogin(server, aliceLogin.mfaToken, bob.authenticator.codeAt(server)))).toBe(
       'INVALID_CODE',
     );
+    // Tokens the service gave for something else are no mfaToken.
+    for (const foreign of [bob.refreshToken, bob.accessToken]) {
+      expect(errorCode(await completeLogin(server, foreign, alice.authenticator.codeAt(server)))).toBe(
+        'INVALID_MFA_TOKEN',
+      );
+    }
     const madeUp = randomBytes(32).toString('base64url');
     const answer = await completeLogin(server, madeUp, alice.authenticator.codeAt(server));
     expect(errorCode(answer)).toBe('INVALID_MFA_TOKEN');

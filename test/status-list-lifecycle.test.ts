@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { statusLists } from '../src/db/schema';
 import { insertList, reserveBlock } from '../src/revocation/status-list.store';
 import { decodeJwtPart } from './support/forge';
 import { freePort } from './support/free-port';
@@ -94,6 +96,26 @@ it('a full list whose tokens have all expired answers 404 and leaves the aggrega
     await server.server.services.statusLists?.settled();
     server.clock.advance(1000);
     expect((await rawGet(uri)).status).toBe(404);
+  } finally {
+    await server.stop();
+  }
+});
+
+it('opens a new list when every list is full, and keeps serving the full one', async () => {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const server = await startTestServer({ port, env: { JWT_ALGORITHM: 'ES256', JWT_ISSUER: issuer } });
+  try {
+    const firstToken = (await server.register()).accessToken;
+    const first = mustStatusOf(firstToken).uri;
+    await server.database.db.update(statusLists).set({ reserved: sql`${statusLists.size}` });
+    // Past the one-minute lease of the blocks the instance holds, so the next token needs a position from the database.
+    server.clock.advance(61_000);
+    const next = mustStatusOf((await server.register()).accessToken).uri;
+    expect(next).not.toBe(first);
+    const lists = ((await (await fetch(`${issuer}/statuslists`)).json()) as { status_lists: string[] }).status_lists;
+    expect(lists).toEqual(expect.arrayContaining([first, next]));
+    expect((await rawGet(first)).status).toBe(200);
   } finally {
     await server.stop();
   }

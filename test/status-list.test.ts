@@ -302,10 +302,15 @@ describe('encoding matches the draft’s own test vectors (§4.1)', () => {
     expect(ours.toString('hex')).toBe('b9a3');
   });
 
-  it('2 bits: eNo76fITAAPfAgc decodes to the example statuses, with @sd-jwt/jwt-status-list too', async () => {
+  it('2 bits: eNo76fITAAPfAgc decodes to the example statuses, and our encoder gives its bytes, read by @sd-jwt/jwt-status-list too', async () => {
     const { StatusList } = await import('@sd-jwt/jwt-status-list');
     const statuses = [1, 2, 0, 3, 0, 1, 0, 1, 1, 2, 3, 3];
     expect(inflateSync(Buffer.from('eNo76fITAAPfAgc', 'base64url')).toString('hex')).toBe('c944f9');
+    // The service packs one bit per token; its encoder still gives the 2-bit example's bytes back unchanged.
+    const ours = inflateSync(Buffer.from(await encodeLst(Buffer.from('c944f9', 'hex')), 'base64url'));
+    expect(ours).toEqual(inflateSync(Buffer.from('eNo76fITAAPfAgc', 'base64url')));
+    const read = StatusList.decompressStatusList(await encodeLst(Buffer.from('c944f9', 'hex')), 2);
+    expect(statuses.map((_, i) => read.getStatus(i))).toEqual(statuses);
     const decoded = StatusList.decompressStatusList('eNo76fITAAPfAgc', 2);
     expect(statuses.map((_, i) => decoded.getStatus(i))).toEqual(statuses);
   });

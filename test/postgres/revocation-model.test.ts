@@ -19,15 +19,18 @@ import {
   ROTATE_SIGNING_KEY,
   type AuthPayloadData,
 } from '../support/operations';
+import { enrolTotp, nextStep, RESET_USER_MFA } from '../support/mfa';
 import { requestReset, resetPassword } from '../support/password-reset';
 import { openSideConnection } from '../support/side-connection';
 import { reauthenticate, STEP_UP_MAX_AGE_MS } from '../support/step-up';
 import { TestClock } from '../support/test-clock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/test-server';
+import { FACTOR_CHANGED_REASON } from '../../src/accounts/factors/factor-changed';
 import { waitFor } from '../support/wait';
 
-// Random sequences of revocations (token, session, user, signing key, password reset), key rotations, sign-ins,
+// Random sequences of revocations (token, session, user, signing key, password reset, a second factor turned on
+// and reset by an administrator), key rotations, sign-ins,
 // refreshes, time passing, purges, restarts, a lost listener and bus faults (notifications
 // dropped, delivered twice or in reverse order), played through the API against one instance. After every step, for every token issued so far, the mirror must answer as the
 // database check does, and, while the token has not expired, as a plain model of the rules does.
@@ -43,6 +46,7 @@ type Action =
   | { kind: 'revokeSession'; session: number }
   | { kind: 'revokeUser'; user: number }
   | { kind: 'passwordReset'; user: number }
+  | { kind: 'factorChange'; user: number }
   | { kind: 'revokeSigningKey'; token: number }
   | { kind: 'rotateSigningKey' }
   | { kind: 'advance'; ms: number }
@@ -65,6 +69,7 @@ const actions: fc.Arbitrary<Action[]> = fc.array(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('revokeSession' as const), session: index }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('revokeUser' as const), user: index }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('passwordReset' as const), user: index }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('factorChange' as const), user: index }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('revokeSigningKey' as const), token: index }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'rotateSigningKey' as const }) },
     {
@@ -363,6 +368,29 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
             for (const session of sessions) if (session.user === user) session.live = false;
             break;
           }
+          case 'factorChange': {
+            // The user turns TOTP on from a new sign-in: every other session of theirs ends. Then an
+            // administrator removes it, which ends every session, so later sign-ins need no code.
+            const user = action.user % users.length;
+            const { email, password, id } = users[user] as ModelUser;
+            const signedIn = await server.login(email, password);
+            sessions.push({ user, refreshToken: signedIn.refreshToken, live: true });
+            const current = sessions.length - 1;
+            issue(signedIn, user, current);
+            nextStep(server);
+            await enrolTotp(server, signedIn.accessToken);
+            const endAll = (except: number | null) =>
+              sessions.forEach((session, index) => {
+                if (session.user !== user || index === except || !session.live) return;
+                session.live = false;
+                for (const token of tokens) if (token.session === index) token.bySession = FACTOR_CHANGED_REASON;
+              });
+            endAll(current);
+            await check(`TOTP turned on ${runs}.${at}`);
+            await ok(server.gql(RESET_USER_MFA, { userId: id, reason }, { token: await adminToken() }), reason);
+            endAll(null);
+            break;
+          }
           case 'revokeSigningKey': {
             const kid = (tokens[action.token % tokens.length] as ModelToken).claims.kid ?? '';
             await ok(server.gql(REVOKE_SIGNING_KEY, { kid, reason }, { token: await adminToken() }), reason);
@@ -414,6 +442,7 @@ it(`answers like the model and like the database after every step (${RUNS} runs)
   );
   expect(played.get('revokeSigningKey')).toBeGreaterThan(0);
   expect(played.get('passwordReset')).toBeGreaterThan(0);
+  expect(played.get('factorChange')).toBeGreaterThan(0);
   expect(played.get('rotateSigningKey')).toBeGreaterThan(0);
   expect(played.get('busFault')).toBeGreaterThan(0);
   expect(played.get('loseListener')).toBeGreaterThan(0);
