@@ -185,6 +185,18 @@ describe('verify', () => {
     expect(await outcome(verifier, user.accessToken)).toBe('accepted');
   });
 
+  it('refuses a token meant for another audience as INVALID_TOKEN', async () => {
+    const ordersOnly = await createVerifier(options(server.baseUrl, { audience: 'orders-api' }));
+    try {
+      const user = await server.register();
+      expect(decodeJwtPart(user.accessToken, 1).aud).not.toBe('orders-api');
+      expect(await outcome(ordersOnly, user.accessToken)).toBe('INVALID_TOKEN');
+      expect(await outcome(verifier, user.accessToken)).toBe('accepted');
+    } finally {
+      await ordersOnly.close();
+    }
+  });
+
   it('refuses an expired token as TOKEN_EXPIRED, first seen and known', async () => {
     // A service whose clock runs 16 minutes behind issues tokens that expired a minute ago.
     const clock = new TestClock();
