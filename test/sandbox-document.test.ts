@@ -49,12 +49,12 @@ describe('the document Sandbox opens with', () => {
   });
 });
 
-/** Sends the whole document with one operation named and every variable, as Sandbox does. */
 interface Answer {
   data?: unknown;
   errors?: Array<{ extensions?: Record<string, unknown> }>;
 }
 
+/** Sends the whole document with one operation named and every variable, as Sandbox does. */
 async function send(
   server: TestServer,
   operationName: string,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type postgres from 'postgres';
+import { FACTOR_CHANGED_REASON } from '../../src/accounts/factors/factor-changed';
 import type { UnverifiedClaims } from '../../src/auth/claims';
 import type { DatabaseHandle } from '../../src/db/client';
 import { DatabaseRevocationCheck, type Revoked } from '../../src/revocation/revocation.check';
@@ -26,7 +27,6 @@ import { reauthenticate, STEP_UP_MAX_AGE_MS } from '../support/step-up';
 import { TestClock } from '../support/test-clock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/test-server';
-import { FACTOR_CHANGED_REASON } from '../../src/accounts/factors/factor-changed';
 import { waitFor } from '../support/wait';
 
 // Random sequences of revocations (token, session, user, signing key, password reset, a second factor turned on

@@ -14,6 +14,11 @@ export function mustStatusOf(token: string): { idx: number; uri: string } {
   return status;
 }
 
+/** The URIs the aggregation endpoint names (draft §9), at `aggregationUrl`. */
+export async function aggregatedLists(aggregationUrl: string): Promise<string[]> {
+  return ((await (await fetch(aggregationUrl)).json()) as { status_lists: string[] }).status_lists;
+}
+
 export interface RawAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
