@@ -160,7 +160,7 @@ async function run(options: BenchOptions, fleet: Fleet): Promise<BenchReport> {
   }
 
   let statusList;
-  if (parts.has('status-list')) statusList = await benchStatusLists(options, log);
+  if (parts.has('status-list')) statusList = await benchStatusLists(fleet, options, log);
   const auditSealing = parts.has('audit') ? await measureLoginSealing(fleet, options, log) : undefined;
 
   let verifier;

@@ -13,8 +13,12 @@ import { mustStatusOf } from '../test/support/status-lists';
 import { createPostgresDatabase } from '../test/support/test-database';
 import { startTestServer, type StartOptions, type TestServer } from '../test/support/test-server';
 import { percentile } from '../test/support/wait';
+import type { Fleet } from './fleet';
+import { measureIssuing, type IssuingResult } from './status-list-issuing';
 
 const LARGE = 1_048_576;
+/** Fresh on/off process pairs the issuing comparison is made on (see `measureIssuing`). */
+const ISSUING_PROCESS_PAIRS = 3;
 const REVOKED_SHARE = 0.01;
 
 export interface StatusListBenchResult {
@@ -28,12 +32,8 @@ export interface StatusListBenchResult {
   getP50Ms: number;
   getP99Ms: number;
   gets: number;
-  /** login + refreshToken pairs per second, status lists on and off, measured in alternating rounds. */
-  issuingOn: number;
-  issuingOff: number;
-  /** The median of each round's on/off ratio. */
-  issuingRatio: number;
-  rounds: number;
+  /** login + refreshToken with status lists on and off. */
+  issuing: IssuingResult;
   propagation: { revocations: number; p50Ms: number; p99Ms: number; maxMs: number } | undefined;
 }
 
@@ -127,65 +127,6 @@ async function measureLargeList(entries: number, log: (line: string) => void) {
   }
 }
 
-/** login then refreshToken, by `clients` at once for `seconds`: pairs per second. */
-async function issuingRate(server: TestServer, email: string, password: string, clients: number, seconds: number) {
-  const until = performance.now() + seconds * 1000;
-  let pairs = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
-        const login = await server.login(email, password);
-        const refreshed = await postGraphQL<{ refreshToken: AuthPayloadData }>(server.url, REFRESH, {
-          refreshToken: login.refreshToken,
-        });
-        if (!refreshed.data) throw new Error(JSON.stringify(refreshed.errors));
-        pairs += 1;
-      }
-    }),
-  );
-  return pairs / seconds;
-}
-
-/** Concurrent sign-ins of one address are what is measured here, not what the throttle is for. */
-const UNTHROTTLED = {
-  LOGIN_THROTTLE_EMAIL_FREE: '10000',
-  LOGIN_THROTTLE_EMAIL_MAX: '0',
-  LOGIN_THROTTLE_ADDRESS_FREE: '10000',
-  LOGIN_THROTTLE_ADDRESS_MAX: '0',
-};
-
-async function measureIssuing(rounds: number, seconds: number, log: (line: string) => void) {
-  const on = await esServer(UNTHROTTLED);
-  const off = await esServer({ ...UNTHROTTLED, STATUS_LIST: 'off' });
-  try {
-    const users = await Promise.all([on.register(), off.register()]);
-    const runs = { on: [] as number[], off: [] as number[] };
-    const configs = [
-      { name: 'on' as const, server: on, user: users[0] },
-      { name: 'off' as const, server: off, user: users[1] },
-    ];
-    await issuingRate(on, users[0].user.email, users[0].password, 8, 1);
-    await issuingRate(off, users[1].user.email, users[1].password, 8, 1);
-    for (let round = 0; round < rounds; round += 1) {
-      // Forward and backward in turn, so that the machine's drift cancels out.
-      for (const { name, server, user } of round % 2 === 0 ? configs : [...configs].reverse()) {
-        runs[name].push(await issuingRate(server, user.user.email, user.password, 8, seconds));
-      }
-      log(`issuing round ${round + 1}: on ${runs.on.at(-1)?.toFixed(0)}/s, off ${runs.off.at(-1)?.toFixed(0)}/s`);
-    }
-    // Each round's own ratio: other load on the machine moves both runs of a round alike.
-    const ratios = runs.on.map((on, i) => on / (runs.off[i] ?? Number.NaN));
-    return {
-      issuingOn: percentile(runs.on, 50),
-      issuingOff: percentile(runs.off, 50),
-      issuingRatio: percentile(ratios, 50),
-      rounds,
-    };
-  } finally {
-    await Promise.all([on.stop(), off.stop()]);
-  }
-}
-
 /** From a revokeToken answered on A to the bit read in a GET from B, on one PostgreSQL database. */
 async function measurePropagation(postgresUrl: string, revocations: number) {
   const database = await createPostgresDatabase(postgresUrl, 'token_warden_bench');
@@ -232,6 +173,7 @@ async function measurePropagation(postgresUrl: string, revocations: number) {
 }
 
 export async function benchStatusLists(
+  fleet: Fleet,
   options: {
     rounds: number;
     durationSeconds: number;
@@ -246,8 +188,16 @@ export async function benchStatusLists(
   log(`status lists: a list of ${entries} entries, ${REVOKED_SHARE * 100} % revoked`);
   const large = await measureLargeList(entries, log);
   log('status lists: login + refreshToken with status lists on and off');
-  const rounds = options.warmUp ? Math.max(options.rounds, 6) : 1;
-  const issuing = await measureIssuing(rounds, options.durationSeconds * 2, log);
+  const issuing = await measureIssuing(
+    fleet,
+    {
+      processPairs: options.warmUp ? ISSUING_PROCESS_PAIRS : 1,
+      rounds: options.warmUp ? Math.max(options.rounds, 6) : 1,
+      seconds: options.durationSeconds * 2,
+      warmUp: options.warmUp,
+    },
+    log,
+  );
   let propagation;
   if (options.postgresUrl) {
     log(`status lists: ${options.propagationRevocations} revocations from A to a GET on B`);
@@ -255,5 +205,5 @@ export async function benchStatusLists(
   } else {
     log('DATABASE_URL is not set: the status list propagation run skipped');
   }
-  return { ...large, ...issuing, propagation };
+  return { ...large, issuing, propagation };
 }

@@ -113,6 +113,15 @@ it('runs every configuration and writes results.md and a PNG chart', async () =>
     );
   }
 
+  // The status-list part's issuing comparison, at its tiny size: one round on one pair of processes.
+  expect(markdown).toMatch(
+    /^\| login \+ refreshToken pairs\/s, status lists on \/ off, .* \(1 alternating rounds on 1 fresh pairs of server processes\) \| \d+ \/ \d+: \d\.\d{3} × \|$/m,
+  );
+  expect(markdown).toMatch(/^\| Server CPU per pair, on \/ off .* \| \d+ \/ \d+ µs: \d\.\d{3} × \|$/m);
+  expect(markdown).toMatch(
+    /^\| login \+ refreshToken throughput with status lists ≥ 0\.95 × without \| \d\.\d{3} × \(by server CPU per pair: \d\.\d{3} ×\) \| (met|missed) \|$/m,
+  );
+
   // The verifier part, at its tiny sizes: 2 verifier processes, 10 revocations, 5 000 held, 50 streams.
   const verifierRow = (setting: string) =>
     new RegExp(`^\\| ${setting} \\| 2 \\| 10 \\| [\\d.]+ ms / [\\d.]+ ms / [\\d.]+ ms \\|`, 'm');
