@@ -12,6 +12,8 @@ import type { ProxyMessage } from './ipc';
 import { ServerChild } from './server-child';
 
 export const BENCH_ADMIN_EMAIL = 'bench-admin@token-warden.test';
+/** The bench's administrator signs in from one address all the time: the throttle would refuse it, rightly. */
+export const UNTHROTTLED = { LOGIN_THROTTLE_EMAIL_MAX: '0', LOGIN_THROTTLE_ADDRESS_MAX: '0' };
 /** Listed so that CORS runs on every request, as it does in a deployment serving a browser app. */
 const BENCH_APP_ORIGIN = 'https://app.token-warden.test';
 

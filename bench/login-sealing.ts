@@ -1,5 +1,5 @@
 import type { BenchDatabase, Fleet } from './fleet';
-import { BENCH_ADMIN_EMAIL } from './fleet';
+import { BENCH_ADMIN_EMAIL, UNTHROTTLED } from './fleet';
 import { runLoad } from './load';
 import type { BenchOptions } from './options';
 
@@ -32,9 +32,6 @@ function median(values: number[]): number {
     ? (sorted[middle] ?? NaN)
     : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
-
-/** One account signs in from one address all the time: the throttle would refuse it, rightly. */
-const UNTHROTTLED = { LOGIN_THROTTLE_EMAIL_MAX: '0', LOGIN_THROTTLE_ADDRESS_MAX: '0' };
 
 /** Unrecorded logins before each measured run: scrypt's thread pool and the pool warm up. */
 const LEAD_IN_SECONDS = 1;

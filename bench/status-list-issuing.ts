@@ -2,7 +2,7 @@
 import { postGraphQL } from '../test/support/graphql-client';
 import { REFRESH, type AuthPayloadData } from '../test/support/operations';
 import { percentile } from '../test/support/wait';
-import type { Fleet } from './fleet';
+import { UNTHROTTLED, type Fleet } from './fleet';
 import type { ServerChild } from './server-child';
 import { signIn } from './tokens';
 
@@ -21,18 +21,10 @@ export interface IssuingResult {
   processPairs: number;
 }
 
-/** One account signs in from one address all the time: the throttle would refuse it, rightly. */
-const UNTHROTTLED = {
-  LOGIN_THROTTLE_EMAIL_FREE: '10000',
-  LOGIN_THROTTLE_EMAIL_MAX: '0',
-  LOGIN_THROTTLE_ADDRESS_FREE: '10000',
-  LOGIN_THROTTLE_ADDRESS_MAX: '0',
-};
-
 const CLIENTS = 8;
 
+/** One side's rounds, over every process pair, in round order. */
 interface Side {
-  server: ServerChild;
   pairsPerSecond: number[];
   pairs: number;
   cpuMicros: number;
@@ -55,14 +47,18 @@ async function issuePairs(server: ServerChild, password: string, seconds: number
   return pairs;
 }
 
-async function measureSide(side: Side, password: string, seconds: number): Promise<void> {
-  const before = await side.server.stats();
-  const pairs = await issuePairs(side.server, password, seconds);
-  const after = await side.server.stats();
+async function measureRound(server: ServerChild, side: Side, password: string, seconds: number): Promise<void> {
+  const before = await server.stats();
+  const pairs = await issuePairs(server, password, seconds);
+  const after = await server.stats();
   side.pairsPerSecond.push(pairs / seconds);
   side.pairs += pairs;
   side.cpuMicros += after.cpuMicros - before.cpuMicros;
 }
+
+/** Each round's on/off ratio: the machine's drift moves both runs of a round alike. */
+const roundRatios = (on: Side, off: Side): number[] =>
+  on.pairsPerSecond.map((rate, round) => rate / (off.pairsPerSecond[round] ?? Number.NaN));
 
 /**
  * Two fresh processes, one issuing with status lists and one without, each on its own embedded
@@ -76,48 +72,45 @@ export async function measureIssuing(
   settings: { processPairs: number; rounds: number; seconds: number; warmUp: boolean },
   log: (line: string) => void,
 ): Promise<IssuingResult> {
-  const ratios: number[] = [];
+  const on: Side = { pairsPerSecond: [], pairs: 0, cpuMicros: 0 };
+  const off: Side = { pairsPerSecond: [], pairs: 0, cpuMicros: 0 };
   const pairRatios: number[] = [];
-  const totals = { on: { pairs: 0, cpu: 0, rates: [] as number[] }, off: { pairs: 0, cpu: 0, rates: [] as number[] } };
+  // Any http(s) URL: tokens name their lists under it, and nothing fetches them here.
+  const es256 = { ...UNTHROTTLED, JWT_ALGORITHM: 'ES256', JWT_ISSUER: 'http://127.0.0.1:9' };
   for (let pair = 0; pair < settings.processPairs; pair += 1) {
-    // Any http(s) URL: tokens name their lists under it, and nothing fetches them here.
-    const es256 = { ...UNTHROTTLED, JWT_ALGORITHM: 'ES256', JWT_ISSUER: 'http://127.0.0.1:9' };
-    const [on, off] = await Promise.all([
+    const servers = await Promise.all([
       fleet.startServer(`issuing-on-${pair}`, fleet.embeddedDatabase(), 'mirror', es256, ['--cheap-scrypt']),
       fleet.startServer(`issuing-off-${pair}`, fleet.embeddedDatabase(), 'mirror', { ...es256, STATUS_LIST: 'off' }, [
         '--cheap-scrypt',
       ]),
     ]);
-    const sides: Side[] = [on, off].map((server) => ({ server, pairsPerSecond: [], pairs: 0, cpuMicros: 0 }));
+    const sides = [
+      { server: servers[0], side: on },
+      { server: servers[1], side: off },
+    ];
+    const firstRound = on.pairsPerSecond.length;
     try {
-      if (settings.warmUp) for (const side of sides) await issuePairs(side.server, fleet.adminPassword, 1);
+      if (settings.warmUp) for (const { server } of sides) await issuePairs(server, fleet.adminPassword, 1);
       for (let round = 0; round < settings.rounds; round += 1) {
-        for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
-          await measureSide(side, fleet.adminPassword, settings.seconds);
+        for (const { server, side } of round % 2 === 0 ? sides : [...sides].reverse()) {
+          await measureRound(server, side, fleet.adminPassword, settings.seconds);
         }
       }
     } finally {
-      await Promise.all([on.stop(), off.stop()]);
+      await Promise.all(servers.map((server) => server.stop()));
     }
-    const [withLists, without] = sides as [Side, Side];
-    const own = withLists.pairsPerSecond.map((rate, round) => rate / (without.pairsPerSecond[round] ?? Number.NaN));
-    ratios.push(...own);
+    const own = roundRatios(on, off).slice(firstRound);
     pairRatios.push(percentile(own, 50));
-    totals.on.pairs += withLists.pairs;
-    totals.on.cpu += withLists.cpuMicros;
-    totals.on.rates.push(...withLists.pairsPerSecond);
-    totals.off.pairs += without.pairs;
-    totals.off.cpu += without.cpuMicros;
-    totals.off.rates.push(...without.pairsPerSecond);
     log(`issuing, process pair ${pair + 1}: median ratio ${percentile(own, 50).toFixed(3)} over ${own.length} rounds`);
   }
+  const ratios = roundRatios(on, off);
   return {
-    issuingOn: percentile(totals.on.rates, 50),
-    issuingOff: percentile(totals.off.rates, 50),
+    issuingOn: percentile(on.pairsPerSecond, 50),
+    issuingOff: percentile(off.pairsPerSecond, 50),
     issuingRatio: percentile(ratios, 50),
     pairRatios,
-    cpuMicrosOn: totals.on.cpu / totals.on.pairs,
-    cpuMicrosOff: totals.off.cpu / totals.off.pairs,
+    cpuMicrosOn: on.cpuMicros / on.pairs,
+    cpuMicrosOff: off.cpuMicros / off.pairs,
     rounds: ratios.length,
     processPairs: settings.processPairs,
   };
